@@ -1,0 +1,259 @@
+/**
+ * Server configuration: built-in defaults, overridden by a JSON config file, then by
+ * environment variables, then by command-line flags.
+ */
+import * as fs from 'node:fs';
+import { isLogLevel, LogLevel, LOG_LEVELS } from './logger';
+
+export interface AppConfig {
+  appId: string;
+  /** With a certificate, logins need a SignalingToken; without one, any token is accepted. */
+  certificate?: string;
+}
+
+export interface ServerConfig {
+  host: string;
+  tcpPort: number;
+  wsPort: number;
+  heartbeatMs: number;
+  resumeWindowMs: number;
+  maxFrameBytes: number;
+  /** Frames a session keeps for its client until they are acknowledged (count bound). */
+  maxKeptFrames: number;
+  /** Frames a session keeps for its client until they are acknowledged (byte bound). */
+  maxKeptBytes: number;
+  logLevel: LogLevel;
+  /** When true, an App ID that is not listed in `apps` is accepted without a certificate. */
+  acceptAnyAppId: boolean;
+  apps: AppConfig[];
+}
+
+/** The protocol's ceiling; a server may announce less in WELCOME, never more. */
+export const PROTOCOL_MAX_FRAME_BYTES = 1024 * 1024;
+
+export const DEFAULT_CONFIG: Readonly<ServerConfig> = Object.freeze({
+  host: '127.0.0.1',
+  tcpPort: 9720,
+  wsPort: 9721,
+  heartbeatMs: 10000,
+  resumeWindowMs: 60000,
+  maxFrameBytes: PROTOCOL_MAX_FRAME_BYTES,
+  maxKeptFrames: 10000,
+  maxKeptBytes: 8 * 1024 * 1024,
+  logLevel: 'info' as LogLevel,
+  acceptAnyAppId: true,
+  apps: [] as AppConfig[],
+});
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+export const USAGE = `Usage: agora-sig-server [options]
+
+Options (each overrides the environment variable named after it, which overrides the config file):
+  --host <address>            address to listen on (AGORA_SIG_HOST, default 127.0.0.1)
+  --tcp-port <port>           TCP port for native clients (AGORA_SIG_TCP_PORT, default 9720; 0 = any free port)
+  --ws-port <port>            WebSocket/HTTP port for browsers (AGORA_SIG_WS_PORT, default 9721; 0 = any free port)
+  --config <file>             JSON config file (AGORA_SIG_CONFIG)
+  --heartbeat-ms <ms>         heartbeat interval announced to clients (AGORA_SIG_HEARTBEAT_MS, default 10000)
+  --resume-window-ms <ms>     how long a lost session waits for its client (AGORA_SIG_RESUME_WINDOW_MS, default 60000)
+  --log-level <level>         ${LOG_LEVELS.join(' | ')} (AGORA_SIG_LOG_LEVEL, default info)
+  --app-ids <list>            comma-separated appId or appId:certificate entries (AGORA_SIG_APP_IDS)
+  --accept-any-app-id <bool>  accept App IDs that are not listed, without a certificate
+                              (AGORA_SIG_ACCEPT_ANY_APP_ID, default true)
+  --help                      print this text
+
+See docs/server.md for the config file format.
+`;
+
+type Overrides = Partial<ServerConfig>;
+
+const FILE_KEYS: readonly (keyof ServerConfig)[] = [
+  'host', 'tcpPort', 'wsPort', 'heartbeatMs', 'resumeWindowMs', 'maxFrameBytes', 'maxKeptFrames',
+  'maxKeptBytes', 'logLevel', 'acceptAnyAppId', 'apps',
+];
+
+/** The flag, environment variable and config key of each setting that all three sources can set. */
+const SETTINGS: readonly { flag: string; env: string; key: keyof ServerConfig }[] = [
+  { flag: 'host', env: 'AGORA_SIG_HOST', key: 'host' },
+  { flag: 'tcp-port', env: 'AGORA_SIG_TCP_PORT', key: 'tcpPort' },
+  { flag: 'ws-port', env: 'AGORA_SIG_WS_PORT', key: 'wsPort' },
+  { flag: 'heartbeat-ms', env: 'AGORA_SIG_HEARTBEAT_MS', key: 'heartbeatMs' },
+  { flag: 'resume-window-ms', env: 'AGORA_SIG_RESUME_WINDOW_MS', key: 'resumeWindowMs' },
+  { flag: 'log-level', env: 'AGORA_SIG_LOG_LEVEL', key: 'logLevel' },
+  { flag: 'app-ids', env: 'AGORA_SIG_APP_IDS', key: 'apps' },
+  { flag: 'accept-any-app-id', env: 'AGORA_SIG_ACCEPT_ANY_APP_ID', key: 'acceptAnyAppId' },
+];
+
+export interface CommandLine {
+  help: boolean;
+  configFile?: string;
+  /** Raw flag values by flag name (without the leading dashes). */
+  values: Map<string, string>;
+}
+
+export function parseCommandLine(argv: readonly string[]): CommandLine {
+  const known = new Set(['config', ...SETTINGS.map((s) => s.flag)]);
+  const values = new Map<string, string>();
+  let help = false;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--help' || arg === '-h') {
+      help = true;
+      continue;
+    }
+    if (!arg.startsWith('--')) throw new ConfigError(`unexpected argument "${arg}" (see --help)`);
+    const eq = arg.indexOf('=');
+    const name = eq < 0 ? arg.slice(2) : arg.slice(2, eq);
+    if (!known.has(name)) throw new ConfigError(`unknown option --${name} (see --help)`);
+    let value: string | undefined;
+    if (eq >= 0) value = arg.slice(eq + 1);
+    else {
+      value = argv[i + 1];
+      i++;
+    }
+    if (value === undefined) throw new ConfigError(`option --${name} needs a value`);
+    values.set(name, value);
+  }
+  return { help, configFile: values.get('config'), values };
+}
+
+function parseInteger(source: string, raw: unknown, min: number, max: number): number {
+  const value = typeof raw === 'string' && /^\s*-?\d+\s*$/.test(raw) ? Number(raw) : raw;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${source} must be an integer from ${min} to ${max}, got ${JSON.stringify(raw)}`);
+  }
+  return value;
+}
+
+function parseBoolean(source: string, raw: unknown): boolean {
+  if (typeof raw === 'boolean') return raw;
+  if (typeof raw === 'string') {
+    const v = raw.trim().toLowerCase();
+    if (['1', 'true', 'yes', 'on'].includes(v)) return true;
+    if (['0', 'false', 'no', 'off'].includes(v)) return false;
+  }
+  throw new ConfigError(`${source} must be true or false, got ${JSON.stringify(raw)}`);
+}
+
+function parseApps(source: string, raw: unknown): AppConfig[] {
+  let entries: unknown[];
+  if (typeof raw === 'string') {
+    // "appId" or "appId:certificate", comma-separated
+    entries = raw.split(',').map((s) => s.trim()).filter((s) => s.length > 0).map((s) => {
+      const colon = s.indexOf(':');
+      return colon < 0 ? { appId: s } : { appId: s.slice(0, colon), certificate: s.slice(colon + 1) };
+    });
+  } else if (Array.isArray(raw)) {
+    entries = raw;
+  } else {
+    throw new ConfigError(`${source} must be a list of App IDs`);
+  }
+  return entries.map((entry, i) => {
+    const where = `${source}[${i}]`;
+    if (typeof entry !== 'object' || entry === null) throw new ConfigError(`${where} must be an object { appId, certificate? }`);
+    const e = entry as Record<string, unknown>;
+    for (const k of Object.keys(e)) {
+      if (k !== 'appId' && k !== 'certificate') throw new ConfigError(`${where} has an unknown key "${k}"`);
+    }
+    if (typeof e.appId !== 'string' || !/^[\x21-\x7e]{1,128}$/.test(e.appId)) {
+      throw new ConfigError(`${where}.appId must be 1 to 128 visible ASCII characters`);
+    }
+    if (e.certificate === undefined || e.certificate === '') return { appId: e.appId };
+    if (typeof e.certificate !== 'string' || !/^[\x21-\x7e]{1,128}$/.test(e.certificate)) {
+      throw new ConfigError(`${where}.certificate must be 1 to 128 visible ASCII characters`);
+    }
+    return { appId: e.appId, certificate: e.certificate };
+  });
+}
+
+/** Checks and converts one setting from any source (strings from env/flags, JSON values from the file). */
+function parseSetting(key: keyof ServerConfig, source: string, raw: unknown): Overrides {
+  switch (key) {
+    case 'host':
+      if (typeof raw !== 'string' || raw.trim() === '') throw new ConfigError(`${source} must be a host name or address`);
+      return { host: raw.trim() };
+    case 'tcpPort':
+    case 'wsPort':
+      return { [key]: parseInteger(source, raw, 0, 65535) };
+    case 'heartbeatMs':
+      return { heartbeatMs: parseInteger(source, raw, 100, 3600000) };
+    case 'resumeWindowMs':
+      return { resumeWindowMs: parseInteger(source, raw, 0, 86400000) };
+    case 'maxFrameBytes':
+      return { maxFrameBytes: parseInteger(source, raw, 1024, PROTOCOL_MAX_FRAME_BYTES) };
+    case 'maxKeptFrames':
+      return { maxKeptFrames: parseInteger(source, raw, 1, 10000000) };
+    case 'maxKeptBytes':
+      return { maxKeptBytes: parseInteger(source, raw, 1024, 1024 * 1024 * 1024) };
+    case 'logLevel':
+      if (typeof raw !== 'string' || !isLogLevel(raw.trim())) {
+        throw new ConfigError(`${source} must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(raw)}`);
+      }
+      return { logLevel: raw.trim() as LogLevel };
+    case 'acceptAnyAppId':
+      return { acceptAnyAppId: parseBoolean(source, raw) };
+    case 'apps':
+      return { apps: parseApps(source, raw) };
+  }
+}
+
+export function readConfigFile(file: string): Overrides {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new ConfigError(`cannot read config file ${file}: ${(e as Error).message}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new ConfigError(`config file ${file} is not valid JSON: ${(e as Error).message}`);
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    throw new ConfigError(`config file ${file} must hold a JSON object`);
+  }
+  let result: Overrides = {};
+  for (const [k, v] of Object.entries(json)) {
+    if (!(FILE_KEYS as readonly string[]).includes(k)) {
+      throw new ConfigError(`config file ${file}: unknown key "${k}" (known: ${FILE_KEYS.join(', ')})`);
+    }
+    result = { ...result, ...parseSetting(k as keyof ServerConfig, `${file}: ${k}`, v) };
+  }
+  return result;
+}
+
+/** Fills in defaults and checks a programmatic configuration (as given to `new SignalServer`). */
+export function resolveConfig(overrides: Overrides = {}): ServerConfig {
+  let config: ServerConfig = { ...DEFAULT_CONFIG, apps: [...DEFAULT_CONFIG.apps] };
+  for (const [k, v] of Object.entries(overrides)) {
+    if (v === undefined) continue;
+    if (!(FILE_KEYS as readonly string[]).includes(k)) throw new ConfigError(`unknown setting "${k}"`);
+    config = { ...config, ...parseSetting(k as keyof ServerConfig, k, v) };
+  }
+  return config;
+}
+
+/**
+ * The configuration of a server started from the command line: defaults < config file
+ * (--config or AGORA_SIG_CONFIG) < environment variables < flags.
+ */
+export function loadConfig(argv: readonly string[] = process.argv.slice(2), env: NodeJS.ProcessEnv = process.env): ServerConfig {
+  const commandLine = parseCommandLine(argv);
+  const configFile = commandLine.configFile ?? (env.AGORA_SIG_CONFIG || undefined);
+  let overrides: Overrides = configFile ? readConfigFile(configFile) : {};
+  for (const setting of SETTINGS) {
+    const raw = env[setting.env];
+    if (raw !== undefined && raw !== '') overrides = { ...overrides, ...parseSetting(setting.key, setting.env, raw) };
+  }
+  for (const setting of SETTINGS) {
+    const raw = commandLine.values.get(setting.flag);
+    if (raw !== undefined) overrides = { ...overrides, ...parseSetting(setting.key, `--${setting.flag}`, raw) };
+  }
+  return resolveConfig(overrides);
+}

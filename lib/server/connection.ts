@@ -1,0 +1,243 @@
+/**
+ * One client connection, whatever the transport: HELLO/WELCOME, heartbeat watchdog, PING/PONG,
+ * and dispatch of the other frames to the login service or to the bound session.
+ * A malformed or unexpected frame ends the connection with BYE(104, reason) and a log line.
+ */
+import {
+  decodeFrame,
+  encodeFrame,
+  Frame,
+  FRAME_TYPE_NAMES,
+  FrameType,
+  LoginFrame,
+  PROTOCOL_VERSION,
+  ProtocolError,
+  ResumeFrame,
+  utf8Decode,
+  utf8Encode,
+} from '../protocol';
+import { ErrorCode } from './error-codes';
+import type { Logger } from './logger';
+import type { Session } from './session';
+import { isPromise, MaybePromise } from './state/maybe-promise';
+import type { FrameTransport } from './transport';
+
+export interface ConnectionHost {
+  readonly logger: Logger;
+  readonly heartbeatMs: number;
+  /** The encoded WELCOME, the same for every connection. */
+  readonly welcomeBody: Uint8Array;
+  login(connection: Connection, frame: LoginFrame): MaybePromise<void>;
+  resume(connection: Connection, frame: ResumeFrame): MaybePromise<void>;
+  connectionClosed(connection: Connection): void;
+}
+
+type State = 'awaiting-hello' | 'open' | 'closing' | 'closed';
+
+/** Frames a client may pipeline while its LOGIN or RESUME is being decided. */
+const MAX_HELD_FRAMES = 1024;
+
+/** A watchdog allows this many heartbeat intervals of silence. */
+const SILENT_HEARTBEATS = 3;
+
+export class Connection {
+  private state: State = 'awaiting-hello';
+  private boundSession: Session | null = null;
+  private lastHeardMs = Date.now();
+  private readonly watchdog: NodeJS.Timeout;
+  /** Non-null while a LOGIN or RESUME is being decided asynchronously. */
+  private held: Uint8Array[] | null = null;
+
+  constructor(private readonly host: ConnectionHost, private readonly transport: FrameTransport) {
+    this.watchdog = setInterval(() => this.checkAlive(), host.heartbeatMs);
+  }
+
+  get remote(): string {
+    return this.transport.remote;
+  }
+
+  get session(): Session | null {
+    return this.boundSession;
+  }
+
+  get isOpen(): boolean {
+    return this.state === 'open' || this.state === 'awaiting-hello';
+  }
+
+  /** The transport got bytes (complete frames or not): the client is alive. */
+  heard(): void {
+    this.lastHeardMs = Date.now();
+  }
+
+  /** One frame body from the transport. */
+  receive(body: Uint8Array): void {
+    if (!this.isOpen) return;
+    if (this.held !== null) {
+      if (this.held.length >= MAX_HELD_FRAMES) {
+        this.fail(ErrorCode.LogoutPacket, `more than ${MAX_HELD_FRAMES} frames sent before the login was answered`);
+        return;
+      }
+      this.held.push(body);
+      return;
+    }
+    this.handleBody(body);
+  }
+
+  /** The transport could not split its stream into frames (or got a text message). */
+  protocolError(reason: string): void {
+    this.fail(ErrorCode.LogoutPacket, reason);
+  }
+
+  transportClosed(): void {
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    clearInterval(this.watchdog);
+    this.held = null;
+    const session = this.boundSession;
+    this.boundSession = null;
+    if (session !== null) session.detach(this);
+    this.host.logger.debug(`${this.remote}: connection closed`);
+    this.host.connectionClosed(this);
+  }
+
+  sendFrame(frame: Frame): void {
+    this.sendBody(encodeFrame(frame));
+  }
+
+  sendBody(body: Uint8Array): void {
+    if (this.isOpen) this.transport.send(body);
+  }
+
+  bindSession(session: Session): void {
+    this.boundSession = session;
+  }
+
+  unbindSession(): void {
+    this.boundSession = null;
+  }
+
+  /** The client broke the protocol: BYE(code, reason), close, and a log line. */
+  fail(code: number, reason: string): void {
+    if (!this.isOpen) return;
+    this.host.logger.warn(`${this.remote}: disconnecting: ${reason}`);
+    this.finish({ type: FrameType.Bye, code, text: utf8Encode(reason) });
+  }
+
+  /** The server closes for a reason that is not the client's fault. */
+  close(code: number, text: string): void {
+    if (!this.isOpen) return;
+    this.host.logger.info(`${this.remote}: closing: ${text}`);
+    this.finish({ type: FrameType.Bye, code, text: utf8Encode(text) });
+  }
+
+  /** Sends a last frame, then closes. */
+  finish(last: Frame): void {
+    if (!this.isOpen) return;
+    this.transport.send(encodeFrame(last));
+    this.state = 'closing';
+    this.held = null;
+    this.transport.end();
+  }
+
+  private handleBody(body: Uint8Array): void {
+    let frame: Frame;
+    try {
+      frame = decodeFrame(body);
+    } catch (e) {
+      if (e instanceof ProtocolError) this.fail(ErrorCode.LogoutPacket, e.reason);
+      else this.fail(ErrorCode.LogoutPacket, `undecodable frame: ${String(e)}`);
+      return;
+    }
+    let outcome: MaybePromise<void>;
+    try {
+      outcome = this.handleFrame(frame);
+    } catch (e) {
+      this.host.logger.error(`${this.remote}: failed on ${FRAME_TYPE_NAMES[frame.type]}: ${(e as Error)?.stack ?? String(e)}`);
+      this.close(ErrorCode.LogoutOther, 'internal server error');
+      return;
+    }
+    if (isPromise(outcome)) this.holdUntil(outcome, frame.type);
+  }
+
+  /** Keeps later frames until `outcome` settles, so they are handled after it and in order. */
+  private holdUntil(outcome: Promise<void>, type: FrameType): void {
+    this.held = [];
+    outcome
+      .catch((e: unknown) => {
+        this.host.logger.error(`${this.remote}: failed on ${FRAME_TYPE_NAMES[type]}: ${(e as Error)?.stack ?? String(e)}`);
+        this.close(ErrorCode.LogoutOther, 'internal server error');
+      })
+      .then(() => {
+        const held = this.held;
+        this.held = null;
+        if (held === null) return;
+        for (let i = 0; i < held.length; i++) {
+          if (!this.isOpen) return;
+          if (this.held !== null) {
+            // Another LOGIN/RESUME went asynchronous: keep the rest behind it.
+            (this.held as Uint8Array[]).push(...held.slice(i));
+            return;
+          }
+          this.handleBody(held[i]);
+        }
+      });
+  }
+
+  private handleFrame(frame: Frame): MaybePromise<void> {
+    if (this.state === 'awaiting-hello') {
+      if (frame.type !== FrameType.Hello) return this.fail(ErrorCode.LogoutPacket, `expected HELLO, got ${FRAME_TYPE_NAMES[frame.type]}`);
+      if (frame.version !== PROTOCOL_VERSION) {
+        return this.fail(ErrorCode.LogoutOldVersion, `unsupported protocol version ${frame.version}`);
+      }
+      this.state = 'open';
+      this.host.logger.debug(`${this.remote}: HELLO from ${JSON.stringify(utf8Decode(frame.client))}`);
+      this.transport.send(this.host.welcomeBody);
+      return;
+    }
+    const session = this.boundSession;
+    switch (frame.type) {
+      case FrameType.Request:
+        if (session === null) return this.fail(ErrorCode.LogoutPacket, 'request before login');
+        {
+          const problem = session.acceptRequest(frame);
+          if (problem !== null) this.fail(ErrorCode.LogoutPacket, problem);
+        }
+        return;
+      case FrameType.Ack:
+        if (session === null) return this.fail(ErrorCode.LogoutPacket, 'ACK before login');
+        {
+          const problem = session.ack(frame.seq);
+          if (problem !== null) this.fail(ErrorCode.LogoutPacket, problem);
+        }
+        return;
+      case FrameType.Ping:
+        this.sendFrame({ type: FrameType.Pong, nonce: frame.nonce });
+        return;
+      case FrameType.Pong:
+        return;
+      case FrameType.Login:
+        return this.host.login(this, frame);
+      case FrameType.Resume:
+        if (session !== null) return this.fail(ErrorCode.LogoutPacket, 'RESUME on a connection that already has a session');
+        return this.host.resume(this, frame);
+      case FrameType.Logout:
+        if (session !== null) session.end(ErrorCode.LogoutUser, 'logged out');
+        else this.finish({ type: FrameType.LoggedOut, code: ErrorCode.LogoutUser, text: utf8Encode('logged out') });
+        return;
+      case FrameType.Bye:
+        this.host.logger.info(`${this.remote}: client said BYE(${frame.code}, ${JSON.stringify(utf8Decode(frame.text))})`);
+        this.state = 'closing';
+        this.transport.end();
+        return;
+      default:
+        return this.fail(ErrorCode.LogoutPacket, `unexpected ${FRAME_TYPE_NAMES[frame.type]} from a client`);
+    }
+  }
+
+  private checkAlive(): void {
+    const silentMs = Date.now() - this.lastHeardMs;
+    if (silentMs >= SILENT_HEARTBEATS * this.host.heartbeatMs) {
+      this.close(ErrorCode.LogoutNet, `nothing received for ${silentMs} ms`);
+    }
+  }
+}

@@ -1,0 +1,10 @@
+export { SignalServer } from './signal-server';
+export type { ListeningAddress, SignalServerOptions } from './signal-server';
+export { ConfigError, DEFAULT_CONFIG, loadConfig, parseCommandLine, readConfigFile, resolveConfig, USAGE } from './config';
+export type { AppConfig, ServerConfig } from './config';
+export { checkSignalingToken, makeSignalingToken, NO_NEED_TOKEN } from './token';
+export type { TokenCheck } from './token';
+export { createLogger } from './logger';
+export type { Logger, LogLevel, LogSink } from './logger';
+export { ErrorCode } from './error-codes';
+export * from './state';

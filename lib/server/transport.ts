@@ -1,0 +1,14 @@
+/** One client socket as the transport-neutral connection sees it. */
+export interface FrameTransport {
+  /** For log lines, e.g. "tcp 127.0.0.1:53412". */
+  readonly remote: string;
+  /** Queues one frame body; writes issued in one event-loop turn go out together. */
+  send(body: Uint8Array): void;
+  /** Flushes queued frames, then closes (destroying the socket if the peer does not finish in time). */
+  end(): void;
+  /** Closes at once, dropping anything queued. */
+  destroy(): void;
+}
+
+/** How long a closing socket may take to flush before it is destroyed. */
+export const CLOSE_GRACE_MS = 2000;

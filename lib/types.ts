@@ -1,0 +1,286 @@
+// The typed surface of the SDK for JavaScript: the error codes, the login states, the callbacks
+// (ICallBack) and the API (IAgoraAPI), member for member in the order of the C++ header
+// native/include/agora_sig.h. Each C++ (pointer, size) string is one JavaScript parameter.
+
+/**
+ * A byte string parameter: a JS string (sent as UTF-8) or a Buffer / Uint8Array (sent as is).
+ * Used where the bytes matter (message bodies, attribute values, JSON extras).
+ */
+export type Bytes = string | Buffer | Uint8Array;
+
+/** The error codes of the SDK (enum AGORA_E_CODE of the C++ header). */
+export enum AGORA_E_CODE {
+  SUCCESS = 0,
+  LOGOUT_E_OTHER = 100,
+  LOGOUT_E_USER = 101,
+  LOGOUT_E_NET = 102,
+  LOGOUT_E_KICKED = 103,
+  LOGOUT_E_PACKET = 104,
+  LOGOUT_E_TOKENEXPIRED = 105,
+  LOGOUT_E_OLDVERSION = 106,
+  LOGOUT_E_TOKENWRONG = 107,
+  LOGOUT_E_ALREADY_LOGOUT = 108,
+  LOGIN_E_OTHER = 200,
+  LOGIN_E_NET = 201,
+  LOGIN_E_FAILED = 202,
+  LOGIN_E_CANCEL = 203,
+  LOGIN_E_TOKENEXPIRED = 204,
+  LOGIN_E_OLDVERSION = 205,
+  LOGIN_E_TOKENWRONG = 206,
+  LOGIN_E_TOKEN_KICKED = 207,
+  LOGIN_E_ALREADY_LOGIN = 208,
+  LOGIN_E_INVALID_USER = 209,
+  JOINCHANNEL_E_OTHER = 300,
+  SENDMESSAGE_E_OTHER = 400,
+  SENDMESSAGE_E_TIMEOUT = 401,
+  QUERYUSERNUM_E_OTHER = 500,
+  QUERYUSERNUM_E_TIMEOUT = 501,
+  QUERYUSERNUM_E_BYUSER = 502,
+  LEAVECHANNEL_E_OTHER = 600,
+  LEAVECHANNEL_E_KICKED = 601,
+  LEAVECHANNEL_E_BYUSER = 602,
+  LEAVECHANNEL_E_LOGOUT = 603,
+  LEAVECHANNEL_E_DISCONN = 604,
+  INVITE_E_OTHER = 700,
+  INVITE_E_REINVITE = 701,
+  INVITE_E_NET = 702,
+  INVITE_E_PEEROFFLINE = 703,
+  INVITE_E_TIMEOUT = 704,
+  INVITE_E_CANTRECV = 705,
+  GENERAL_E = 1000,
+  GENERAL_E_FAILED = 1001,
+  GENERAL_E_UNKNOWN = 1002,
+  GENERAL_E_NOT_LOGIN = 1003,
+  GENERAL_E_WRONG_PARAM = 1004,
+  GENERAL_E_LARGE_PARAM = 1005,
+}
+
+/** What {@link IAgoraAPI.getStatus} returns. */
+export enum LoginStatus {
+  NOT_LOGGED_IN = 0,
+  LOGGING_IN = 1,
+  LOGGED_IN = 2,
+  RECONNECTING = 3,
+}
+
+/**
+ * The callbacks of one SDK instance. Every member is optional: install an object with the ones
+ * you need through {@link IAgoraAPI.callbackSet}. Callbacks run on the JavaScript thread that
+ * owns the instance, in the order the SDK raised them. Strings arrive decoded as UTF-8.
+ */
+export interface ICallBack {
+  /** The connection was lost; reconnection attempt number `nretry` starts. */
+  onReconnecting?(nretry: number): void;
+  /** Reconnected and the session restored (messages sent meanwhile are delivered). */
+  onReconnected?(fd: number): void;
+  /** Login succeeded. `uid` is deprecated (0 or an internal id); `fd` has no meaning here. */
+  onLoginSuccess?(uid: number, fd: number): void;
+  /**
+   * The session ended: 101 logout by the user, 102 the network gave up after the retries,
+   * 103 kicked by a login of the same account elsewhere, 105 the token expired, ...
+   */
+  onLogout?(ecode: number): void;
+  /**
+   * Login failed: 201 network (server unreachable after the retries), 206 wrong token,
+   * 204 token expired, 208 already logged in, 209 invalid account, ...
+   */
+  onLoginFailed?(ecode: number): void;
+  /** This user joined channel `channelID`. */
+  onChannelJoined?(channelID: string): void;
+  /** Joining `channelID` failed with `ecode`. */
+  onChannelJoinFailed?(channelID: string, ecode: number): void;
+  /** This user left `channelID`: 602 by user, 601 kicked, 603 logout, 604 disconnected. */
+  onChannelLeaved?(channelID: string, ecode: number): void;
+  /** Another user joined a channel this user is in. */
+  onChannelUserJoined?(account: string, uid: number): void;
+  /** Another user left a channel this user is in. */
+  onChannelUserLeaved?(account: string, uid: number): void;
+  /** After joining: the most recent (at most 200) members; `n` is the length of both arrays. */
+  onChannelUserList?(n: number, accounts: string[], uids: number[]): void;
+  /** Answer to {@link IAgoraAPI.channelQueryUserNum}: `num` members when `ecode` is 0. */
+  onChannelQueryUserNumResult?(channelID: string, ecode: number, num: number): void;
+  /** Answer to {@link IAgoraAPI.channelQueryUserIsIn}: `isIn` is 1 when the account is in. */
+  onChannelQueryUserIsIn?(channelID: string, account: string, isIn: number): void;
+  /** A channel attribute changed; `type` is "update", "del" or "clear". */
+  onChannelAttrUpdated?(channelID: string, name: string, value: string, type: string): void;
+  /** An invitation to this user into `channelID` arrived. */
+  onInviteReceived?(channelID: string, account: string, uid: number, extra: string): void;
+  /** This user's invitation reached the peer. */
+  onInviteReceivedByPeer?(channelID: string, account: string, uid: number): void;
+  /** The peer accepted this user's invitation. */
+  onInviteAcceptedByPeer?(channelID: string, account: string, uid: number, extra: string): void;
+  /** The peer refused this user's invitation. */
+  onInviteRefusedByPeer?(channelID: string, account: string, uid: number, extra: string): void;
+  /** An invitation failed: 703 peer offline, 704 timeout, 701 re-invite, 702 network, ... */
+  onInviteFailed?(channelID: string, account: string, uid: number, ecode: number, extra: string): void;
+  /** The peer ended the call (invitation). */
+  onInviteEndByPeer?(channelID: string, account: string, uid: number, extra: string): void;
+  /** This user ended the call (invitation). */
+  onInviteEndByMyself?(channelID: string, account: string, uid: number): void;
+  /** A message within a call from its peer, e.g. DTMF digits ("0-9*#"). */
+  onInviteMsg?(
+    channelID: string,
+    account: string,
+    uid: number,
+    msgType: string,
+    msgData: string,
+    extra: string,
+  ): void;
+  /** Sending message `messageID` failed with `ecode` (400 peer offline, 1005 too large, ...). */
+  onMessageSendError?(messageID: string, ecode: number): void;
+  /** Progress of a message held for an offline peer. */
+  onMessageSendProgress?(account: string, messageID: string, type: string, info: string): void;
+  /** Message `messageID` was delivered to the server. */
+  onMessageSendSuccess?(messageID: string): void;
+  /** A message from the application server (see {@link IAgoraAPI.messageAppSend}). */
+  onMessageAppReceived?(msg: string): void;
+  /** A peer-to-peer message to this user from `account`. */
+  onMessageInstantReceive?(account: string, uid: number, msg: string): void;
+  /** A message in channel `channelID` from `account`. */
+  onMessageChannelReceive?(channelID: string, account: string, uid: number, msg: string): void;
+  /** One line of the SDK's log. */
+  onLog?(txt: string): void;
+  /** Answer to {@link IAgoraAPI.invoke}: `err` is empty on success, `resp` is JSON. */
+  onInvokeRet?(callID: string, err: string, resp: string): void;
+  /** A generic message of type `t`. */
+  onMsg?(from: string, t: string, msg: string): void;
+  /** Answer to getAttr / getUserAttr. */
+  onUserAttrResult?(account: string, name: string, value: string): void;
+  /** Answer to getAttrAll / getUserAttrAll; `value` is a JSON object. */
+  onUserAttrAllResult?(account: string, value: string): void;
+  /**
+   * A call could not be carried out: `name` says which, `ecode` why (1003 not logged in,
+   * 1004 wrong parameter, 1005 parameter too large, ...), `desc` in words.
+   */
+  onError?(name: string, ecode: number, desc: string): void;
+  /** Answer to {@link IAgoraAPI.queryUserStatus}: `status` "1" online, "0" offline. */
+  onQueryUserStatusResult?(name: string, status: string): void;
+  /** Answer to {@link IAgoraAPI.dbg}. */
+  onDbg?(a: string, b: string): void;
+  /** Answer to {@link IAgoraAPI.bc_call}. */
+  onBCCall_result?(reason: string, json_ret: string, callID: string): void;
+}
+
+/**
+ * One SDK instance. Every call returns at once; outcomes arrive through the {@link ICallBack}
+ * installed with {@link IAgoraAPI.callbackSet}. After {@link IAgoraAPI.destroy} every call but
+ * destroy throws.
+ */
+export interface IAgoraAPI {
+  /** Installs the callbacks (replacing the previous ones); `null` removes them. */
+  callbackSet(handler: ICallBack | null): void;
+  /** The installed callbacks, or `null`. */
+  callbackGet(): ICallBack | null;
+  /**
+   * Logs in (no reconnection limits beyond the defaults). An empty `vendorID` uses the one given
+   * to the factory. `uid` is deprecated (pass 0). Outcome: onLoginSuccess or onLoginFailed.
+   */
+  login(vendorID: string, account: string, token: string, uid: number, deviceID: string): void;
+  /**
+   * As {@link IAgoraAPI.login}, with reconnection limits: retry for at most `retry_time_in_s`
+   * seconds (default 30) and `retry_count` attempts (default 3), whichever ends first.
+   */
+  login2(
+    vendorID: string,
+    account: string,
+    token: string,
+    uid: number,
+    deviceID: string,
+    retry_time_in_s?: number,
+    retry_count?: number,
+  ): void;
+  /** Logs out; onLogout(101) follows. */
+  logout(): void;
+  /** Joins a channel (name at most 128 bytes): onChannelJoined / onChannelJoinFailed. */
+  channelJoin(channelID: string): void;
+  /** Leaves a channel: onChannelLeaved. */
+  channelLeave(channelID: string): void;
+  /** Asks for a channel's member count: onChannelQueryUserNumResult. */
+  channelQueryUserNum(channelID: string): void;
+  /** Asks whether `account` is in the channel: onChannelQueryUserIsIn. */
+  channelQueryUserIsIn(channelID: string, account: string): void;
+  /** Sets a channel attribute (value at most 8096 bytes): onChannelAttrUpdated("update"). */
+  channelSetAttr(channelID: string, name: string, value: Bytes): void;
+  /** Deletes a channel attribute: onChannelAttrUpdated("del"). */
+  channelDelAttr(channelID: string, name: string): void;
+  /** Deletes every channel attribute: onChannelAttrUpdated("clear"). */
+  channelClearAttr(channelID: string): void;
+  /** Invites `account` into the channel (`uid` deprecated, default 0). */
+  channelInviteUser(channelID: string, account: string, uid?: number): void;
+  /** Invites `account` with a JSON `extra` (at most 8 KiB). */
+  channelInviteUser2(channelID: string, account: string, extra: Bytes): void;
+  /** Invites a phone number into the channel. */
+  channelInvitePhone(channelID: string, phoneNum: string, uid?: number): void;
+  /** Invites a phone number, showing `sourcesNum` as the caller. */
+  channelInvitePhone2(channelID: string, phoneNum: string, sourcesNum: string): void;
+  /** Invites a phone number with a caller number and a JSON `extra`. */
+  channelInvitePhone3(channelID: string, phoneNum: string, sourcesNum: string, extra: Bytes): void;
+  /** Sends DTMF digits to an invited phone. */
+  channelInviteDTMF(channelID: string, phoneNum: string, dtmf: string): void;
+  /** Accepts an invitation, optionally with a JSON `extra` for the inviter. */
+  channelInviteAccept(channelID: string, account: string, uid: number, extra?: Bytes): void;
+  /** Refuses an invitation with a JSON `extra` for the inviter. */
+  channelInviteRefuse(channelID: string, account: string, uid: number, extra: Bytes): void;
+  /** Ends an invitation (call). */
+  channelInviteEnd(channelID: string, account: string, uid: number): void;
+  /** Sends a message to the application server. */
+  messageAppSend(msg: Bytes, msgID: string): void;
+  /**
+   * Sends a peer-to-peer message (at most 8 KiB): onMessageSendSuccess(msgID) or
+   * onMessageSendError(msgID, ecode).
+   */
+  messageInstantSend(account: string, uid: number, msg: Bytes, msgID: string): void;
+  /** As messageInstantSend with JSON `options` (e.g. a time to live for an offline peer). */
+  messageInstantSend2(account: string, uid: number, msg: Bytes, msgID: string, options: Bytes): void;
+  /** Sends a message to a channel this user is in. */
+  messageChannelSend(channelID: string, msg: Bytes, msgID: string): void;
+  /** Sends a message to a channel, also when this user is not in it. */
+  messageChannelSendForce(channelID: string, msg: Bytes, msgID: string): void;
+  /** Sends a push message. */
+  messagePushSend(account: string, uid: number, msg: Bytes, msgID: string): void;
+  /** Sends a chat message. */
+  messageChatSend(account: string, uid: number, msg: Bytes, msgID: string): void;
+  /** Deprecated: sends DTMF digits. */
+  messageDTMFSend(uid: number, msg: Bytes, msgID: string): void;
+  /** Tells the SDK the app went to the background (1) or came back (0). */
+  setBackground(bOut: number): void;
+  /** Tells the SDK the network went away (0) or came back (1). */
+  setNetworkStatus(bOut: number): void;
+  /** Pings the server. */
+  ping(): void;
+  /** Sets an attribute of this user. */
+  setAttr(name: string, value: Bytes): void;
+  /** Reads an attribute of this user: onUserAttrResult. */
+  getAttr(name: string): void;
+  /** Reads every attribute of this user: onUserAttrAllResult. */
+  getAttrAll(): void;
+  /** Reads an attribute of another user: onUserAttrResult. */
+  getUserAttr(account: string, name: string): void;
+  /** Reads every attribute of another user: onUserAttrAllResult. */
+  getUserAttrAll(account: string): void;
+  /** Asks whether `account` is online: onQueryUserStatusResult. */
+  queryUserStatus(account: string): void;
+  /** Calls an `io.agora.signal.*` RPC with JSON `req`: onInvokeRet(callID, ...). */
+  invoke(name: string, req: Bytes, callID: string): void;
+  /** Starts the SDK's loop. */
+  start(): void;
+  /** Stops the SDK's loop. */
+  stop(): void;
+  /** True while logged in. */
+  isOnline(): boolean;
+  /** 0 not logged in, 1 logging in, 2 logged in, 3 reconnecting. */
+  getStatus(): LoginStatus;
+  /** The SDK version as a number: 1000100000 means 0.1.0 (1XXYYZZWWW). */
+  getSdkVersion(): number;
+  /** Calls a business function with JSON arguments: onBCCall_result. */
+  bc_call(func: string, json_args: Bytes, callID: string): void;
+  /** Debug knobs: dbg("server", "host:port") selects the server. Answer: onDbg. */
+  dbg(a: string, b: string): void;
+  /** Destroys the instance (the original header's spelling of {@link IAgoraAPI.destroy}). */
+  destory(): void;
+  /**
+   * Destroys the instance: the session ends without further callbacks and the instance stops
+   * keeping the process alive. Calling it again does nothing.
+   */
+  destroy(): void;
+}

@@ -1,0 +1,282 @@
+#include "core/event_loop.h"
+
+#include <stdlib.h>
+
+#include <vector>
+
+#include "net/poller.h"
+
+namespace agora_sig {
+namespace core {
+
+namespace {
+
+// Leaked on purpose: it must outlive every static destructor that might destroy an instance.
+struct Registry {
+  std::mutex mutex;
+  EventLoop* loop = nullptr;
+  size_t references = 0;
+  bool exiting = false;
+  bool hookInstalled = false;
+};
+
+Registry& registry() {
+  static Registry* r = new Registry;
+  return *r;
+}
+
+constexpr auto kExitGrace = std::chrono::milliseconds(1000);
+
+}  // namespace
+
+EventLoop* EventLoop::acquire() {
+  Registry& r = registry();
+  std::lock_guard<std::mutex> lock(r.mutex);
+  if (!r.hookInstalled) {
+    r.hookInstalled = true;
+    atexit(&EventLoop::exitHook);
+  }
+  if (!r.loop) r.loop = new EventLoop(!r.exiting);
+  ++r.references;
+  return r.loop;
+}
+
+void EventLoop::release(EventLoop* loop) {
+  Registry& r = registry();
+  {
+    std::lock_guard<std::mutex> lock(r.mutex);
+    if (--r.references > 0) return;
+    if (r.loop == loop) r.loop = nullptr;
+  }
+  loop->stopAndJoin();
+}
+
+void EventLoop::exitHook() {
+  Registry& r = registry();
+  EventLoop* loop;
+  {
+    std::lock_guard<std::mutex> lock(r.mutex);
+    r.exiting = true;
+    loop = r.loop;
+  }
+  if (loop) loop->stopForExit();
+}
+
+EventLoop::EventLoop(bool startThread) {
+  if (startThread && wakeup_.valid()) {
+    threadRunning_ = true;
+    thread_ = std::thread([this] { run(); });
+    threadId_ = thread_.get_id();
+  }
+}
+
+EventLoop::~EventLoop() = default;
+
+bool EventLoop::inLoopThread() const { return threadId_.load() == std::this_thread::get_id(); }
+
+void EventLoop::post(Task task) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!threadRunning_ || stopRequested_) return;
+    tasks_.push_back(std::move(task));
+  }
+  wakeup_.notify();
+}
+
+void EventLoop::runInline(const Task& task) {
+  std::lock_guard<std::recursive_mutex> lock(inlineMutex_);
+  task();
+}
+
+void EventLoop::runSync(const Task& task) {
+  if (inLoopThread()) {
+    task();
+    return;
+  }
+  struct State {
+    bool claimed = false;
+    bool done = false;
+  };
+  auto state = std::make_shared<State>();
+  {
+    std::unique_lock<std::mutex> lock(mutex_);
+    if (!threadRunning_ || stopRequested_) {
+      lock.unlock();
+      runInline(task);
+      return;
+    }
+    tasks_.push_back([this, state, &task] {
+      {
+        std::lock_guard<std::mutex> l(mutex_);
+        if (state->claimed) return;
+        state->claimed = true;
+      }
+      task();
+      std::lock_guard<std::mutex> l(mutex_);
+      state->done = true;
+      stateChanged_.notify_all();
+    });
+  }
+  wakeup_.notify();
+  std::unique_lock<std::mutex> lock(mutex_);
+  stateChanged_.wait(lock, [&] { return state->done || (!threadRunning_ && !state->claimed); });
+  if (state->done) return;
+  // The loop stopped before reaching the task: nobody else will run it now.
+  state->claimed = true;
+  lock.unlock();
+  runInline(task);
+}
+
+EventLoop::TimerId EventLoop::addTimer(std::chrono::milliseconds delay, Task task) {
+  TimerId id = nextTimerId_++;
+  Clock::time_point due = Clock::now() + delay;
+  timerQueue_.insert({due, id});
+  timers_.emplace(id, std::make_pair(due, std::move(task)));
+  return id;
+}
+
+void EventLoop::cancelTimer(TimerId id) {
+  auto it = timers_.find(id);
+  if (it == timers_.end()) return;
+  timerQueue_.erase({it->second.first, id});
+  timers_.erase(it);
+}
+
+void EventLoop::watch(net::SocketHandle socket, bool wantWrite, IoHandler handler) {
+  watches_[socket] = Watch{nextWatchId_++, wantWrite, std::move(handler)};
+}
+
+void EventLoop::setWantWrite(net::SocketHandle socket, bool wantWrite) {
+  auto it = watches_.find(socket);
+  if (it != watches_.end()) it->second.wantWrite = wantWrite;
+}
+
+void EventLoop::unwatch(net::SocketHandle socket) { watches_.erase(socket); }
+
+int EventLoop::millisecondsToNextTimer() const {
+  if (timerQueue_.empty()) return -1;
+  auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(timerQueue_.begin()->first -
+                                                                    Clock::now());
+  if (wait.count() <= 0) return 0;
+  // Round up so a timer is never woken a millisecond early and spun on.
+  return static_cast<int>(wait.count()) + 1;
+}
+
+void EventLoop::runDueTimers() {
+  Clock::time_point now = Clock::now();
+  while (!timerQueue_.empty() && timerQueue_.begin()->first <= now) {
+    TimerId id = timerQueue_.begin()->second;
+    timerQueue_.erase(timerQueue_.begin());
+    auto it = timers_.find(id);
+    if (it == timers_.end()) continue;
+    Task task = std::move(it->second.second);
+    timers_.erase(it);
+    task();
+  }
+}
+
+void EventLoop::run() {
+  std::vector<net::PollEntry> entries;
+  std::vector<uint64_t> ids;
+  for (;;) {
+    std::deque<Task> ready;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (stopRequested_) break;
+      ready.swap(tasks_);
+    }
+    for (Task& task : ready) task();
+    ready.clear();
+    runDueTimers();
+
+    entries.clear();
+    ids.clear();
+    net::PollEntry wake;
+    wake.socket = wakeup_.readEnd();
+    entries.push_back(wake);
+    ids.push_back(0);
+    for (auto& w : watches_) {
+      net::PollEntry e;
+      e.socket = w.first;
+      e.wantWrite = w.second.wantWrite;
+      entries.push_back(e);
+      ids.push_back(w.second.id);
+    }
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (stopRequested_) break;
+      if (!tasks_.empty()) continue;
+    }
+    net::pollSockets(entries, millisecondsToNextTimer());
+    if (entries[0].readable || entries[0].failed) wakeup_.drain();
+    for (size_t i = 1; i < entries.size(); ++i) {
+      const net::PollEntry& e = entries[i];
+      if (!e.readable && !e.writable && !e.failed) continue;
+      auto it = watches_.find(e.socket);
+      // A handler run earlier in this round may have dropped or replaced the watch.
+      if (it == watches_.end() || it->second.id != ids[i]) continue;
+      IoHandler handler = it->second.handler;
+      handler(e.readable, e.writable, e.failed);
+    }
+  }
+  bool deleteSelf;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    threadRunning_ = false;
+    deleteSelf = deleteWhenThreadEnds_;
+    stateChanged_.notify_all();
+  }
+  if (deleteSelf) delete this;
+}
+
+void EventLoop::stopAndJoin() {
+  if (inLoopThread()) {
+    // The last instance went away inside a task of this very thread: it finishes on its own.
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopRequested_ = true;
+    deleteWhenThreadEnds_ = true;
+    thread_.detach();
+    return;
+  }
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopRequested_ = true;
+  }
+  wakeup_.notify();
+  if (thread_.joinable()) thread_.join();
+  bool leaked;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    leaked = leaked_;
+  }
+  if (!leaked) delete this;
+}
+
+void EventLoop::stopForExit() {
+  if (inLoopThread()) {
+    // exit() was called from a callback: this thread is the one running the exit handlers.
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopRequested_ = true;
+    return;
+  }
+  std::unique_lock<std::mutex> lock(mutex_);
+  stopRequested_ = true;
+  lock.unlock();
+  wakeup_.notify();
+  lock.lock();
+  bool ended = stateChanged_.wait_for(lock, kExitGrace, [this] { return !threadRunning_; });
+  lock.unlock();
+  if (!thread_.joinable()) return;
+  if (ended) {
+    thread_.join();
+  } else {
+    // A callback is blocking the loop thread; leave it to the process's end.
+    lock.lock();
+    leaked_ = true;
+    lock.unlock();
+    thread_.detach();
+  }
+}
+
+}  // namespace core
+}  // namespace agora_sig

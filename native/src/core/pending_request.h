@@ -1,0 +1,32 @@
+// A request of the application on its way to the server, kept until its RESULT arrives.
+#ifndef AGORA_SIG_CORE_PENDING_REQUEST_H_
+#define AGORA_SIG_CORE_PENDING_REQUEST_H_
+
+#include <stdint.h>
+
+#include <string>
+#include <vector>
+
+#include "protocol/frame_types.h"
+
+namespace agora_sig {
+namespace core {
+
+struct PendingRequest {
+  uint64_t reqId = 0;  // assigned when submitted to the session
+  protocol::Op op = protocol::Op::MsgInstant;
+  std::vector<std::string> args;
+  bool prependOwnAccount = false;  // args start with the logged-in account (getAttr, getAttrAll)
+
+  // What the answer needs and the wire does not carry.
+  std::string method;    // the API method's name, for onError
+  std::string msgID;     // message methods
+  std::string callID;    // invoke, bc_call
+  std::string subject;   // the channel or account the answer names
+  std::string subject2;  // a second name (attribute name, queried account, dbg key)
+};
+
+}  // namespace core
+}  // namespace agora_sig
+
+#endif  // AGORA_SIG_CORE_PENDING_REQUEST_H_

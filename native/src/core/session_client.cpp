@@ -1,0 +1,560 @@
+#include "core/session_client.h"
+
+#include <algorithm>
+
+#include "core/result_dispatch.h"
+#include "net/socket.h"
+
+namespace agora_sig {
+namespace core {
+
+namespace {
+
+using agora_sdk_win::ICallBack;
+using std::chrono::milliseconds;
+using Clock = EventLoop::Clock;
+
+constexpr milliseconds kFirstBackoff{250};
+constexpr milliseconds kMaxBackoff{4000};
+constexpr milliseconds kHandshakeTick{50};
+constexpr uint64_t kAckEvery = 64;
+
+long long msSince(Clock::time_point t) {
+  return std::chrono::duration_cast<milliseconds>(Clock::now() - t).count();
+}
+
+// A refused re-login during reconnection ends the session: say why in onLogout's terms.
+int logoutCodeForLoginFailure(uint64_t code) {
+  switch (code) {
+    case agora_sdk_win::LOGIN_E_TOKENEXPIRED: return agora_sdk_win::LOGOUT_E_TOKENEXPIRED;
+    case agora_sdk_win::LOGIN_E_TOKENWRONG: return agora_sdk_win::LOGOUT_E_TOKENWRONG;
+    case agora_sdk_win::LOGIN_E_TOKEN_KICKED: return agora_sdk_win::LOGOUT_E_KICKED;
+    case agora_sdk_win::LOGIN_E_OLDVERSION: return agora_sdk_win::LOGOUT_E_OLDVERSION;
+    default: return agora_sdk_win::LOGOUT_E_OTHER;
+  }
+}
+
+}  // namespace
+
+struct SessionClient::Connection {
+  explicit Connection(net::SocketHandle s) : socket(s) {}
+  net::SocketHandle socket;
+  bool connecting = true;
+  bool welcomed = false;
+  uint64_t heartbeatMs = 0;
+  protocol::FrameReader reader;
+  std::string out;
+  Clock::time_point lastReceived = Clock::now();
+  Clock::time_point nextPingAt;
+};
+
+SessionClient::SessionClient(EventLoop* loop, ServerAddress server, std::string clientName)
+    : loop_(loop), server_(std::move(server)), clientName_(std::move(clientName)) {}
+
+SessionClient::~SessionClient() {
+  // Only reached once no loop task refers to this object; the loop may already be gone.
+  if (connection_) net::closeSocket(connection_->socket);
+}
+
+void SessionClient::setPhase(Phase phase) {
+  phase_ = phase;
+  Status s = Status::NotLoggedIn;
+  switch (phase) {
+    case Phase::Idle: s = Status::NotLoggedIn; break;
+    case Phase::LoggingIn: s = Status::LoggingIn; break;
+    case Phase::Online:
+    case Phase::LoggingOut: s = Status::LoggedIn; break;
+    case Phase::Reconnecting: s = Status::Reconnecting; break;
+  }
+  status_.store(static_cast<int>(s));
+}
+
+int SessionClient::fd() const {
+  return connection_ ? net::socketNumber(connection_->socket) : 0;
+}
+
+// ---- API entry points ----
+
+void SessionClient::login(const Credentials& credentials) {
+  if (phase_ != Phase::Idle) {
+    sink_.log("login ignored: already logged in or logging in (status " +
+              std::to_string(status_.load()) + ")");
+    return;
+  }
+  credentials_ = credentials;
+  sessionId_.clear();
+  lastSeq_ = ackedSeq_ = 0;
+  nextReqId_ = 1;
+  pending_.clear();
+  setPhase(Phase::LoggingIn);
+  retries_ = 0;
+  cycleStart_ = Clock::now();
+  sink_.log("logging in as " + credentials_.account + " at " + server_.toString());
+  connect();
+}
+
+void SessionClient::logout() {
+  switch (phase_) {
+    case Phase::LoggingOut:
+      sink_.log("logout already in progress");
+      return;
+    case Phase::Online:
+      if (connection_) {
+        setPhase(Phase::LoggingOut);
+        send(protocol::makeLogout());
+        return;
+      }
+      break;
+    case Phase::Idle:
+    case Phase::LoggingIn:
+    case Phase::Reconnecting:
+      break;
+  }
+  goIdle();
+  sink_.fire([](ICallBack& cb) { cb.onLogout(agora_sdk_win::LOGOUT_E_USER); });
+}
+
+void SessionClient::submit(PendingRequest request) {
+  if (phase_ != Phase::Online && phase_ != Phase::Reconnecting) {
+    dispatchRejection(sink_, request, agora_sdk_win::GENERAL_E_NOT_LOGIN,
+                      request.method + ": not logged in");
+    return;
+  }
+  if (request.prependOwnAccount) {
+    request.args.insert(request.args.begin(), credentials_.account);
+    request.subject = credentials_.account;
+    request.prependOwnAccount = false;
+  }
+  request.reqId = nextReqId_++;
+  PendingRequest& kept = pending_[request.reqId] = std::move(request);
+  // While reconnecting it waits for the resume, which sends every request the server lacks.
+  if (phase_ == Phase::Online) sendRequest(kept);
+}
+
+void SessionClient::ping() {
+  if (connection_ && (phase_ == Phase::Online || phase_ == Phase::LoggingOut)) {
+    send(protocol::makePing(pingNonce_++));
+    return;
+  }
+  sink_.error("ping", agora_sdk_win::GENERAL_E_NOT_LOGIN, "ping: not logged in");
+}
+
+void SessionClient::shutdown() {
+  sink_.silence();
+  if (retryTimer_) loop_->cancelTimer(retryTimer_);
+  retryTimer_ = 0;
+  if (connection_ && !connection_->connecting && phase_ == Phase::Online) {
+    // End the session at once rather than leaving the account online for the resume window.
+    send(protocol::makeLogout());
+  }
+  closeConnection();
+  pending_.clear();
+  setPhase(Phase::Idle);
+}
+
+// ---- connection ----
+
+void SessionClient::connect() {
+  std::string error;
+  net::SocketHandle socket = net::startConnect(server_.host, server_.port, error);
+  if (socket == net::kInvalidSocket) {
+    sink_.log("cannot connect to " + server_.toString() + ": " + error);
+    scheduleRetry();
+    return;
+  }
+  connection_.reset(new Connection(socket));
+  send(protocol::makeHello(protocol::kProtocolVersion, clientName_));
+  if (!sessionId_.empty()) {
+    send(protocol::makeResume(sessionId_, lastSeq_));
+  } else {
+    send(protocol::makeLogin(credentials_.appId, credentials_.account, credentials_.token,
+                             credentials_.uid, credentials_.deviceId));
+  }
+  std::weak_ptr<SessionClient> weak = shared_from_this();
+  loop_->watch(socket, true, [weak](bool readable, bool writable, bool failed) {
+    if (auto self = weak.lock()) self->onIo(readable, writable, failed);
+  });
+  scheduleTick(kHandshakeTick);
+}
+
+void SessionClient::closeConnection() {
+  if (tickTimer_) loop_->cancelTimer(tickTimer_);
+  tickTimer_ = 0;
+  if (!connection_) return;
+  if (!connection_->connecting && !connection_->out.empty()) {
+    size_t sent = 0;
+    std::string ignored;
+    net::sendSome(connection_->socket, connection_->out.data(), connection_->out.size(), sent,
+                  ignored);
+  }
+  loop_->unwatch(connection_->socket);
+  net::closeSocket(connection_->socket);
+  connection_.reset();
+}
+
+void SessionClient::onIo(bool readable, bool writable, bool failed) {
+  Connection* c = connection_.get();
+  if (!c) return;
+  if (c->connecting) {
+    if (!writable && !failed && !readable) return;
+    std::string error;
+    if (!net::finishConnect(c->socket, error)) {
+      connectionLost("cannot connect to " + server_.toString() + ": " + error);
+      return;
+    }
+    c->connecting = false;
+  }
+  if (writable) flush();
+  if (connection_.get() == c && (readable || failed)) readAvailable();
+}
+
+void SessionClient::flush() {
+  Connection* c = connection_.get();
+  if (!c || c->connecting) return;
+  while (!c->out.empty()) {
+    size_t sent = 0;
+    std::string error;
+    net::IoStatus status = net::sendSome(c->socket, c->out.data(), c->out.size(), sent, error);
+    if (status == net::IoStatus::Ok) {
+      c->out.erase(0, sent);
+      continue;
+    }
+    // An error shows up again as a failed read, handled where frames are not being processed.
+    break;
+  }
+  loop_->setWantWrite(c->socket, !c->out.empty());
+}
+
+void SessionClient::send(const protocol::Frame& frame) {
+  if (!connection_) return;
+  std::string bytes;
+  protocol::encodeFrameWithLength(frame, bytes);
+  connection_->out += bytes;
+  flush();
+}
+
+void SessionClient::readAvailable() {
+  Connection* c = connection_.get();
+  char buffer[32768];
+  // Bounded so one busy connection cannot starve the others sharing the loop.
+  for (int round = 0; round < 16; ++round) {
+    size_t got = 0;
+    std::string error;
+    net::IoStatus status = net::receiveSome(c->socket, buffer, sizeof buffer, got, error);
+    if (status == net::IoStatus::WouldBlock) return;
+    if (status == net::IoStatus::Closed) {
+      connectionLost("the server closed the connection");
+      return;
+    }
+    if (status == net::IoStatus::Error) {
+      connectionLost(error);
+      return;
+    }
+    c->lastReceived = Clock::now();
+    c->reader.feed(buffer, got);
+    std::string body;
+    while (connection_.get() == c && c->reader.next(body)) {
+      protocol::Frame frame;
+      std::string decodeError;
+      if (!protocol::decodeFrame(reinterpret_cast<const uint8_t*>(body.data()), body.size(),
+                                 frame, decodeError)) {
+        protocolError("malformed frame: " + decodeError);
+        return;
+      }
+      handleFrame(frame);
+    }
+    if (connection_.get() != c) return;
+    if (c->reader.failed()) {
+      protocolError(c->reader.error());
+      return;
+    }
+  }
+}
+
+void SessionClient::protocolError(const std::string& reason) {
+  send(protocol::makeBye(agora_sdk_win::LOGOUT_E_PACKET, reason));
+  connectionLost("protocol error: " + reason);
+}
+
+// ---- frames ----
+
+void SessionClient::handleFrame(const protocol::Frame& frame) {
+  using protocol::FrameType;
+  Connection* c = connection_.get();
+  switch (frame.type) {
+    case FrameType::Welcome: {
+      c->welcomed = true;
+      c->heartbeatMs = std::max<uint64_t>(frame.u(1), 10);
+      c->nextPingAt = Clock::now() + milliseconds(c->heartbeatMs);
+      return;
+    }
+    case FrameType::Ping:
+      send(protocol::makePong(frame.u(0)));
+      return;
+    case FrameType::Pong:
+      return;
+    case FrameType::Bye:
+      onBye(frame.u(0), frame.s(1));
+      return;
+    case FrameType::LoginOk:
+      onLoginOk(frame);
+      return;
+    case FrameType::LoginFail:
+      onLoginFail(frame.u(0), frame.s(1));
+      return;
+    case FrameType::ResumeOk:
+      onResumeOk(frame.u(0));
+      return;
+    case FrameType::ResumeFail:
+      sink_.log("session could not be resumed (" + std::to_string(frame.u(0)) + " " +
+                frame.s(1) + "); logging in afresh");
+      sessionId_.clear();
+      lastSeq_ = ackedSeq_ = 0;
+      send(protocol::makeLogin(credentials_.appId, credentials_.account, credentials_.token,
+                               credentials_.uid, credentials_.deviceId));
+      return;
+    case FrameType::LoggedOut: {
+      int code = static_cast<int>(frame.u(0));
+      sink_.log("logged out by the server: " + std::to_string(code) + " " + frame.s(1));
+      goIdle();
+      sink_.fire([code](ICallBack& cb) { cb.onLogout(code); });
+      return;
+    }
+    case FrameType::Result: {
+      if (!acceptSequenced(frame.u(0))) return;
+      uint64_t reqId = frame.u(1);
+      auto it = pending_.find(reqId);
+      if (it == pending_.end()) {
+        sink_.log("result for unknown request " + std::to_string(reqId) + " ignored");
+        return;
+      }
+      PendingRequest request = std::move(it->second);
+      pending_.erase(it);
+      dispatchResult(sink_, request, frame.u(2), frame.s(3), frame.l(4));
+      return;
+    }
+    case FrameType::Event:
+      if (!acceptSequenced(frame.u(0))) return;
+      dispatchEvent(sink_, frame.u(1), frame.l(2));
+      return;
+    default:
+      protocolError("unexpected frame type " + std::to_string(static_cast<int>(frame.type)));
+      return;
+  }
+}
+
+void SessionClient::onLoginOk(const protocol::Frame& frame) {
+  if (phase_ != Phase::LoggingIn && phase_ != Phase::Reconnecting) {
+    protocolError("unexpected LOGIN_OK");
+    return;
+  }
+  uint32_t uid = static_cast<uint32_t>(frame.u(0));
+  sessionId_ = frame.s(1);
+  lastSeq_ = ackedSeq_ = 0;
+  // Requests the previous session left unanswered start over in this one, numbered from 1.
+  std::map<uint64_t, PendingRequest> renumbered;
+  uint64_t id = 1;
+  for (auto& entry : pending_) {
+    entry.second.reqId = id;
+    renumbered.emplace(id++, std::move(entry.second));
+  }
+  pending_.swap(renumbered);
+  nextReqId_ = id;
+  bool wasReconnecting = phase_ == Phase::Reconnecting;
+  setPhase(Phase::Online);
+  retries_ = 0;
+  sendPendingAfter(0);
+  int socketFd = fd();
+  if (wasReconnecting) {
+    sink_.log("reconnected with a new session");
+    sink_.fire([socketFd](ICallBack& cb) { cb.onReconnected(socketFd); });
+  } else {
+    sink_.log("logged in, uid " + std::to_string(uid));
+    sink_.fire([uid, socketFd](ICallBack& cb) { cb.onLoginSuccess(uid, socketFd); });
+  }
+}
+
+void SessionClient::onLoginFail(uint64_t code, const std::string& text) {
+  sink_.log("login refused: " + std::to_string(code) + " " + text);
+  bool firstLogin = phase_ == Phase::LoggingIn;
+  goIdle();
+  int ecode = static_cast<int>(code);
+  if (firstLogin) {
+    sink_.fire([ecode](ICallBack& cb) { cb.onLoginFailed(ecode); });
+  } else {
+    int logoutCode = logoutCodeForLoginFailure(code);
+    sink_.fire([logoutCode](ICallBack& cb) { cb.onLogout(logoutCode); });
+  }
+}
+
+void SessionClient::onResumeOk(uint64_t lastReqId) {
+  if (phase_ != Phase::Reconnecting) {
+    protocolError("unexpected RESUME_OK");
+    return;
+  }
+  setPhase(Phase::Online);
+  retries_ = 0;
+  sendPendingAfter(lastReqId);
+  int socketFd = fd();
+  sink_.log("session resumed");
+  sink_.fire([socketFd](ICallBack& cb) { cb.onReconnected(socketFd); });
+}
+
+void SessionClient::onBye(uint64_t code, const std::string& text) {
+  if (code == agora_sdk_win::LOGOUT_E_OLDVERSION) {
+    sink_.log("server refused the protocol version: " + text);
+    bool firstLogin = phase_ == Phase::LoggingIn;
+    goIdle();
+    if (firstLogin) {
+      sink_.fire([](ICallBack& cb) { cb.onLoginFailed(agora_sdk_win::LOGIN_E_OLDVERSION); });
+    } else {
+      sink_.fire([](ICallBack& cb) { cb.onLogout(agora_sdk_win::LOGOUT_E_OLDVERSION); });
+    }
+    return;
+  }
+  connectionLost("the server said goodbye: " + std::to_string(code) + " " + text);
+}
+
+bool SessionClient::acceptSequenced(uint64_t seq) {
+  if (seq <= lastSeq_) {
+    sink_.log("frame " + std::to_string(seq) + " already processed; dropped");
+    return false;
+  }
+  lastSeq_ = seq;
+  if (lastSeq_ - ackedSeq_ >= kAckEvery) sendAck();
+  return true;
+}
+
+void SessionClient::sendAck() {
+  if (!connection_ || lastSeq_ <= ackedSeq_) return;
+  send(protocol::makeAck(lastSeq_));
+  ackedSeq_ = lastSeq_;
+}
+
+void SessionClient::sendPendingAfter(uint64_t reqId) {
+  for (auto it = pending_.upper_bound(reqId); it != pending_.end(); ++it) sendRequest(it->second);
+}
+
+void SessionClient::sendRequest(const PendingRequest& request) {
+  send(protocol::makeRequest(request.reqId, request.op, request.args));
+}
+
+// ---- heartbeat ----
+
+void SessionClient::scheduleTick(milliseconds delay) {
+  if (tickTimer_) loop_->cancelTimer(tickTimer_);
+  std::weak_ptr<SessionClient> weak = shared_from_this();
+  tickTimer_ = loop_->addTimer(delay, [weak] {
+    if (auto self = weak.lock()) self->tick();
+  });
+}
+
+void SessionClient::tick() {
+  tickTimer_ = 0;
+  Connection* c = connection_.get();
+  if (!c) return;
+  long long silentMs = msSince(c->lastReceived);
+  long long limitMs = c->welcomed ? static_cast<long long>(3 * c->heartbeatMs)
+                                  : static_cast<long long>(handshakeTimeout_.count());
+  if (silentMs > limitMs) {
+    connectionLost("nothing received for " + std::to_string(silentMs) + " ms");
+    return;
+  }
+  if (!c->welcomed) {
+    scheduleTick(kHandshakeTick);
+    return;
+  }
+  if (Clock::now() >= c->nextPingAt) {
+    send(protocol::makePing(pingNonce_++));
+    sendAck();
+    c->nextPingAt = Clock::now() + milliseconds(c->heartbeatMs);
+  }
+  uint64_t step = std::min<uint64_t>(std::max<uint64_t>(c->heartbeatMs / 4, 5), 1000);
+  scheduleTick(milliseconds(step));
+}
+
+// ---- loss, retries, the end ----
+
+void SessionClient::connectionLost(const std::string& reason) {
+  sink_.log("connection lost: " + reason);
+  closeConnection();
+  switch (phase_) {
+    case Phase::Idle:
+      return;
+    case Phase::LoggingOut:
+      goIdle();
+      sink_.fire([](ICallBack& cb) { cb.onLogout(agora_sdk_win::LOGOUT_E_USER); });
+      return;
+    case Phase::Online:
+      setPhase(Phase::Reconnecting);
+      retries_ = 0;
+      cycleStart_ = Clock::now();
+      scheduleRetry();
+      return;
+    case Phase::LoggingIn:
+    case Phase::Reconnecting:
+      scheduleRetry();
+      return;
+  }
+}
+
+void SessionClient::scheduleRetry() {
+  uint32_t maxRetries = static_cast<uint32_t>(std::max(credentials_.retryCount, 0));
+  long long limitMs = 1000LL * std::max(credentials_.retryTimeSeconds, 0);
+  if (retries_ >= maxRetries) {
+    giveUp();
+    return;
+  }
+  milliseconds delay = std::min<milliseconds>(
+      milliseconds(kFirstBackoff.count() << std::min<uint32_t>(retries_, 5)), kMaxBackoff);
+  if (msSince(cycleStart_) + delay.count() > limitMs) {
+    giveUp();
+    return;
+  }
+  std::weak_ptr<SessionClient> weak = shared_from_this();
+  retryTimer_ = loop_->addTimer(delay, [weak] {
+    if (auto self = weak.lock()) self->retryNow();
+  });
+}
+
+void SessionClient::retryNow() {
+  retryTimer_ = 0;
+  if (phase_ != Phase::LoggingIn && phase_ != Phase::Reconnecting) return;
+  uint32_t attempt = ++retries_;
+  if (phase_ == Phase::Reconnecting) {
+    sink_.log("reconnecting, try " + std::to_string(attempt));
+    sink_.fire([attempt](ICallBack& cb) { cb.onReconnecting(attempt); });
+  } else {
+    sink_.log("login connection failed; try " + std::to_string(attempt));
+  }
+  connect();
+}
+
+void SessionClient::giveUp() {
+  bool firstLogin = phase_ == Phase::LoggingIn;
+  sink_.log(firstLogin ? "login failed: the server cannot be reached"
+                       : "reconnection given up");
+  goIdle();
+  if (firstLogin) {
+    sink_.fire([](ICallBack& cb) { cb.onLoginFailed(agora_sdk_win::LOGIN_E_NET); });
+  } else {
+    sink_.fire([](ICallBack& cb) { cb.onLogout(agora_sdk_win::LOGOUT_E_NET); });
+  }
+}
+
+void SessionClient::goIdle() {
+  if (retryTimer_) loop_->cancelTimer(retryTimer_);
+  retryTimer_ = 0;
+  closeConnection();
+  if (!pending_.empty()) {
+    sink_.log(std::to_string(pending_.size()) + " unanswered requests dropped");
+  }
+  pending_.clear();
+  sessionId_.clear();
+  lastSeq_ = ackedSeq_ = 0;
+  nextReqId_ = 1;
+  setPhase(Phase::Idle);
+}
+
+}  // namespace core
+}  // namespace agora_sig

@@ -1,0 +1,121 @@
+// The client side of the wire protocol for one instance: connection, login, heartbeat,
+// sequenced frames and ACKs, requests kept until answered, reconnection with resume.
+//
+// Every member except status() runs on the loop thread. The object is shared: closures queued on
+// the loop hold it, so it outlives the instance that created it until they have run.
+#ifndef AGORA_SIG_CORE_SESSION_CLIENT_H_
+#define AGORA_SIG_CORE_SESSION_CLIENT_H_
+
+#include <stdint.h>
+
+#include <atomic>
+#include <chrono>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "core/callback_sink.h"
+#include "core/event_loop.h"
+#include "core/pending_request.h"
+#include "core/server_address.h"
+#include "protocol/codec.h"
+#include "protocol/frame_reader.h"
+
+namespace agora_sig {
+namespace core {
+
+struct Credentials {
+  std::string appId;
+  std::string account;
+  std::string token;
+  uint32_t uid = 0;
+  std::string deviceId;
+  int retryTimeSeconds = 30;
+  int retryCount = 3;
+};
+
+// getStatus() values.
+enum class Status : int { NotLoggedIn = 0, LoggingIn = 1, LoggedIn = 2, Reconnecting = 3 };
+
+class SessionClient : public std::enable_shared_from_this<SessionClient> {
+ public:
+  SessionClient(EventLoop* loop, ServerAddress server, std::string clientName);
+  ~SessionClient();
+  SessionClient(const SessionClient&) = delete;
+  SessionClient& operator=(const SessionClient&) = delete;
+
+  CallbackSink& sink() { return sink_; }
+  Status status() const { return static_cast<Status>(status_.load()); }
+
+  void login(const Credentials& credentials);
+  void logout();
+  // Sends the request, or keeps it for after the resume while reconnecting; rejects it with 1003
+  // when not logged in.
+  void submit(PendingRequest request);
+  void ping();
+  void setServer(const ServerAddress& server) { server_ = server; }
+  const ServerAddress& server() const { return server_; }
+  // Before WELCOME says the heartbeat: how long a connection may stay silent.
+  void setHandshakeTimeout(std::chrono::milliseconds timeout) { handshakeTimeout_ = timeout; }
+  // Closes everything without a callback (destroy()).
+  void shutdown();
+
+ private:
+  enum class Phase { Idle, LoggingIn, Online, Reconnecting, LoggingOut };
+  struct Connection;
+
+  void setPhase(Phase phase);
+  void connect();
+  void closeConnection();
+  void onIo(bool readable, bool writable, bool failed);
+  void readAvailable();
+  void flush();
+  void send(const protocol::Frame& frame);
+  void handleFrame(const protocol::Frame& frame);
+  void onLoginOk(const protocol::Frame& frame);
+  void onLoginFail(uint64_t code, const std::string& text);
+  void onResumeOk(uint64_t lastReqId);
+  void onBye(uint64_t code, const std::string& text);
+  bool acceptSequenced(uint64_t seq);
+  void sendAck();
+  void sendPendingAfter(uint64_t reqId);
+  void sendRequest(const PendingRequest& request);
+  void scheduleTick(std::chrono::milliseconds delay);
+  void tick();
+  void connectionLost(const std::string& reason);
+  void protocolError(const std::string& reason);
+  void scheduleRetry();
+  void retryNow();
+  void giveUp();
+  void goIdle();
+  int fd() const;
+
+  EventLoop* loop_;
+  CallbackSink sink_;
+  ServerAddress server_;
+  std::string clientName_;
+  std::atomic<int> status_{0};
+  Phase phase_ = Phase::Idle;
+  Credentials credentials_;
+  std::chrono::milliseconds handshakeTimeout_{5000};
+
+  std::unique_ptr<Connection> connection_;
+  EventLoop::TimerId tickTimer_ = 0;
+  EventLoop::TimerId retryTimer_ = 0;
+
+  // The retry cycle in progress (first login or reconnection).
+  uint32_t retries_ = 0;
+  EventLoop::Clock::time_point cycleStart_;
+
+  std::string sessionId_;
+  uint64_t lastSeq_ = 0;
+  uint64_t ackedSeq_ = 0;
+  uint64_t nextReqId_ = 1;
+  uint64_t pingNonce_ = 1;
+  std::map<uint64_t, PendingRequest> pending_;
+};
+
+}  // namespace core
+}  // namespace agora_sig
+
+#endif  // AGORA_SIG_CORE_SESSION_CLIENT_H_

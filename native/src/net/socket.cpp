@@ -1,0 +1,256 @@
+#include "net/socket.h"
+
+#include <string.h>
+
+#if defined(_WIN32)
+#  ifndef WIN32_LEAN_AND_MEAN
+#    define WIN32_LEAN_AND_MEAN
+#  endif
+#  include <winsock2.h>
+#  include <ws2tcpip.h>
+#  include <mutex>
+#else
+#  include <errno.h>
+#  include <fcntl.h>
+#  include <netdb.h>
+#  include <netinet/in.h>
+#  include <netinet/tcp.h>
+#  include <sys/socket.h>
+#  include <unistd.h>
+#endif
+
+namespace agora_sig {
+namespace net {
+
+namespace {
+
+#if defined(_WIN32)
+int lastError() { return WSAGetLastError(); }
+bool wouldBlock(int e) { return e == WSAEWOULDBLOCK || e == WSAEINPROGRESS; }
+std::string describe(int e) { return "socket error " + std::to_string(e); }
+bool setNonBlocking(SocketHandle s) {
+  u_long on = 1;
+  return ioctlsocket(static_cast<SOCKET>(s), FIONBIO, &on) == 0;
+}
+#else
+int lastError() { return errno; }
+bool wouldBlock(int e) { return e == EAGAIN || e == EWOULDBLOCK || e == EINPROGRESS; }
+std::string describe(int e) { return strerror(e); }
+bool setNonBlocking(SocketHandle s) {
+  int flags = fcntl(s, F_GETFL, 0);
+  if (flags < 0 || fcntl(s, F_SETFL, flags | O_NONBLOCK) != 0) return false;
+  return fcntl(s, F_SETFD, FD_CLOEXEC) == 0;
+}
+#endif
+
+void disableSigpipe(SocketHandle s) {
+#if defined(SO_NOSIGPIPE)
+  int on = 1;
+  setsockopt(s, SOL_SOCKET, SO_NOSIGPIPE, &on, sizeof on);
+#else
+  (void)s;
+#endif
+}
+
+#if defined(MSG_NOSIGNAL)
+constexpr int kSendFlags = MSG_NOSIGNAL;
+#else
+constexpr int kSendFlags = 0;
+#endif
+
+}  // namespace
+
+bool initSockets() {
+#if defined(_WIN32)
+  static std::once_flag once;
+  static bool ok = false;
+  std::call_once(once, [] {
+    WSADATA data;
+    ok = WSAStartup(MAKEWORD(2, 2), &data) == 0;
+  });
+  return ok;
+#else
+  return true;
+#endif
+}
+
+void closeSocket(SocketHandle socket) {
+  if (socket == kInvalidSocket) return;
+#if defined(_WIN32)
+  closesocket(static_cast<SOCKET>(socket));
+#else
+  close(socket);
+#endif
+}
+
+SocketHandle startConnect(const std::string& host, uint16_t port, std::string& error) {
+  if (!initSockets()) {
+    error = "the socket library could not start";
+    return kInvalidSocket;
+  }
+  addrinfo hints;
+  memset(&hints, 0, sizeof hints);
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_protocol = IPPROTO_TCP;
+  addrinfo* found = nullptr;
+  std::string service = std::to_string(port);
+  int rc = getaddrinfo(host.c_str(), service.c_str(), &hints, &found);
+  if (rc != 0 || !found) {
+    error = "cannot resolve " + host;
+    return kInvalidSocket;
+  }
+  SocketHandle s = kInvalidSocket;
+  error = "no usable address for " + host;
+  for (addrinfo* a = found; a; a = a->ai_next) {
+    s = static_cast<SocketHandle>(socket(a->ai_family, a->ai_socktype, a->ai_protocol));
+    if (s == kInvalidSocket) {
+      error = describe(lastError());
+      continue;
+    }
+    if (!setNonBlocking(s)) {
+      error = "cannot make the socket non-blocking";
+      closeSocket(s);
+      s = kInvalidSocket;
+      continue;
+    }
+    disableSigpipe(s);
+    int on = 1;
+    setsockopt(s, IPPROTO_TCP, TCP_NODELAY, reinterpret_cast<const char*>(&on), sizeof on);
+    if (connect(s, a->ai_addr, static_cast<int>(a->ai_addrlen)) == 0 || wouldBlock(lastError())) {
+      error.clear();
+      break;
+    }
+    error = describe(lastError());
+    closeSocket(s);
+    s = kInvalidSocket;
+  }
+  freeaddrinfo(found);
+  return s;
+}
+
+bool finishConnect(SocketHandle socket, std::string& error) {
+  int value = 0;
+#if defined(_WIN32)
+  int len = sizeof value;
+#else
+  socklen_t len = sizeof value;
+#endif
+  if (getsockopt(socket, SOL_SOCKET, SO_ERROR, reinterpret_cast<char*>(&value), &len) != 0) {
+    error = describe(lastError());
+    return false;
+  }
+  if (value != 0) {
+    error = describe(value);
+    return false;
+  }
+  return true;
+}
+
+IoStatus sendSome(SocketHandle socket, const char* data, size_t size, size_t& transferred,
+                  std::string& error) {
+  transferred = 0;
+#if defined(_WIN32)
+  int n = send(static_cast<SOCKET>(socket), data, static_cast<int>(size), 0);
+#else
+  ssize_t n = send(socket, data, size, kSendFlags);
+#endif
+  if (n >= 0) {
+    transferred = static_cast<size_t>(n);
+    return IoStatus::Ok;
+  }
+  int e = lastError();
+  if (wouldBlock(e)) return IoStatus::WouldBlock;
+#if !defined(_WIN32)
+  if (e == EINTR) return IoStatus::WouldBlock;
+#endif
+  error = describe(e);
+  return IoStatus::Error;
+}
+
+IoStatus receiveSome(SocketHandle socket, char* buffer, size_t size, size_t& transferred,
+                     std::string& error) {
+  transferred = 0;
+#if defined(_WIN32)
+  int n = recv(static_cast<SOCKET>(socket), buffer, static_cast<int>(size), 0);
+#else
+  ssize_t n = recv(socket, buffer, size, 0);
+#endif
+  if (n > 0) {
+    transferred = static_cast<size_t>(n);
+    return IoStatus::Ok;
+  }
+  if (n == 0) return IoStatus::Closed;
+  int e = lastError();
+  if (wouldBlock(e)) return IoStatus::WouldBlock;
+#if !defined(_WIN32)
+  if (e == EINTR) return IoStatus::WouldBlock;
+#endif
+  error = describe(e);
+  return IoStatus::Error;
+}
+
+int socketNumber(SocketHandle socket) { return static_cast<int>(socket); }
+
+bool makeSocketPair(SocketHandle pair[2], std::string& error) {
+  if (!initSockets()) {
+    error = "the socket library could not start";
+    return false;
+  }
+#if defined(_WIN32)
+  // Winsock has no socketpair: connect two loopback TCP sockets through a throwaway listener.
+  SOCKET listener = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+  if (listener == INVALID_SOCKET) {
+    error = describe(lastError());
+    return false;
+  }
+  sockaddr_in addr;
+  memset(&addr, 0, sizeof addr);
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  int len = sizeof addr;
+  SOCKET a = INVALID_SOCKET, b = INVALID_SOCKET;
+  bool ok = bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
+            getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &len) == 0 &&
+            listen(listener, 1) == 0;
+  if (ok) {
+    a = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    ok = a != INVALID_SOCKET && connect(a, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+  }
+  if (ok) {
+    b = accept(listener, nullptr, nullptr);
+    ok = b != INVALID_SOCKET;
+  }
+  closesocket(listener);
+  if (!ok || !setNonBlocking(a) || !setNonBlocking(b)) {
+    error = describe(lastError());
+    if (a != INVALID_SOCKET) closesocket(a);
+    if (b != INVALID_SOCKET) closesocket(b);
+    return false;
+  }
+  pair[0] = a;
+  pair[1] = b;
+  return true;
+#else
+  int fds[2];
+  if (socketpair(AF_UNIX, SOCK_STREAM, 0, fds) != 0) {
+    error = describe(lastError());
+    return false;
+  }
+  for (int fd : fds) {
+    if (!setNonBlocking(fd)) {
+      error = "cannot make the wakeup pair non-blocking";
+      close(fds[0]);
+      close(fds[1]);
+      return false;
+    }
+    disableSigpipe(fd);
+  }
+  pair[0] = fds[0];
+  pair[1] = fds[1];
+  return true;
+#endif
+}
+
+}  // namespace net
+}  // namespace agora_sig

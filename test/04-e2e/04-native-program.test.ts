@@ -1,0 +1,32 @@
+import { expect } from 'chai';
+import { execFile } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { REPO_ROOT, startServer } from './harness';
+
+// A C++ program written against the Windows surface, linked to the plain core library (no Node),
+// logs in and does a message round trip against the server.
+describe('04 e2e: a native C++ program against the server', function () {
+  this.timeout(30000);
+  const buildDir = process.env.AGORA_SIG_NATIVE_BUILD_DIR ?? path.join(REPO_ROOT, 'build-native');
+
+  for (const name of ['chat_roundtrip', 'chat_roundtrip_shared']) {
+    it(`${name} logs in two instances and exchanges a message`, async function () {
+      const exe = path.join(buildDir, 'native/examples', name);
+      if (!fs.existsSync(exe)) throw new Error(`${exe} is missing: run npm run test:native first`);
+      const { server, tcpPort } = await startServer();
+      try {
+        const out = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+          execFile(exe, ['demo-app'], { env: { ...process.env, AGORA_SIG_SERVER: `127.0.0.1:${tcpPort}` }, timeout: 20000 }, (err, stdout, stderr) => {
+            const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
+            resolve({ code, stdout, stderr });
+          });
+        });
+        expect(out.code, out.stdout + out.stderr).to.equal(0);
+        expect(out.stdout).to.contain('ok');
+      } finally {
+        await server.close();
+      }
+    });
+  }
+});
