@@ -45,6 +45,13 @@ export interface SendOptions {
   timeoutMs?: number;
 }
 
+interface PendingSend {
+  peer: string;
+  resolve: () => void;
+  reject: (err: Error) => void;
+  timer: NodeJS.Timeout;
+}
+
 /**
  * One SDK instance as an EventEmitter with promises. `client.api` is the underlying
  * {@link IAgoraAPI} for everything else. Destroy it with {@link AgoraClient.destroy}.
@@ -55,6 +62,7 @@ export interface SendOptions {
 export class AgoraClient extends EventEmitter {
   readonly api: AgoraAPI;
   private nextMessageId = 1;
+  private readonly pendingSends = new Map<string, PendingSend>();
 
   constructor(options: AgoraClientOptions = {}) {
     super();
@@ -72,6 +80,7 @@ export class AgoraClient extends EventEmitter {
 
   private deliver(member: string, args: unknown[]): void {
     const event = member.charAt(2).toLowerCase() + member.slice(3);
+    if (event === 'messageSendSuccess' || event === 'messageSendError') this.settleSend(event, args);
     if (event === 'error' && this.listenerCount('error') === 0) return;
     this.emit(event, ...args);
   }
@@ -152,38 +161,42 @@ export class AgoraClient extends EventEmitter {
     const msgID = `c${this.nextMessageId++}`;
     return new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
-        done();
+        this.pendingSends.delete(msgID);
         reject(new AgoraError(AGORA_E_CODE.SENDMESSAGE_E_TIMEOUT, `message ${msgID} to ${peer}: no answer`));
       }, options.timeoutMs ?? 30000);
-      const done = (): void => {
-        clearTimeout(timer);
-        this.off('messageSendSuccess', onSuccess);
-        this.off('messageSendError', onError);
-      };
-      const onSuccess = (messageID: string): void => {
-        if (messageID !== msgID) return;
-        done();
-        resolve();
-      };
-      const onError = (messageID: string, ecode: number): void => {
-        if (messageID !== msgID) return;
-        done();
-        reject(new AgoraError(ecode, `message to ${peer} failed (${AGORA_E_CODE[ecode] ?? ecode})`));
-      };
-      this.on('messageSendSuccess', onSuccess);
-      this.on('messageSendError', onError);
+      this.pendingSends.set(msgID, { peer, resolve, reject, timer });
       try {
         if (options.options !== undefined) this.api.messageInstantSend2(peer, 0, msg, msgID, options.options);
         else this.api.messageInstantSend(peer, 0, msg, msgID);
       } catch (err) {
-        done();
+        clearTimeout(timer);
+        this.pendingSends.delete(msgID);
         reject(err);
       }
     });
   }
 
-  /** Destroys the instance; no event follows. */
+  /** Settles the promise of sendInstant whose message the event is about. */
+  private settleSend(event: string, args: unknown[]): void {
+    const pending = this.pendingSends.get(args[0] as string);
+    if (pending === undefined) return;
+    this.pendingSends.delete(args[0] as string);
+    clearTimeout(pending.timer);
+    if (event === 'messageSendSuccess') {
+      pending.resolve();
+    } else {
+      const ecode = args[1] as number;
+      pending.reject(new AgoraError(ecode, `message to ${pending.peer} failed (${AGORA_E_CODE[ecode] ?? ecode})`));
+    }
+  }
+
+  /** Destroys the instance; no event follows, and pending sendInstant promises reject. */
   destroy(): void {
     this.api.destroy();
+    for (const [msgID, pending] of this.pendingSends) {
+      clearTimeout(pending.timer);
+      pending.reject(new AgoraError(AGORA_E_CODE.SENDMESSAGE_E_OTHER, `message ${msgID}: the client was destroyed`));
+    }
+    this.pendingSends.clear();
   }
 }

@@ -1,4 +1,4 @@
-import type { ServerConfig } from './config';
+import type { AppConfig } from './config';
 
 export type AppLookup =
   | { accepted: true; certificate?: string }
@@ -8,7 +8,7 @@ export type AppLookup =
 export class AppRegistry {
   private readonly certificates = new Map<string, string | undefined>();
 
-  constructor(private readonly acceptAnyAppId: boolean, apps: ServerConfig['apps']) {
+  constructor(private readonly acceptAnyAppId: boolean, apps: readonly AppConfig[]) {
     // Keys are latin1 (one char per byte) to match the raw bytes a client sends.
     for (const app of apps) this.certificates.set(Buffer.from(app.appId, 'utf8').toString('latin1'), app.certificate);
   }

@@ -32,14 +32,14 @@ async function main(): Promise<void> {
     process.exitCode = 1;
     return;
   }
-  const locked = !config.acceptAnyAppId;
-  const certified = config.apps.filter((a) => a.certificate !== undefined).length;
+  const locked = !config.apps.acceptAnyAppId;
+  const certified = config.apps.apps.filter((a) => a.certificate !== undefined).length;
   process.stdout.write(
     `Signaling server listening on\n` +
       `  TCP        ${address.host}:${address.tcpPort}\n` +
       `  WebSocket  ws://${address.host}:${address.wsPort}/\n` +
       `App IDs: ${locked ? 'only the configured ones' : 'any (no certificate needed)'}; ` +
-      `${config.apps.length} configured, ${certified} with a certificate.\n` +
+      `${config.apps.apps.length} configured, ${certified} with a certificate.\n` +
       `Press Ctrl+C to stop.\n`,
   );
 

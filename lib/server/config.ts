@@ -11,6 +11,12 @@ export interface AppConfig {
   certificate?: string;
 }
 
+export interface AppsConfig {
+  /** When true, an App ID that is not listed is accepted without a certificate. */
+  acceptAnyAppId: boolean;
+  apps: AppConfig[];
+}
+
 export interface ServerConfig {
   host: string;
   tcpPort: number;
@@ -23,10 +29,11 @@ export interface ServerConfig {
   /** Frames a session keeps for its client until they are acknowledged (byte bound). */
   maxKeptBytes: number;
   logLevel: LogLevel;
-  /** When true, an App ID that is not listed in `apps` is accepted without a certificate. */
-  acceptAnyAppId: boolean;
-  apps: AppConfig[];
+  apps: AppsConfig;
 }
+
+/** What `new SignalServer(...)` and the config file take: any subset, `apps` also partially. */
+export type ServerConfigInput = Partial<Omit<ServerConfig, 'apps'>> & { apps?: Partial<AppsConfig> | AppConfig[] };
 
 /** The protocol's ceiling; a server may announce less in WELCOME, never more. */
 export const PROTOCOL_MAX_FRAME_BYTES = 1024 * 1024;
@@ -41,8 +48,7 @@ export const DEFAULT_CONFIG: Readonly<ServerConfig> = Object.freeze({
   maxKeptFrames: 10000,
   maxKeptBytes: 8 * 1024 * 1024,
   logLevel: 'info' as LogLevel,
-  acceptAnyAppId: true,
-  apps: [] as AppConfig[],
+  apps: Object.freeze({ acceptAnyAppId: true, apps: [] as AppConfig[] }),
 });
 
 export class ConfigError extends Error {
@@ -70,22 +76,26 @@ Options (each overrides the environment variable named after it, which overrides
 See docs/server.md for the config file format.
 `;
 
-type Overrides = Partial<ServerConfig>;
+type Overrides = Partial<Omit<ServerConfig, 'apps'>> & { apps?: Partial<AppsConfig> };
 
+/** Settings of the config file and of the programmatic configuration. */
 const FILE_KEYS: readonly (keyof ServerConfig)[] = [
   'host', 'tcpPort', 'wsPort', 'heartbeatMs', 'resumeWindowMs', 'maxFrameBytes', 'maxKeptFrames',
-  'maxKeptBytes', 'logLevel', 'acceptAnyAppId', 'apps',
+  'maxKeptBytes', 'logLevel', 'apps',
 ];
 
+/** Settings as flags and environment variables name them; two of them set parts of `apps`. */
+type SettingKey = Exclude<keyof ServerConfig, 'apps'> | 'appIds' | 'acceptAnyAppId';
+
 /** The flag, environment variable and config key of each setting that all three sources can set. */
-const SETTINGS: readonly { flag: string; env: string; key: keyof ServerConfig }[] = [
+const SETTINGS: readonly { flag: string; env: string; key: SettingKey }[] = [
   { flag: 'host', env: 'AGORA_SIG_HOST', key: 'host' },
   { flag: 'tcp-port', env: 'AGORA_SIG_TCP_PORT', key: 'tcpPort' },
   { flag: 'ws-port', env: 'AGORA_SIG_WS_PORT', key: 'wsPort' },
   { flag: 'heartbeat-ms', env: 'AGORA_SIG_HEARTBEAT_MS', key: 'heartbeatMs' },
   { flag: 'resume-window-ms', env: 'AGORA_SIG_RESUME_WINDOW_MS', key: 'resumeWindowMs' },
   { flag: 'log-level', env: 'AGORA_SIG_LOG_LEVEL', key: 'logLevel' },
-  { flag: 'app-ids', env: 'AGORA_SIG_APP_IDS', key: 'apps' },
+  { flag: 'app-ids', env: 'AGORA_SIG_APP_IDS', key: 'appIds' },
   { flag: 'accept-any-app-id', env: 'AGORA_SIG_ACCEPT_ANY_APP_ID', key: 'acceptAnyAppId' },
 ];
 
@@ -140,7 +150,7 @@ function parseBoolean(source: string, raw: unknown): boolean {
   throw new ConfigError(`${source} must be true or false, got ${JSON.stringify(raw)}`);
 }
 
-function parseApps(source: string, raw: unknown): AppConfig[] {
+function parseAppList(source: string, raw: unknown): AppConfig[] {
   let entries: unknown[];
   if (typeof raw === 'string') {
     // "appId" or "appId:certificate", comma-separated
@@ -171,8 +181,27 @@ function parseApps(source: string, raw: unknown): AppConfig[] {
   });
 }
 
+/** `apps` of the config file: { acceptAnyAppId?, apps? }, or just the list. */
+function parseApps(source: string, raw: unknown): Partial<AppsConfig> {
+  if (Array.isArray(raw)) return { apps: parseAppList(source, raw) };
+  if (typeof raw !== 'object' || raw === null) throw new ConfigError(`${source} must be an object { acceptAnyAppId, apps }`);
+  const result: Partial<AppsConfig> = {};
+  for (const [k, v] of Object.entries(raw)) {
+    if (v === undefined) continue;
+    if (k === 'acceptAnyAppId') result.acceptAnyAppId = parseBoolean(`${source}.acceptAnyAppId`, v);
+    else if (k === 'apps') result.apps = parseAppList(`${source}.apps`, v);
+    else throw new ConfigError(`${source} has an unknown key "${k}" (known: acceptAnyAppId, apps)`);
+  }
+  return result;
+}
+
+function merge(base: Overrides, more: Overrides): Overrides {
+  const apps = base.apps || more.apps ? { ...base.apps, ...more.apps } : undefined;
+  return apps ? { ...base, ...more, apps } : { ...base, ...more };
+}
+
 /** Checks and converts one setting from any source (strings from env/flags, JSON values from the file). */
-function parseSetting(key: keyof ServerConfig, source: string, raw: unknown): Overrides {
+function parseSetting(key: SettingKey | 'apps', source: string, raw: unknown): Overrides {
   switch (key) {
     case 'host':
       if (typeof raw !== 'string' || raw.trim() === '') throw new ConfigError(`${source} must be a host name or address`);
@@ -196,7 +225,9 @@ function parseSetting(key: keyof ServerConfig, source: string, raw: unknown): Ov
       }
       return { logLevel: raw.trim() as LogLevel };
     case 'acceptAnyAppId':
-      return { acceptAnyAppId: parseBoolean(source, raw) };
+      return { apps: { acceptAnyAppId: parseBoolean(source, raw) } };
+    case 'appIds':
+      return { apps: { apps: parseAppList(source, raw) } };
     case 'apps':
       return { apps: parseApps(source, raw) };
   }
@@ -223,20 +254,28 @@ export function readConfigFile(file: string): Overrides {
     if (!(FILE_KEYS as readonly string[]).includes(k)) {
       throw new ConfigError(`config file ${file}: unknown key "${k}" (known: ${FILE_KEYS.join(', ')})`);
     }
-    result = { ...result, ...parseSetting(k as keyof ServerConfig, `${file}: ${k}`, v) };
+    result = merge(result, parseSetting(k as keyof ServerConfig, `${file}: ${k}`, v));
   }
   return result;
 }
 
 /** Fills in defaults and checks a programmatic configuration (as given to `new SignalServer`). */
-export function resolveConfig(overrides: Overrides = {}): ServerConfig {
-  let config: ServerConfig = { ...DEFAULT_CONFIG, apps: [...DEFAULT_CONFIG.apps] };
-  for (const [k, v] of Object.entries(overrides)) {
+export function resolveConfig(input: ServerConfigInput = {}): ServerConfig {
+  let overrides: Overrides = {};
+  for (const [k, v] of Object.entries(input)) {
     if (v === undefined) continue;
     if (!(FILE_KEYS as readonly string[]).includes(k)) throw new ConfigError(`unknown setting "${k}"`);
-    config = { ...config, ...parseSetting(k as keyof ServerConfig, k, v) };
+    overrides = merge(overrides, parseSetting(k as keyof ServerConfig, k, v));
   }
-  return config;
+  const { apps, ...rest } = overrides;
+  return {
+    ...DEFAULT_CONFIG,
+    ...rest,
+    apps: {
+      acceptAnyAppId: apps?.acceptAnyAppId ?? DEFAULT_CONFIG.apps.acceptAnyAppId,
+      apps: apps?.apps ?? [...DEFAULT_CONFIG.apps.apps],
+    },
+  };
 }
 
 /**
@@ -249,11 +288,11 @@ export function loadConfig(argv: readonly string[] = process.argv.slice(2), env:
   let overrides: Overrides = configFile ? readConfigFile(configFile) : {};
   for (const setting of SETTINGS) {
     const raw = env[setting.env];
-    if (raw !== undefined && raw !== '') overrides = { ...overrides, ...parseSetting(setting.key, setting.env, raw) };
+    if (raw !== undefined && raw !== '') overrides = merge(overrides, parseSetting(setting.key, setting.env, raw));
   }
   for (const setting of SETTINGS) {
     const raw = commandLine.values.get(setting.flag);
-    if (raw !== undefined) overrides = { ...overrides, ...parseSetting(setting.key, `--${setting.flag}`, raw) };
+    if (raw !== undefined) overrides = merge(overrides, parseSetting(setting.key, `--${setting.flag}`, raw));
   }
   return resolveConfig(overrides);
 }

@@ -1,7 +1,7 @@
 export { SignalServer } from './signal-server';
 export type { ListeningAddress, SignalServerOptions } from './signal-server';
 export { ConfigError, DEFAULT_CONFIG, loadConfig, parseCommandLine, readConfigFile, resolveConfig, USAGE } from './config';
-export type { AppConfig, ServerConfig } from './config';
+export type { AppConfig, AppsConfig, ServerConfig, ServerConfigInput } from './config';
 export { checkSignalingToken, makeSignalingToken, NO_NEED_TOKEN } from './token';
 export type { TokenCheck } from './token';
 export { createLogger } from './logger';

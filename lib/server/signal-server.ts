@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { encodeFrame, FrameType, LoginFrame, PROTOCOL_VERSION, ResumeFrame, utf8Encode } from '../protocol';
 import { AppRegistry } from './app-registry';
-import { resolveConfig, ServerConfig } from './config';
+import { resolveConfig, ServerConfig, ServerConfigInput } from './config';
 import { Connection, ConnectionHost } from './connection';
 import { ErrorCode } from './error-codes';
 import { dispatchRequest } from './handlers/dispatch';
@@ -55,7 +55,7 @@ export class SignalServer implements ConnectionHost, SessionHost, RequestService
   private serverMsgId = 0;
   private closing = false;
 
-  constructor(config: Partial<ServerConfig> = {}, options: SignalServerOptions = {}) {
+  constructor(config: ServerConfigInput = {}, options: SignalServerOptions = {}) {
     this.config = resolveConfig(config);
     this.logger = options.logger ?? createLogger(this.config.logLevel);
     if ((options.directory === undefined) !== (options.router === undefined)) {
@@ -69,7 +69,7 @@ export class SignalServer implements ConnectionHost, SessionHost, RequestService
       this.directory = memory;
       this.router = new MemoryMessageRouter(memory);
     }
-    this.apps = new AppRegistry(this.config.acceptAnyAppId, this.config.apps);
+    this.apps = new AppRegistry(this.config.apps.acceptAnyAppId, this.config.apps.apps);
     this.heartbeatMs = this.config.heartbeatMs;
     this.limits = {
       resumeWindowMs: this.config.resumeWindowMs,

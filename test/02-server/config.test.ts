@@ -19,8 +19,7 @@ describe('02-server: configuration', () => {
         wsPort: 1002,
         heartbeatMs: 3000,
         resumeWindowMs: 4000,
-        acceptAnyAppId: false,
-        apps: [{ appId: 'app-a' }, { appId: 'app-b', certificate: 'cert-b' }],
+        apps: { acceptAnyAppId: false, apps: [{ appId: 'app-a' }, { appId: 'app-b', certificate: 'cert-b' }] },
       }),
     );
   });
@@ -29,15 +28,15 @@ describe('02-server: configuration', () => {
 
   it('defaults to loopback, ports 9720/9721 and any App ID', () => {
     const config = loadConfig([], {});
-    expect(config).to.deep.include({ host: '127.0.0.1', tcpPort: 9720, wsPort: 9721, heartbeatMs: 10000, resumeWindowMs: 60000, maxFrameBytes: 1048576, acceptAnyAppId: true });
-    expect(config.apps).to.deep.equal([]);
+    expect(config).to.deep.include({ host: '127.0.0.1', tcpPort: 9720, wsPort: 9721, heartbeatMs: 10000, resumeWindowMs: 60000, maxFrameBytes: 1048576 });
+    expect(config.apps).to.deep.equal({ acceptAnyAppId: true, apps: [] });
     expect(DEFAULT_CONFIG.tcpPort).to.equal(9720);
   });
 
   it('reads the config file named by --config or AGORA_SIG_CONFIG', () => {
     for (const config of [loadConfig(['--config', file], {}), loadConfig([], { AGORA_SIG_CONFIG: file })]) {
-      expect(config).to.deep.include({ host: '127.0.0.2', tcpPort: 1001, wsPort: 1002, heartbeatMs: 3000, resumeWindowMs: 4000, acceptAnyAppId: false });
-      expect(config.apps).to.deep.equal([{ appId: 'app-a' }, { appId: 'app-b', certificate: 'cert-b' }]);
+      expect(config).to.deep.include({ host: '127.0.0.2', tcpPort: 1001, wsPort: 1002, heartbeatMs: 3000, resumeWindowMs: 4000 });
+      expect(config.apps).to.deep.equal({ acceptAnyAppId: false, apps: [{ appId: 'app-a' }, { appId: 'app-b', certificate: 'cert-b' }] });
     }
   });
 
@@ -45,9 +44,13 @@ describe('02-server: configuration', () => {
     const env = { AGORA_SIG_CONFIG: file, AGORA_SIG_TCP_PORT: '2001', AGORA_SIG_HEARTBEAT_MS: '5000', AGORA_SIG_LOG_LEVEL: 'debug' };
     const fromEnv = loadConfig([], env);
     expect(fromEnv).to.deep.include({ host: '127.0.0.2', tcpPort: 2001, wsPort: 1002, heartbeatMs: 5000, logLevel: 'debug' });
+    expect(loadConfig([], { ...env, AGORA_SIG_ACCEPT_ANY_APP_ID: 'yes' }).apps).to.deep.equal({
+      acceptAnyAppId: true,
+      apps: [{ appId: 'app-a' }, { appId: 'app-b', certificate: 'cert-b' }],
+    });
     const fromFlags = loadConfig(['--tcp-port', '3001', '--ws-port=3002', '--log-level', 'error', '--app-ids', 'x,y:cy', '--accept-any-app-id', 'true'], env);
-    expect(fromFlags).to.deep.include({ host: '127.0.0.2', tcpPort: 3001, wsPort: 3002, heartbeatMs: 5000, logLevel: 'error', acceptAnyAppId: true });
-    expect(fromFlags.apps).to.deep.equal([{ appId: 'x' }, { appId: 'y', certificate: 'cy' }]);
+    expect(fromFlags).to.deep.include({ host: '127.0.0.2', tcpPort: 3001, wsPort: 3002, heartbeatMs: 5000, logLevel: 'error' });
+    expect(fromFlags.apps).to.deep.equal({ acceptAnyAppId: true, apps: [{ appId: 'x' }, { appId: 'y', certificate: 'cy' }] });
   });
 
   it('rejects bad values with a readable error', () => {
@@ -63,6 +66,8 @@ describe('02-server: configuration', () => {
     const typo = path.join(dir, 'typo.json');
     fs.writeFileSync(typo, '{"tcpport": 1}');
     expect(() => loadConfig(['--config', typo], {})).to.throw(ConfigError, /unknown key "tcpport"/);
+    fs.writeFileSync(typo, '{"apps": {"acceptAny": false}}');
+    expect(() => loadConfig(['--config', typo], {})).to.throw(ConfigError, /apps has an unknown key "acceptAny"/);
     fs.writeFileSync(typo, '{not json');
     expect(() => loadConfig(['--config', typo], {})).to.throw(ConfigError, /not valid JSON/);
   });

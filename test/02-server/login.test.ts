@@ -10,7 +10,7 @@ const nowSeconds = (): number => Math.floor(Date.now() / 1000);
 
 describe('02-server: hello and login over TCP', () => {
   const fixture = new ServerFixture();
-  beforeEach(() => fixture.start({ heartbeatMs: 1000, resumeWindowMs: 500, apps: [{ appId: LOCKED_APP, certificate: CERTIFICATE }] }));
+  beforeEach(() => fixture.start({ heartbeatMs: 1000, resumeWindowMs: 500, apps: { apps: [{ appId: LOCKED_APP, certificate: CERTIFICATE }] } }));
   afterEach(() => fixture.stop());
 
   it('answers HELLO with WELCOME carrying the configured timings', async () => {
@@ -147,7 +147,7 @@ describe('02-server: hello and login over TCP', () => {
 
 describe('02-server: locked-down App IDs', () => {
   const fixture = new ServerFixture();
-  beforeEach(() => fixture.start({ acceptAnyAppId: false, apps: [{ appId: 'known-app' }] }));
+  beforeEach(() => fixture.start({ apps: { acceptAnyAppId: false, apps: [{ appId: 'known-app' }] } }));
   afterEach(() => fixture.stop());
 
   it('refuses an unknown App ID with LOGIN_FAIL 206 "unknown App ID"', async () => {

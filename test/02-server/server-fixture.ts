@@ -1,5 +1,5 @@
 /** Starts a server on ephemeral ports for one test and tears it and its clients down afterwards. */
-import { ServerConfig } from '../../lib/server/config';
+import { ServerConfigInput } from '../../lib/server/config';
 import { createLogger, LogLevel } from '../../lib/server/logger';
 import { ListeningAddress, SignalServer } from '../../lib/server/signal-server';
 import { RawClient } from './raw-client';
@@ -10,7 +10,7 @@ export class ServerFixture {
   readonly logLines: string[] = [];
   private readonly clients: RawClient[] = [];
 
-  async start(config: Partial<ServerConfig> = {}): Promise<void> {
+  async start(config: ServerConfigInput = {}): Promise<void> {
     const level: LogLevel = (process.env.SERVER_TEST_LOG_LEVEL as LogLevel | undefined) ?? 'info';
     const logger = createLogger(level, (line) => {
       this.logLines.push(line);

@@ -30,13 +30,27 @@ PendingRequest makeRequest(const char* method, Op op, std::vector<std::string> a
 
 std::string number(uint32_t n) { return std::to_string(n); }
 
+// The loop's exit hook is registered on the first acquire. Static objects built before that are
+// destroyed after the hook has stopped the loop thread, so build every table the loop thread
+// uses first (the codec's schema tables and the op dispatch table).
+EventLoop* acquireLoopAfterStatics() {
+  std::string scratch;
+  protocol::encodeFrameWithLength(protocol::makeHello(protocol::kProtocolVersion, "warm-up"), scratch);
+  protocol::Frame frame;
+  std::string error;
+  protocol::decodeFrame(reinterpret_cast<const uint8_t*>(scratch.data()) + 4, scratch.size() - 4,
+                        frame, error);
+  prepareDispatchTables();
+  return EventLoop::acquire();
+}
+
 }  // namespace
 
 Instance::Instance(Flavour flavour, std::string vendorId, void (*onDestroyed)(Instance*))
     : flavour_(flavour),
       vendorId_(std::move(vendorId)),
       onDestroyed_(onDestroyed),
-      loop_(EventLoop::acquire()),
+      loop_(acquireLoopAfterStatics()),
       client_(std::make_shared<SessionClient>(loop_, defaultServerAddress(),
                                               std::string("agora_sig-cpp/") + sdkVersionString())),
       startGate_(std::make_shared<StartGate>()) {}

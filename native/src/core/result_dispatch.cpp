@@ -20,8 +20,8 @@ struct Outcome {
   const std::vector<std::string>& values;
 
   const std::string& value(size_t i) const {
-    static const std::string empty;
-    return i < values.size() ? values[i] : empty;
+    static const std::string* empty = new std::string;
+    return i < values.size() ? values[i] : *empty;
   }
 };
 
@@ -179,11 +179,13 @@ void dispatchResult(CallbackSink& sink, const PendingRequest& request, uint64_t 
 
 void dispatchRejection(CallbackSink& sink, const PendingRequest& request, int code,
                        const std::string& text) {
-  static const std::vector<std::string> noValues;
-  Outcome outcome{sink, request, code, text, noValues};
+  static const std::vector<std::string>* noValues = new std::vector<std::string>;
+  Outcome outcome{sink, request, code, text, *noValues};
   handlersFor(request.op).onFailure(outcome);
   sink.error(request.method, code, text);
 }
+
+void prepareDispatchTables() { handlerTable(); }
 
 void dispatchEvent(CallbackSink& sink, uint64_t kind, const std::vector<std::string>& fields) {
   if (kind == static_cast<uint64_t>(protocol::EventKind::InstantMsg)) {

@@ -24,6 +24,9 @@ void dispatchResult(CallbackSink& sink, const PendingRequest& request, uint64_t 
 void dispatchRejection(CallbackSink& sink, const PendingRequest& request, int code,
                        const std::string& text);
 
+// Builds the static tables used above (called before the loop's exit hook is registered).
+void prepareDispatchTables();
+
 // An EVENT frame's payload.
 void dispatchEvent(CallbackSink& sink, uint64_t kind, const std::vector<std::string>& fields);
 
