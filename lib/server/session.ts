@@ -12,6 +12,7 @@ import { KeptFrames } from './kept-frames';
 import type { Logger } from './logger';
 import { isPromise, MaybePromise } from './state/maybe-promise';
 import type { SessionEndpoint } from './state/session-endpoint';
+import type { PreparedEvent } from './prepared-event';
 
 export interface SessionLimits {
   resumeWindowMs: number;
@@ -51,6 +52,8 @@ export class Session implements SessionEndpoint, RequestSender {
   readonly accountBytes: Uint8Array;
   /** For log lines. */
   readonly label: string;
+  /** The channel this session is a member of (latin1 key), or null: one channel at a time. */
+  joinedChannel: string | null = null;
 
   private connection: Connection | null = null;
   private readonly kept = new KeptFrames();
@@ -151,6 +154,10 @@ export class Session implements SessionEndpoint, RequestSender {
 
   deliverEvent(kind: number, fields: Uint8Array[]): boolean {
     return this.sequence((seq) => encodeFrame({ type: FrameType.Event, seq, kind, fields }));
+  }
+
+  deliverPrepared(event: PreparedEvent): boolean {
+    return this.sequence((seq) => event.withSeq(seq));
   }
 
   kick(): void {

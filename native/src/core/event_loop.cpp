@@ -235,7 +235,7 @@ void EventLoop::stopAndJoin() {
     std::lock_guard<std::mutex> lock(mutex_);
     stopRequested_ = true;
     deleteWhenThreadEnds_ = true;
-    thread_.detach();
+    if (thread_.joinable()) thread_.detach();
     return;
   }
   {
