@@ -18,15 +18,16 @@ struct SchemaTable {
 };
 
 const SchemaTable& schemaTable() {
-  static const SchemaTable table = [] {
-    static const Schema uS{Kind::U, Kind::S};
-    static const Schema uUUU{Kind::U, Kind::U, Kind::U, Kind::U};
-    static const Schema u{Kind::U};
-    static const Schema sSSUS{Kind::S, Kind::S, Kind::S, Kind::U, Kind::S};
-    static const Schema sU{Kind::S, Kind::U};
-    static const Schema none{};
-    static const Schema uUL{Kind::U, Kind::U, Kind::L};
-    static const Schema uUUSL{Kind::U, Kind::U, Kind::U, Kind::S, Kind::L};
+  // Built once and never freed: the network thread may still encode while the process exits.
+  static const SchemaTable& table = *new SchemaTable([] {
+    static const Schema& uS = *new Schema{Kind::U, Kind::S};
+    static const Schema& uUUU = *new Schema{Kind::U, Kind::U, Kind::U, Kind::U};
+    static const Schema& u = *new Schema{Kind::U};
+    static const Schema& sSSUS = *new Schema{Kind::S, Kind::S, Kind::S, Kind::U, Kind::S};
+    static const Schema& sU = *new Schema{Kind::S, Kind::U};
+    static const Schema& none = *new Schema{};
+    static const Schema& uUL = *new Schema{Kind::U, Kind::U, Kind::L};
+    static const Schema& uUUSL = *new Schema{Kind::U, Kind::U, Kind::U, Kind::S, Kind::L};
 
     static const char* const hello[] = {"version", "client"};
     static const char* const welcome[] = {"version", "heartbeatMs", "resumeWindowMs", "maxFrameBytes"};
@@ -64,7 +65,7 @@ const SchemaTable& schemaTable() {
     set(FrameType::Result, uUUSL, result);
     set(FrameType::Event, uUL, event);
     return t;
-  }();
+  }());
   return table;
 }
 
