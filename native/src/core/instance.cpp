@@ -112,13 +112,15 @@ void Instance::login2(char const* vendorID, size_t vendorID_size, char const* ac
   Rejection otherCheck = firstRejection({checkRequired(c.appId, "App ID", kMaxNameBytes * 2),
                                          checkOptional(c.token, "token", kMaxPayloadBytes),
                                          checkOptional(c.deviceId, "device ID", kMaxNameBytes * 2)});
+  client_->announceLogin();
   post([c, accountCheck, otherCheck](SessionClient& s) {
-    if (s.status() != Status::NotLoggedIn) {
+    if (!s.idle()) {
       s.login(c);  // logs that it is ignored
       return;
     }
     const Rejection& r = accountCheck ? accountCheck : otherCheck;
     if (r) {
+      s.withdrawLogin();
       s.sink().error("login", r.code, "login: " + r.text);
       int loginCode = accountCheck ? agora_sdk_win::LOGIN_E_INVALID_USER
                                    : agora_sdk_win::LOGIN_E_TOKENWRONG;

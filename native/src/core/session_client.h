@@ -46,6 +46,16 @@ class SessionClient : public std::enable_shared_from_this<SessionClient> {
 
   CallbackSink& sink() { return sink_; }
   Status status() const { return static_cast<Status>(status_.load()); }
+  // Callable from any thread: a login() call shows status 1 at once, as the SDKs did, although
+  // the login itself runs later on the loop thread. False when not in status 0.
+  bool announceLogin() {
+    int expected = static_cast<int>(Status::NotLoggedIn);
+    return status_.compare_exchange_strong(expected, static_cast<int>(Status::LoggingIn));
+  }
+  // Loop thread only: no login in progress or in force.
+  bool idle() const { return phase_ == Phase::Idle; }
+  // Loop thread only: undo announceLogin() for a login that was refused before it started.
+  void withdrawLogin() { if (phase_ == Phase::Idle) setPhase(Phase::Idle); }
 
   void login(const Credentials& credentials);
   void logout();
