@@ -54,6 +54,8 @@ export class Session implements SessionEndpoint, RequestSender {
   readonly label: string;
   /** The channel this session is a member of (latin1 key), or null: one channel at a time. */
   joinedChannel: string | null = null;
+  /** Why the session ended (a LOGGED_OUT code), once it has. */
+  endCode: number | null = null;
 
   private connection: Connection | null = null;
   private readonly kept = new KeptFrames();
@@ -168,6 +170,7 @@ export class Session implements SessionEndpoint, RequestSender {
   end(code: number, text: string): void {
     if (this.over) return;
     this.over = true;
+    this.endCode = code;
     if (this.resumeTimer !== null) clearTimeout(this.resumeTimer);
     if (this.tokenTimer !== null) clearTimeout(this.tokenTimer);
     this.resumeTimer = this.tokenTimer = null;

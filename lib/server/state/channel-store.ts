@@ -6,6 +6,8 @@ export interface ChannelMember extends Recipient {
   readonly account: string;
   readonly accountBytes: Uint8Array;
   readonly uid: number;
+  /** `uid` as decimal ASCII. */
+  readonly uidBytes: Uint8Array;
   readonly sessionId: string;
 }
 
