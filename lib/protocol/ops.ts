@@ -66,4 +66,14 @@ export function isOp(op: number): op is Op {
 /** The kind of an EVENT frame (its `kind` field). */
 export enum EventKind {
   InstantMsg = 1,
+  ChannelJoined = 10,
+  ChannelLeft = 11,
+  ChannelUserList = 12,
+  ChannelUserJoined = 13,
+  ChannelUserLeft = 14,
+  ChannelMsg = 15,
+  ChannelAttr = 16,
+  AppMsg = 30,
+  MsgDelivered = 31,
+  MsgExpired = 32,
 }

@@ -30,6 +30,24 @@ export interface ServerConfig {
   maxKeptBytes: number;
   logLevel: LogLevel;
   apps: AppsConfig;
+  /** Channel messages one user may send per second (all channels together). */
+  userChannelMessagesPerSecond: number;
+  /** Messages one channel carries per second unless its `_sendmsg_limit` says otherwise. */
+  channelMessagesPerSecond: number;
+  /** Seconds a channel with attributes outlives its last member unless its `_channel_ttl` says otherwise. */
+  defaultChannelTtlSeconds: number;
+  /** Largest `ttl` of MSG_INSTANT's options. */
+  maxMessageTtlSeconds: number;
+  /** How long MSG_PUSH holds a message for an offline peer. */
+  pushTtlSeconds: number;
+  /** Messages held for offline peers, per App ID. */
+  maxHeldMessagesPerApp: number;
+  /** Bytes of messages held for offline peers, per App ID. */
+  maxHeldBytesPerApp: number;
+  /** Messages held for one offline account. */
+  maxHeldMessagesPerAccount: number;
+  /** User attributes one account may have. */
+  maxUserAttrsPerAccount: number;
 }
 
 /** What `new SignalServer(...)` and the config file take: any subset, `apps` also partially. */
@@ -49,6 +67,15 @@ export const DEFAULT_CONFIG: Readonly<ServerConfig> = Object.freeze({
   maxKeptBytes: 8 * 1024 * 1024,
   logLevel: 'info' as LogLevel,
   apps: Object.freeze({ acceptAnyAppId: true, apps: [] as AppConfig[] }),
+  userChannelMessagesPerSecond: 60,
+  channelMessagesPerSecond: 200,
+  defaultChannelTtlSeconds: 7200,
+  maxMessageTtlSeconds: 7 * 24 * 3600,
+  pushTtlSeconds: 24 * 3600,
+  maxHeldMessagesPerApp: 100000,
+  maxHeldBytesPerApp: 64 * 1024 * 1024,
+  maxHeldMessagesPerAccount: 1000,
+  maxUserAttrsPerAccount: 1000,
 });
 
 export class ConfigError extends Error {
@@ -81,7 +108,9 @@ type Overrides = Partial<Omit<ServerConfig, 'apps'>> & { apps?: Partial<AppsConf
 /** Settings of the config file and of the programmatic configuration. */
 const FILE_KEYS: readonly (keyof ServerConfig)[] = [
   'host', 'tcpPort', 'wsPort', 'heartbeatMs', 'resumeWindowMs', 'maxFrameBytes', 'maxKeptFrames',
-  'maxKeptBytes', 'logLevel', 'apps',
+  'maxKeptBytes', 'logLevel', 'apps', 'userChannelMessagesPerSecond', 'channelMessagesPerSecond',
+  'defaultChannelTtlSeconds', 'maxMessageTtlSeconds', 'pushTtlSeconds', 'maxHeldMessagesPerApp',
+  'maxHeldBytesPerApp', 'maxHeldMessagesPerAccount', 'maxUserAttrsPerAccount',
 ];
 
 /** Settings as flags and environment variables name them; two of them set parts of `apps`. */
@@ -219,6 +248,19 @@ function parseSetting(key: SettingKey | 'apps', source: string, raw: unknown): O
       return { maxKeptFrames: parseInteger(source, raw, 1, 10000000) };
     case 'maxKeptBytes':
       return { maxKeptBytes: parseInteger(source, raw, 1024, 1024 * 1024 * 1024) };
+    case 'userChannelMessagesPerSecond':
+    case 'channelMessagesPerSecond':
+      return { [key]: parseInteger(source, raw, 1, 1000000) };
+    case 'defaultChannelTtlSeconds':
+    case 'maxMessageTtlSeconds':
+    case 'pushTtlSeconds':
+      return { [key]: parseInteger(source, raw, 0, 315360000) };
+    case 'maxHeldMessagesPerApp':
+    case 'maxHeldMessagesPerAccount':
+    case 'maxUserAttrsPerAccount':
+      return { [key]: parseInteger(source, raw, 0, 100000000) };
+    case 'maxHeldBytesPerApp':
+      return { maxHeldBytesPerApp: parseInteger(source, raw, 0, 64 * 1024 * 1024 * 1024) };
     case 'logLevel':
       if (typeof raw !== 'string' || !isLogLevel(raw.trim())) {
         throw new ConfigError(`${source} must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(raw)}`);

@@ -8,3 +8,7 @@ export { createLogger } from './logger';
 export type { Logger, LogLevel, LogSink } from './logger';
 export { ErrorCode } from './error-codes';
 export * from './state';
+export { AppMessageHub } from './app-message-hub';
+export type { AppMessage } from './app-message-hub';
+export { Scheduler } from './scheduler';
+export type { ScheduledTask } from './scheduler';

@@ -12,6 +12,7 @@ import { KeptFrames } from './kept-frames';
 import type { Logger } from './logger';
 import { isPromise, MaybePromise } from './state/maybe-promise';
 import type { SessionEndpoint } from './state/session-endpoint';
+import type { PreparedEvent } from './prepared-event';
 
 export interface SessionLimits {
   resumeWindowMs: number;
@@ -51,6 +52,10 @@ export class Session implements SessionEndpoint, RequestSender {
   readonly accountBytes: Uint8Array;
   /** For log lines. */
   readonly label: string;
+  /** The channel this session is a member of (latin1 key), or null: one channel at a time. */
+  joinedChannel: string | null = null;
+  /** Why the session ended (a LOGGED_OUT code), once it has. */
+  endCode: number | null = null;
 
   private connection: Connection | null = null;
   private readonly kept = new KeptFrames();
@@ -153,6 +158,10 @@ export class Session implements SessionEndpoint, RequestSender {
     return this.sequence((seq) => encodeFrame({ type: FrameType.Event, seq, kind, fields }));
   }
 
+  deliverPrepared(event: PreparedEvent): boolean {
+    return this.sequence((seq) => event.withSeq(seq));
+  }
+
   kick(): void {
     this.end(ErrorCode.LogoutKicked, 'logged in elsewhere');
   }
@@ -161,6 +170,7 @@ export class Session implements SessionEndpoint, RequestSender {
   end(code: number, text: string): void {
     if (this.over) return;
     this.over = true;
+    this.endCode = code;
     if (this.resumeTimer !== null) clearTimeout(this.resumeTimer);
     if (this.tokenTimer !== null) clearTimeout(this.tokenTimer);
     this.resumeTimer = this.tokenTimer = null;

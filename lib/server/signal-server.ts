@@ -4,17 +4,27 @@
  * clustered store can replace the in-memory one.
  */
 import { randomBytes } from 'node:crypto';
-import { encodeFrame, FrameType, LoginFrame, PROTOCOL_VERSION, ResumeFrame, utf8Encode } from '../protocol';
+import { encodeFrame, EventKind, FrameType, LoginFrame, PROTOCOL_VERSION, ResumeFrame, utf8Encode } from '../protocol';
+import { AppMessageHub } from './app-message-hub';
 import { AppRegistry } from './app-registry';
+import { ChannelService } from './channel-service';
+import { decimalBytes } from './decimal';
 import { resolveConfig, ServerConfig, ServerConfigInput } from './config';
 import { Connection, ConnectionHost } from './connection';
 import { ErrorCode } from './error-codes';
 import { dispatchRequest } from './handlers/dispatch';
-import type { Reply, RequestServices } from './handlers/request-handler';
+import type { MessageLimits, Reply, RequestServices, ServerStats } from './handlers/request-handler';
 import { checkLogin } from './login-check';
 import { createLogger, Logger } from './logger';
+import { Scheduler } from './scheduler';
 import { Session, SessionHost, SessionLimits } from './session';
-import { isPromise, MaybePromise } from './state/maybe-promise';
+import type { ChannelStore } from './state/channel-store';
+import { isPromise, MaybePromise, then } from './state/maybe-promise';
+import { MemoryChannelStore } from './state/memory-channel-store';
+import { MemoryOfflineMessageStore } from './state/memory-offline-message-store';
+import { MemoryUserAttrStore } from './state/memory-user-attr-store';
+import type { HeldMessage, OfflineMessageStore } from './state/offline-message-store';
+import type { UserAttrStore } from './state/user-attr-store';
 import { MemoryMessageRouter } from './state/memory-message-router';
 import { MemorySessionDirectory } from './state/memory-session-directory';
 import type { MessageRouter } from './state/message-router';
@@ -29,6 +39,10 @@ export interface SignalServerOptions {
   /** Shared state; both default to one in-memory store. */
   directory?: SessionDirectory;
   router?: MessageRouter;
+  /** Channels, user attributes and held messages; each defaults to an in-memory store. */
+  channels?: ChannelStore;
+  userAttrs?: UserAttrStore;
+  offlineMessages?: OfflineMessageStore;
 }
 
 export interface ListeningAddress {
@@ -45,6 +59,15 @@ export class SignalServer implements ConnectionHost, SessionHost, RequestService
   readonly heartbeatMs: number;
   readonly welcomeBody: Uint8Array;
   readonly limits: SessionLimits;
+  /** The one timer queue of channel TTLs, `_member_num` updates and held-message expiry. */
+  readonly scheduler: Scheduler;
+  readonly channelStore: ChannelStore;
+  readonly channels: ChannelService;
+  readonly userAttrs: UserAttrStore;
+  readonly offlineMessages: OfflineMessageStore;
+  /** MSG_APP from users: `server.appMessages.on('message', ({ appId, account, uid, msg }) => ...)`. */
+  readonly appMessages = new AppMessageHub();
+  readonly messageLimits: MessageLimits;
 
   private readonly apps: AppRegistry;
   private readonly sessions = new Map<string, Session>();
@@ -69,6 +92,26 @@ export class SignalServer implements ConnectionHost, SessionHost, RequestService
       this.directory = memory;
       this.router = new MemoryMessageRouter(memory);
     }
+    this.scheduler = new Scheduler(Date.now, (e) => this.logger.error(`scheduled task failed: ${(e as Error)?.stack ?? String(e)}`));
+    const settings = this.config;
+    this.channelStore =
+      options.channels ??
+      new MemoryChannelStore(this.scheduler, {
+        userMessagesPerSecond: settings.userChannelMessagesPerSecond,
+        channelMessagesPerSecond: settings.channelMessagesPerSecond,
+        defaultChannelTtlSeconds: settings.defaultChannelTtlSeconds,
+      });
+    this.channels = new ChannelService(this.channelStore, this.router, () => this.nextServerMsgId());
+    this.userAttrs = options.userAttrs ?? new MemoryUserAttrStore(settings.maxUserAttrsPerAccount);
+    this.offlineMessages =
+      options.offlineMessages ??
+      new MemoryOfflineMessageStore(this.scheduler, {
+        maxMessagesPerApp: settings.maxHeldMessagesPerApp,
+        maxBytesPerApp: settings.maxHeldBytesPerApp,
+        maxMessagesPerAccount: settings.maxHeldMessagesPerAccount,
+      });
+    this.offlineMessages.setListener({ expired: (appId, account, message) => this.heldMessageExpired(appId, account, message) });
+    this.messageLimits = { maxTtlSeconds: settings.maxMessageTtlSeconds, pushTtlSeconds: settings.pushTtlSeconds };
     this.apps = new AppRegistry(this.config.apps.acceptAnyAppId, this.config.apps.apps);
     this.heartbeatMs = this.config.heartbeatMs;
     this.limits = {
@@ -126,6 +169,9 @@ export class SignalServer implements ConnectionHost, SessionHost, RequestService
       if (isPromise(unregistered)) await unregistered.catch(() => undefined);
     }
     this.sessions.clear();
+    this.scheduler.stop();
+    this.channelStore.close();
+    this.offlineMessages.close();
     await Promise.all([this.tcp.close(), this.websocket.close()]);
     this.logger.info('stopped');
   }
@@ -168,6 +214,7 @@ export class SignalServer implements ConnectionHost, SessionHost, RequestService
       connection.sendFrame({ type: FrameType.LoginOk, uid: session.uid, sessionId: utf8Encode(session.sessionId) });
       session.attach(connection);
       this.logger.info(`${session.label}: logged in from ${connection.remote} as uid ${session.uid}`);
+      this.afterLogin(session);
     };
     if (isPromise(registered)) {
       return registered.then(start, (e: unknown) => {
@@ -203,6 +250,10 @@ export class SignalServer implements ConnectionHost, SessionHost, RequestService
 
   sessionEnded(session: Session): void {
     if (this.sessions.get(session.sessionId) === session) this.sessions.delete(session.sessionId);
+    this.settle(
+      then(this.channels.sessionEnded(session), () => this.channels.userOnline(session, 'logout', session.endCode ?? undefined)),
+      `${session.label}: leaving its channel failed`,
+    );
     const unregistered = this.directory.unregister(session);
     if (isPromise(unregistered)) {
       unregistered.catch((e: unknown) => this.logger.error(`${session.label}: unregister failed: ${String(e)}`));
@@ -215,7 +266,44 @@ export class SignalServer implements ConnectionHost, SessionHost, RequestService
     return ++this.serverMsgId;
   }
 
+  stats(): ServerStats {
+    return { sessions: this.sessions.size, channels: this.channelStore.channelCount, scheduledTasks: this.scheduler.size };
+  }
+
+  /**
+   * Sends APP_MSG (onMessageAppReceived) to the session of (appId, account); appId and account as
+   * UTF-8 text. Answers whether a session took it (false when the account is offline).
+   */
+  pushAppMessage(appId: string, account: string, msg: string | Uint8Array): MaybePromise<boolean> {
+    const bytes = typeof msg === 'string' ? utf8Encode(msg) : msg.slice();
+    return this.router.deliver(Buffer.from(appId, 'utf8').toString('latin1'), Buffer.from(account, 'utf8').toString('latin1'), EventKind.AppMsg, [bytes]);
+  }
+
   // -------------------------------------------------------------------------------------------
+
+  /** Messages held for the account come first, in order; then the login is told to `__agora_user_online`. */
+  private afterLogin(session: Session): void {
+    const delivered = then(this.offlineMessages.takeAll(session.appId, session.account), (held) => {
+      for (const message of held) {
+        const serverMsgId = decimalBytes(message.serverMsgId);
+        session.deliverEvent(EventKind.InstantMsg, [message.fromAccountBytes, decimalBytes(message.fromUid), message.msg, serverMsgId]);
+        this.settle(this.router.deliver(session.appId, message.fromAccount, EventKind.MsgDelivered, [serverMsgId], message.fromSessionId), 'MSG_DELIVERED failed');
+      }
+      return this.channels.userOnline(session, 'login');
+    });
+    this.settle(delivered, `${session.label}: delivering held messages failed`);
+  }
+
+  private heldMessageExpired(appId: string, account: string, message: HeldMessage): void {
+    const text = `message to ${Buffer.from(account, 'latin1').toString('utf8')} expired: the peer did not log in within its time to live`;
+    const fields = [decimalBytes(message.serverMsgId), decimalBytes(ErrorCode.SendMessageTimeout), utf8Encode(text)];
+    this.settle(this.router.deliver(appId, message.fromAccount, EventKind.MsgExpired, fields, message.fromSessionId), 'MSG_EXPIRED failed');
+  }
+
+  /** Logs the failure of work nobody waits for. */
+  private settle(work: MaybePromise<unknown>, what: string): void {
+    if (isPromise(work)) work.catch((e: unknown) => this.logger.error(`${what}: ${(e as Error)?.stack ?? String(e)}`));
+  }
 
   private accept(transport: FrameTransport): Connection {
     const connection = new Connection(this, transport);

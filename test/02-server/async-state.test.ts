@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { FrameType, Op, utf8Decode } from '../../lib/protocol';
 import { MemoryMessageRouter } from '../../lib/server/state/memory-message-router';
 import { MemorySessionDirectory } from '../../lib/server/state/memory-session-directory';
-import type { MessageRouter } from '../../lib/server/state/message-router';
+import type { MessageRouter, Recipient } from '../../lib/server/state/message-router';
 import type { SessionDirectory } from '../../lib/server/state/session-directory';
 import type { SessionEndpoint } from '../../lib/server/state/session-endpoint';
 import { createLogger } from '../../lib/server/logger';
@@ -32,6 +32,11 @@ class SlowRouter implements MessageRouter {
   deliver(appId: string, account: string, kind: number, fields: Uint8Array[]): Promise<boolean> {
     const copies = fields.map((f) => f.slice());
     return later(() => this.memory.deliver(appId, account, kind, copies));
+  }
+  deliverToMany(appId: string, recipients: Iterable<Recipient>, kind: number, fields: Uint8Array[]): Promise<number> {
+    const copies = fields.map((f) => f.slice());
+    const list = [...recipients];
+    return later(() => this.memory.deliverToMany(appId, list, kind, copies));
   }
 }
 

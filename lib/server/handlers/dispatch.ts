@@ -1,13 +1,45 @@
 import { isOp, Op, OP_NAMES } from '../../protocol';
 import { ErrorCode } from '../error-codes';
 import type { MaybePromise } from '../state/maybe-promise';
-import { handleMessageInstant, handleQueryUserStatus } from './p2p';
+import { handleMessageApp } from './app-messages';
+import {
+  handleChannelClearAttr,
+  handleChannelDelAttr,
+  handleChannelJoin,
+  handleChannelLeave,
+  handleChannelQueryIsIn,
+  handleChannelQueryNum,
+  handleChannelSetAttr,
+  handleMessageChannel,
+  handleMessageChannelForce,
+} from './channels';
+import { handleDbg } from './dbg';
+import { handleMessageInstant, handleMessagePush, handleQueryUserStatus } from './p2p';
 import { failure, Reply, RequestHandler, RequestSender, RequestServices } from './request-handler';
+import { handleBcCall, handleInvoke } from './rpc';
 import { notSupported } from './unsupported';
+import { handleUserGetAttr, handleUserGetAttrAll, handleUserSetAttr } from './user-attrs';
 
 const IMPLEMENTED: Partial<Record<Op, RequestHandler>> = {
   [Op.MsgInstant]: handleMessageInstant,
+  [Op.MsgPush]: handleMessagePush,
+  [Op.MsgApp]: handleMessageApp,
+  [Op.MsgChannel]: handleMessageChannel,
+  [Op.MsgChannelForce]: handleMessageChannelForce,
   [Op.QueryUserStatus]: handleQueryUserStatus,
+  [Op.ChannelJoin]: handleChannelJoin,
+  [Op.ChannelLeave]: handleChannelLeave,
+  [Op.ChannelQueryNum]: handleChannelQueryNum,
+  [Op.ChannelQueryIsIn]: handleChannelQueryIsIn,
+  [Op.ChannelSetAttr]: handleChannelSetAttr,
+  [Op.ChannelDelAttr]: handleChannelDelAttr,
+  [Op.ChannelClearAttr]: handleChannelClearAttr,
+  [Op.UserSetAttr]: handleUserSetAttr,
+  [Op.UserGetAttr]: handleUserGetAttr,
+  [Op.UserGetAttrAll]: handleUserGetAttrAll,
+  [Op.Invoke]: handleInvoke,
+  [Op.BcCall]: handleBcCall,
+  [Op.Dbg]: handleDbg,
 };
 
 const HANDLERS = new Map<number, RequestHandler>();

@@ -1,45 +1,84 @@
-/** Peer-to-peer requests: MSG_INSTANT and QUERY_USER_STATUS. */
+/**
+ * Peer-to-peer requests: MSG_INSTANT (with a time to live for an offline peer), MSG_PUSH and
+ * QUERY_USER_STATUS. A message to an offline peer with a time to live is held: the RESULT says
+ * "held" at once, MSG_DELIVERED or MSG_EXPIRED tells the sender's session its fate later.
+ */
 import { EventKind, MAX_MESSAGE_BYTES, utf8Decode, utf8Encode } from '../../protocol';
 import { accountProblem } from '../account';
 import { decimalBytes } from '../decimal';
 import { ErrorCode } from '../error-codes';
-import { isPromise } from '../state/maybe-promise';
-import { failure, Reply, RequestHandler, success } from './request-handler';
+import { then, MaybePromise } from '../state/maybe-promise';
+import { arityProblem } from './arity';
+import { failure, Reply, RequestHandler, RequestSender, RequestServices, success } from './request-handler';
 
 const ONLINE = utf8Encode('1');
 const OFFLINE = utf8Encode('0');
+const HELD = utf8Encode('held');
 
 function latin1(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
 }
 
-/** args: account, uid, msg, options. Delivers INSTANT_MSG(sender account, sender uid, msg, serverMsgId) to the peer. */
-export const handleMessageInstant: RequestHandler = (services, sender, args) => {
-  if (args.length !== 4) return failure(ErrorCode.GeneralWrongParam, `MSG_INSTANT takes 4 arguments (account, uid, msg, options), got ${args.length}`);
-  const [peer, , msg] = args;
+/** The `ttl` of MSG_INSTANT's options (seconds, 0 when absent), or a failed Reply. */
+function parseTtl(options: Uint8Array, maxTtlSeconds: number): number | Reply {
+  if (options.length === 0) return 0;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(options).toString('utf8'));
+  } catch (e) {
+    return failure(ErrorCode.GeneralWrongParam, `options are not valid JSON: ${(e as Error).message}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return failure(ErrorCode.GeneralWrongParam, 'options must be a JSON object');
+  const ttl = (parsed as Record<string, unknown>).ttl;
+  if (ttl === undefined) return 0;
+  if (typeof ttl !== 'number' || !Number.isInteger(ttl) || ttl < 0) return failure(ErrorCode.GeneralWrongParam, `options.ttl must be a whole number of seconds >= 0, got ${JSON.stringify(ttl)}`);
+  if (ttl > maxTtlSeconds) return failure(ErrorCode.GeneralLargeParam, `options.ttl is ${ttl} seconds, at most ${maxTtlSeconds} allowed`);
+  return ttl;
+}
+
+/** Delivers INSTANT_MSG now, or holds it `ttlSeconds` (> 0) for an offline peer, or fails with 400. */
+function sendToPeer(services: RequestServices, sender: RequestSender, peer: Uint8Array, msg: Uint8Array, ttlSeconds: number): MaybePromise<Reply> {
   const problem = accountProblem(peer);
   if (problem !== null) return failure(ErrorCode.GeneralWrongParam, `invalid peer account: ${problem}`);
-  if (msg.length > MAX_MESSAGE_BYTES) {
-    return failure(ErrorCode.GeneralLargeParam, `message is ${msg.length} bytes, at most ${MAX_MESSAGE_BYTES} allowed`);
-  }
-  const serverMsgId = decimalBytes(services.nextServerMsgId());
-  const delivered = services.router.deliver(sender.appId, latin1(peer), EventKind.InstantMsg, [
-    sender.accountBytes,
-    sender.uidBytes,
-    msg,
-    serverMsgId,
-  ]);
-  const answer = (ok: boolean): Reply =>
-    ok ? success([serverMsgId]) : failure(ErrorCode.SendMessageOther, `peer ${utf8Decode(peer)} is offline`);
-  return isPromise(delivered) ? delivered.then(answer) : answer(delivered);
+  if (msg.length > MAX_MESSAGE_BYTES) return failure(ErrorCode.GeneralLargeParam, `message is ${msg.length} bytes, at most ${MAX_MESSAGE_BYTES} allowed`);
+  const id = services.nextServerMsgId();
+  const serverMsgId = decimalBytes(id);
+  const peerKey = latin1(peer);
+  const delivered = services.router.deliver(sender.appId, peerKey, EventKind.InstantMsg, [sender.accountBytes, sender.uidBytes, msg, serverMsgId]);
+  return then(delivered, (ok) => {
+    if (ok) return success([serverMsgId]);
+    if (ttlSeconds <= 0) return failure(ErrorCode.SendMessageOther, `peer ${utf8Decode(peer)} is offline`);
+    const held = services.offlineMessages.hold(sender.appId, peerKey, {
+      serverMsgId: id,
+      fromAccount: sender.account,
+      fromAccountBytes: sender.accountBytes,
+      fromUid: sender.uid,
+      fromSessionId: sender.sessionId,
+      msg,
+      expiresAtMs: Date.now() + ttlSeconds * 1000,
+    });
+    return then(held, (refusal) => (refusal === null ? success([serverMsgId, HELD, decimalBytes(ttlSeconds)]) : failure(refusal.code, refusal.text)));
+  });
+}
+
+/** args: account, uid, msg, options (JSON `{"ttl": seconds}` or empty). */
+export const handleMessageInstant: RequestHandler = (services, sender, args) => {
+  const wrong = arityProblem('MSG_INSTANT', args, ['account', 'uid', 'msg', 'options']);
+  if (wrong !== null) return wrong;
+  const ttl = parseTtl(args[3], services.messageLimits.maxTtlSeconds);
+  if (typeof ttl !== 'number') return ttl;
+  return sendToPeer(services, sender, args[0], args[2], ttl);
 };
+
+/** args: account, uid, msg. An instant message held for an offline peer the configured push TTL. */
+export const handleMessagePush: RequestHandler = (services, sender, args) =>
+  arityProblem('MSG_PUSH', args, ['account', 'uid', 'msg']) ?? sendToPeer(services, sender, args[0], args[2], services.messageLimits.pushTtlSeconds);
 
 /** args: account. Answers "1" when the account (of the sender's App ID) is online, else "0". */
 export const handleQueryUserStatus: RequestHandler = (services, sender, args) => {
-  if (args.length !== 1) return failure(ErrorCode.GeneralWrongParam, `QUERY_USER_STATUS takes 1 argument (account), got ${args.length}`);
+  const wrong = arityProblem('QUERY_USER_STATUS', args, ['account']);
+  if (wrong !== null) return wrong;
   const problem = accountProblem(args[0]);
   if (problem !== null) return failure(ErrorCode.GeneralWrongParam, `invalid account: ${problem}`);
-  const online = services.directory.isOnline(sender.appId, latin1(args[0]));
-  const answer = (yes: boolean): Reply => success([yes ? ONLINE : OFFLINE]);
-  return isPromise(online) ? online.then(answer) : answer(online);
+  return then(services.directory.isOnline(sender.appId, latin1(args[0])), (yes) => success([yes ? ONLINE : OFFLINE]));
 };

@@ -1,6 +1,10 @@
+import type { AppMessageHub } from '../app-message-hub';
+import type { ChannelService } from '../channel-service';
 import type { MaybePromise } from '../state/maybe-promise';
 import type { MessageRouter } from '../state/message-router';
+import type { OfflineMessageStore } from '../state/offline-message-store';
 import type { SessionDirectory } from '../state/session-directory';
+import type { UserAttrStore } from '../state/user-attr-store';
 
 /** The body of a RESULT, minus the sequencing the session adds. */
 export interface Reply {
@@ -17,14 +21,40 @@ export interface RequestSender {
   readonly uid: number;
   /** `uid` as decimal ASCII, encoded once per session. */
   readonly uidBytes: Uint8Array;
+  readonly sessionId: string;
+  /** The channel the sender is a member of (latin1 key), or null. */
+  joinedChannel: string | null;
+  /** Sequences an EVENT for the sender itself (it comes before the RESULT of the request). */
+  deliverEvent(kind: number, fields: Uint8Array[]): boolean;
+}
+
+/** Offline-message settings (docs/server.md). */
+export interface MessageLimits {
+  /** Largest `ttl` of MSG_INSTANT's options, in seconds. */
+  maxTtlSeconds: number;
+  /** How long MSG_PUSH holds a message for an offline peer, in seconds. */
+  pushTtlSeconds: number;
+}
+
+/** Server facts DBG reports. */
+export interface ServerStats {
+  sessions: number;
+  channels: number;
+  scheduledTasks: number;
 }
 
 /** Server-wide services a handler may use. */
 export interface RequestServices {
   readonly directory: SessionDirectory;
   readonly router: MessageRouter;
+  readonly channels: ChannelService;
+  readonly userAttrs: UserAttrStore;
+  readonly offlineMessages: OfflineMessageStore;
+  readonly appMessages: AppMessageHub;
+  readonly messageLimits: MessageLimits;
   /** A per-server increasing message number. */
   nextServerMsgId(): number;
+  stats(): ServerStats;
 }
 
 export type RequestHandler = (services: RequestServices, sender: RequestSender, args: Uint8Array[]) => MaybePromise<Reply>;

@@ -1,8 +1,16 @@
 export type { MaybePromise } from './maybe-promise';
-export { isPromise } from './maybe-promise';
+export { isPromise, then } from './maybe-promise';
 export type { SessionEndpoint } from './session-endpoint';
 export type { SessionDirectory } from './session-directory';
-export type { MessageRouter } from './message-router';
+export type { MessageRouter, Recipient } from './message-router';
+export type { ChannelStore, ChannelMember, ChannelAttr, ChannelStoreListener, JoinOutcome, Refusal } from './channel-store';
+export type { UserAttrStore, UserAttr } from './user-attr-store';
+export type { OfflineMessageStore, HeldMessage, OfflineMessageListener } from './offline-message-store';
 export { userKey } from './user-key';
 export { MemorySessionDirectory } from './memory-session-directory';
 export { MemoryMessageRouter } from './memory-message-router';
+export { MemoryChannelStore } from './memory-channel-store';
+export type { ChannelRates } from './memory-channel-store';
+export { MemoryUserAttrStore } from './memory-user-attr-store';
+export { MemoryOfflineMessageStore } from './memory-offline-message-store';
+export type { OfflineBounds } from './memory-offline-message-store';

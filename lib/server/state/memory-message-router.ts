@@ -1,12 +1,26 @@
+import { PreparedEvent } from '../prepared-event';
 import type { MemorySessionDirectory } from './memory-session-directory';
-import type { MessageRouter } from './message-router';
+import type { MessageRouter, Recipient } from './message-router';
 
 /** Delivers straight to the local session found in the in-memory directory. */
 export class MemoryMessageRouter implements MessageRouter {
   constructor(private readonly directory: MemorySessionDirectory) {}
 
-  deliver(appId: string, account: string, kind: number, fields: Uint8Array[]): boolean {
+  deliver(appId: string, account: string, kind: number, fields: Uint8Array[], sessionId?: string): boolean {
     const session = this.directory.find(appId, account);
-    return session !== undefined && session.deliverEvent(kind, fields);
+    if (session === undefined || (sessionId !== undefined && session.sessionId !== sessionId)) return false;
+    return session.deliverEvent(kind, fields);
+  }
+
+  deliverToMany(appId: string, recipients: Iterable<Recipient>, kind: number, fields: Uint8Array[]): number {
+    let event: PreparedEvent | null = null;
+    let delivered = 0;
+    for (const recipient of recipients) {
+      const session = this.directory.find(appId, recipient.account);
+      if (session === undefined || session.sessionId !== recipient.sessionId) continue;
+      event ??= new PreparedEvent(kind, fields);
+      if (session.deliverPrepared(event)) delivered++;
+    }
+    return delivered;
   }
 }

@@ -1,10 +1,28 @@
 import type { MaybePromise } from './maybe-promise';
 
+/** One recipient of a fan-out: a session of the router's App ID. */
+export interface Recipient {
+  /** latin1 account key. */
+  readonly account: string;
+  /** Only this session of the account takes it (a later login of the same account does not). */
+  readonly sessionId: string;
+}
+
 /**
  * Delivers events to the session of (appId, account), wherever it lives. A clustered
  * implementation looks up the node of the session and publishes the event to that node.
  */
 export interface MessageRouter {
-  /** Resolves true once the event is sequenced for the recipient, false when nobody takes it. */
-  deliver(appId: string, account: string, kind: number, fields: Uint8Array[]): MaybePromise<boolean>;
+  /**
+   * Resolves true once the event is sequenced for the recipient, false when nobody takes it.
+   * With `sessionId`, only that session of the account takes it (used for the fate of a held
+   * message, which means nothing to a later session of the sender).
+   */
+  deliver(appId: string, account: string, kind: number, fields: Uint8Array[], sessionId?: string): MaybePromise<boolean>;
+  /**
+   * Delivers one event to many sessions (a channel's members), in the order given; recipients
+   * that are gone are skipped. Resolves to the number of sessions that took it. The in-memory
+   * router encodes the event once; a clustered one publishes it once per node.
+   */
+  deliverToMany(appId: string, recipients: Iterable<Recipient>, kind: number, fields: Uint8Array[]): MaybePromise<number>;
 }

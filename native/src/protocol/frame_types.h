@@ -60,6 +60,16 @@ enum class Op : uint32_t {
 
 enum class EventKind : uint32_t {
   InstantMsg = 1,
+  ChannelJoined = 10,
+  ChannelLeft = 11,
+  ChannelUserList = 12,
+  ChannelUserJoined = 13,
+  ChannelUserLeft = 14,
+  ChannelMsg = 15,
+  ChannelAttr = 16,
+  AppMsg = 30,
+  MsgDelivered = 31,
+  MsgExpired = 32,
 };
 
 constexpr uint64_t kProtocolVersion = 1;

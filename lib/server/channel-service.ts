@@ -1,0 +1,210 @@
+/**
+ * Channel behaviour on top of a ChannelStore and a MessageRouter: the join sequence, leaving (by
+ * request, by switching channel, by the end of a session), channel messages, attributes and the
+ * two special channels. Events to the acting session are sequenced before its RESULT; events to
+ * other members go through the router, encoded once per fan-out.
+ */
+import { EventKind, MAX_MESSAGE_BYTES } from '../protocol';
+import {
+  attrRefusal,
+  builtinValueRefusal,
+  CHANNEL_EVENT_CHANNEL,
+  channelNameRefusal,
+  isSpecialChannel,
+  latin1,
+  USER_LIST_LIMIT,
+  USER_ONLINE_CHANNEL,
+} from './channel-rules';
+import { decimalBytes } from './decimal';
+import { ErrorCode } from './error-codes';
+import { failure, Reply, RequestSender, success } from './handlers/request-handler';
+import type { ChannelMember, ChannelStore } from './state/channel-store';
+import { then, MaybePromise } from './state/maybe-promise';
+import type { MessageRouter } from './state/message-router';
+
+const UPDATE = bytes('update');
+const DEL = bytes('del');
+const CLEAR = bytes('clear');
+const EMPTY = new Uint8Array(0);
+const ONE = bytes('1');
+const ZERO = bytes('0');
+
+function bytes(text: string): Uint8Array {
+  return new Uint8Array(Buffer.from(text, 'latin1'));
+}
+
+function utf8(key: string): string {
+  return Buffer.from(key, 'latin1').toString('utf8');
+}
+
+/** The leave codes of AGORA_E_CODE that CHANNEL_LEFT carries. */
+export type LeaveCode = ErrorCode.LeaveChannelByUser | ErrorCode.LeaveChannelLogout | ErrorCode.LeaveChannelDisconnected | ErrorCode.LeaveChannelOther;
+
+export class ChannelService {
+  constructor(
+    private readonly store: ChannelStore,
+    private readonly router: MessageRouter,
+    private readonly nextServerMsgId: () => number,
+  ) {
+    store.setListener({
+      attrWrittenBySystem: (appId, channel, name, value) => {
+        this.toMembers(appId, channel, EventKind.ChannelAttr, [bytes(channel), bytes(name), value, UPDATE]);
+      },
+    });
+  }
+
+  /**
+   * CHANNEL_JOIN: leaves the current channel first (CHANNEL_LEFT 602), then CHANNEL_JOINED,
+   * CHANNEL_USER_LIST and one CHANNEL_ATTR per attribute to the joiner, CHANNEL_USER_JOINED to the
+   * others. A repeated join of the current channel repeats the joiner's sequence only.
+   */
+  join(user: RequestSender, nameBytes: Uint8Array): MaybePromise<Reply> {
+    const refusal = channelNameRefusal(nameBytes);
+    if (refusal !== null) return failure(refusal.code, refusal.text);
+    const name = latin1(nameBytes);
+    const channelBytes = nameBytes.slice();
+    const previous = user.joinedChannel;
+    const left = previous !== null && previous !== name ? this.leave(user, previous, ErrorCode.LeaveChannelByUser, true) : false;
+    const member: ChannelMember = { account: user.account, accountBytes: user.accountBytes, uid: user.uid, uidBytes: user.uidBytes, sessionId: user.sessionId };
+    return then(left, () =>
+      then(this.store.join(user.appId, name, member), (outcome) => {
+        user.joinedChannel = name;
+        user.deliverEvent(EventKind.ChannelJoined, [channelBytes]);
+        const recent = outcome.members.length > USER_LIST_LIMIT ? outcome.members.slice(-USER_LIST_LIMIT) : outcome.members;
+        const list: Uint8Array[] = [channelBytes, decimalBytes(recent.length)];
+        for (const m of recent) list.push(m.accountBytes, m.uidBytes);
+        user.deliverEvent(EventKind.ChannelUserList, list);
+        for (const [attr, value] of outcome.attrs) user.deliverEvent(EventKind.ChannelAttr, [channelBytes, bytes(attr), value, UPDATE]);
+        if (!outcome.joined) return success();
+        const others = outcome.members.filter((m) => m.sessionId !== user.sessionId);
+        const told = this.router.deliverToMany(user.appId, others, EventKind.ChannelUserJoined, [channelBytes, user.accountBytes, user.uidBytes]);
+        return then(told, () => then(this.channelEvent(user, 'join', name), () => success()));
+      }),
+    );
+  }
+
+  /** CHANNEL_LEAVE: CHANNEL_LEFT(602) to the leaver, CHANNEL_USER_LEFT to the others. */
+  leaveByRequest(user: RequestSender, nameBytes: Uint8Array): MaybePromise<Reply> {
+    const name = latin1(nameBytes);
+    if (user.joinedChannel !== name) {
+      return failure(ErrorCode.LeaveChannelOther, `not a member of channel ${utf8(name)}`);
+    }
+    return then(this.leave(user, name, ErrorCode.LeaveChannelByUser, true), () => success());
+  }
+
+  /** The session is over: the others see it leave (the session itself hears nothing). */
+  sessionEnded(user: RequestSender): MaybePromise<void> {
+    const current = user.joinedChannel;
+    if (current === null) return;
+    return then(this.leave(user, current, ErrorCode.LeaveChannelDisconnected, false), () => undefined);
+  }
+
+  /**
+   * MSG_CHANNEL (members only) and MSG_CHANNEL_FORCE (any user of the App ID): CHANNEL_MSG to every
+   * member, the sender included when a member, in one order; the RESULT carries the serverMsgId.
+   */
+  sendMessage(user: RequestSender, nameBytes: Uint8Array, msg: Uint8Array, force: boolean): MaybePromise<Reply> {
+    const refusal = channelNameRefusal(nameBytes);
+    if (refusal !== null) return failure(refusal.code, refusal.text);
+    if (msg.length > MAX_MESSAGE_BYTES) return failure(ErrorCode.GeneralLargeParam, `message is ${msg.length} bytes, at most ${MAX_MESSAGE_BYTES} allowed`);
+    const name = latin1(nameBytes);
+    if (!force && user.joinedChannel !== name) {
+      return failure(ErrorCode.SendMessageOther, `not a member of channel ${utf8(name)} (join it, or send with MSG_CHANNEL_FORCE)`);
+    }
+    return then(this.store.admitMessage(user.appId, name, user.account), (limited) => {
+      if (limited !== null) return failure(limited.code, limited.text);
+      const serverMsgId = decimalBytes(this.nextServerMsgId());
+      const fields = [nameBytes, user.accountBytes, user.uidBytes, msg, serverMsgId];
+      return then(this.toMembers(user.appId, name, EventKind.ChannelMsg, fields), () => success([serverMsgId]));
+    });
+  }
+
+  /** CHANNEL_SET_ATTR: no membership needed; CHANNEL_ATTR(update) to the members. */
+  setAttr(user: RequestSender, nameBytes: Uint8Array, attrBytes: Uint8Array, value: Uint8Array): MaybePromise<Reply> {
+    const refusal = channelNameRefusal(nameBytes) ?? attrRefusal(attrBytes, value) ?? builtinValueRefusal(latin1(attrBytes), value);
+    if (refusal !== null) return failure(refusal.code, refusal.text);
+    const name = latin1(nameBytes);
+    const kept = value.slice();
+    return then(this.store.setAttr(user.appId, name, latin1(attrBytes), kept), (limited) => {
+      if (limited !== null) return failure(limited.code, limited.text);
+      return then(this.toMembers(user.appId, name, EventKind.ChannelAttr, [nameBytes, attrBytes, kept, UPDATE]), () => success());
+    });
+  }
+
+  /** CHANNEL_DEL_ATTR: CHANNEL_ATTR(name, "", "del") to the members. */
+  delAttr(user: RequestSender, nameBytes: Uint8Array, attrBytes: Uint8Array): MaybePromise<Reply> {
+    const refusal = channelNameRefusal(nameBytes) ?? attrRefusal(attrBytes, null);
+    if (refusal !== null) return failure(refusal.code, refusal.text);
+    const name = latin1(nameBytes);
+    return then(this.store.delAttr(user.appId, name, latin1(attrBytes)), (limited) => {
+      if (limited !== null) return failure(limited.code, limited.text);
+      return then(this.toMembers(user.appId, name, EventKind.ChannelAttr, [nameBytes, attrBytes, EMPTY, DEL]), () => success());
+    });
+  }
+
+  /** CHANNEL_CLEAR_ATTR: CHANNEL_ATTR("", "", "clear") to the members. */
+  clearAttrs(user: RequestSender, nameBytes: Uint8Array): MaybePromise<Reply> {
+    const refusal = channelNameRefusal(nameBytes);
+    if (refusal !== null) return failure(refusal.code, refusal.text);
+    const name = latin1(nameBytes);
+    return then(this.store.clearAttrs(user.appId, name), () =>
+      then(this.toMembers(user.appId, name, EventKind.ChannelAttr, [nameBytes, EMPTY, EMPTY, CLEAR]), () => success()),
+    );
+  }
+
+  /** CHANNEL_QUERY_NUM: values [channel, num]. */
+  queryNum(user: RequestSender, nameBytes: Uint8Array): MaybePromise<Reply> {
+    const refusal = channelNameRefusal(nameBytes);
+    if (refusal !== null) return failure(refusal.code, refusal.text);
+    return then(this.store.count(user.appId, latin1(nameBytes)), (n) => success([nameBytes, decimalBytes(n)]));
+  }
+
+  /** CHANNEL_QUERY_ISIN: values [channel, account, "1" | "0"]. */
+  queryIsIn(user: RequestSender, nameBytes: Uint8Array, account: Uint8Array): MaybePromise<Reply> {
+    const refusal = channelNameRefusal(nameBytes);
+    if (refusal !== null) return failure(refusal.code, refusal.text);
+    return then(this.store.isMember(user.appId, latin1(nameBytes), latin1(account)), (yes) => success([nameBytes, account, yes ? ONE : ZERO]));
+  }
+
+  /** The total and the `limit` most recent members (oldest first), for the RPC user lists. */
+  recentMembers(appId: string, name: string, limit: number): MaybePromise<{ total: number; members: readonly ChannelMember[] }> {
+    return then(this.store.members(appId, name), (all) => ({ total: all.length, members: all.length > limit ? all.slice(all.length - limit) : all }));
+  }
+
+  /** A login or logout of the App ID, told to the members of `__agora_user_online`. */
+  userOnline(user: RequestSender, event: 'login' | 'logout', code?: number): MaybePromise<void> {
+    const detail: Record<string, unknown> = { event, account: utf8(user.account), uid: user.uid };
+    if (code !== undefined) detail.code = code;
+    return this.specialMessage(user, USER_ONLINE_CHANNEL, detail);
+  }
+
+  private leave(user: RequestSender, name: string, code: LeaveCode, tellSelf: boolean): MaybePromise<boolean> {
+    return then(this.store.leave(user.appId, name, user.account, user.sessionId), (outcome) => {
+      if (user.joinedChannel === name) user.joinedChannel = null;
+      if (outcome === null) return false;
+      const channelBytes = bytes(name);
+      if (tellSelf) user.deliverEvent(EventKind.ChannelLeft, [channelBytes, decimalBytes(code)]);
+      const told = this.router.deliverToMany(user.appId, outcome.members, EventKind.ChannelUserLeft, [channelBytes, user.accountBytes, user.uidBytes]);
+      return then(told, () => then(this.channelEvent(user, 'leave', name), () => true));
+    });
+  }
+
+  /** Every join and leave of an ordinary channel, told to the members of `__agora_channel_event`. */
+  private channelEvent(user: RequestSender, event: 'join' | 'leave', name: string): MaybePromise<void> {
+    if (isSpecialChannel(name)) return;
+    return this.specialMessage(user, CHANNEL_EVENT_CHANNEL, { event, channel: utf8(name), account: utf8(user.account), uid: user.uid });
+  }
+
+  /** CHANNEL_MSG in a special channel: sent by the user concerned, the message a JSON object. */
+  private specialMessage(user: RequestSender, channel: string, detail: Record<string, unknown>): MaybePromise<void> {
+    return then(this.store.count(user.appId, channel), (n) => {
+      if (n === 0) return;
+      const fields = [bytes(channel), user.accountBytes, user.uidBytes, new Uint8Array(Buffer.from(JSON.stringify(detail), 'utf8')), decimalBytes(this.nextServerMsgId())];
+      return then(this.toMembers(user.appId, channel, EventKind.ChannelMsg, fields), () => undefined);
+    });
+  }
+
+  private toMembers(appId: string, name: string, kind: EventKind, fields: Uint8Array[]): MaybePromise<number> {
+    return then(this.store.members(appId, name), (members) => (members.length === 0 ? 0 : this.router.deliverToMany(appId, members, kind, fields)));
+  }
+}

@@ -1,0 +1,24 @@
+/** MSG_APP: a message from a user to the application's back end (SignalServer.appMessages). */
+import { MAX_MESSAGE_BYTES } from '../../protocol';
+import { decimalBytes } from '../decimal';
+import { ErrorCode } from '../error-codes';
+import { arityProblem } from './arity';
+import { failure, RequestHandler, success } from './request-handler';
+
+/** args: msg. values [serverMsgId] once a back end took it; 400 when none listens. */
+export const handleMessageApp: RequestHandler = (services, sender, args) => {
+  const wrong = arityProblem('MSG_APP', args, ['msg']);
+  if (wrong !== null) return wrong;
+  const msg = args[0];
+  if (msg.length > MAX_MESSAGE_BYTES) return failure(ErrorCode.GeneralLargeParam, `message is ${msg.length} bytes, at most ${MAX_MESSAGE_BYTES} allowed`);
+  if (!services.appMessages.hasListener) return failure(ErrorCode.SendMessageOther, 'no application back end is listening for app messages');
+  const id = services.nextServerMsgId();
+  services.appMessages.emit('message', {
+    appId: Buffer.from(sender.appId, 'latin1').toString('utf8'),
+    account: Buffer.from(sender.account, 'latin1').toString('utf8'),
+    uid: sender.uid,
+    msg: Buffer.from(msg),
+    serverMsgId: id,
+  });
+  return success([decimalBytes(id)]);
+};

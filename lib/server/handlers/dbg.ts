@@ -1,0 +1,27 @@
+/** DBG(a, b): a few diagnostics, answered as values [a', b'] for onDbg. */
+import { ErrorCode } from '../error-codes';
+import { arityProblem } from './arity';
+import { failure, RequestHandler, success } from './request-handler';
+
+export const SERVER_VERSION = 'agora-sig-server 0.1.0, protocol 1';
+
+function bytes(text: string): Uint8Array {
+  return new Uint8Array(Buffer.from(text, 'utf8'));
+}
+
+const COMMANDS: Record<string, (services: Parameters<RequestHandler>[0], b: Uint8Array) => Uint8Array[]> = {
+  ping: (_s, b) => [bytes('pong'), b],
+  echo: (_s, b) => [bytes('echo'), b],
+  server_time: () => [bytes('server_time'), bytes(String(Date.now()))],
+  version: () => [bytes('version'), bytes(SERVER_VERSION)],
+  stats: (services) => [bytes('stats'), bytes(JSON.stringify(services.stats()))],
+};
+
+export const handleDbg: RequestHandler = (services, _sender, args) => {
+  const wrong = arityProblem('DBG', args, ['a', 'b']);
+  if (wrong !== null) return wrong;
+  const name = Buffer.from(args[0]).toString('utf8');
+  const command = Object.prototype.hasOwnProperty.call(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (command === undefined) return failure(ErrorCode.GeneralWrongParam, `unknown dbg command "${name}" (known: ${Object.keys(COMMANDS).join(', ')})`);
+  return success(command(services, args[1]));
+};

@@ -1,0 +1,95 @@
+import { ErrorCode } from '../error-codes';
+import type { ScheduledTask, Scheduler } from '../scheduler';
+import type { Refusal } from './channel-store';
+import type { HeldMessage, OfflineMessageListener, OfflineMessageStore } from './offline-message-store';
+import { userKey } from './user-key';
+
+export interface OfflineBounds {
+  maxMessagesPerApp: number;
+  maxBytesPerApp: number;
+  maxMessagesPerAccount: number;
+}
+
+interface Held {
+  readonly message: HeldMessage;
+  readonly task: ScheduledTask;
+}
+
+interface AppUsage {
+  messages: number;
+  bytes: number;
+}
+
+/** Held messages in this process's memory; each expiry is one entry of the shared Scheduler. */
+export class MemoryOfflineMessageStore implements OfflineMessageStore {
+  /** Per (App ID, account): held messages by serverMsgId, in sending order. */
+  private readonly queues = new Map<string, Map<number, Held>>();
+  private readonly usage = new Map<string, AppUsage>();
+  private listener: OfflineMessageListener | null = null;
+
+  constructor(private readonly scheduler: Scheduler, private readonly bounds: OfflineBounds) {}
+
+  setListener(listener: OfflineMessageListener): void {
+    this.listener = listener;
+  }
+
+  hold(appId: string, account: string, message: HeldMessage): Refusal | null {
+    const usage = this.usage.get(appId) ?? { messages: 0, bytes: 0 };
+    const { maxMessagesPerApp, maxBytesPerApp, maxMessagesPerAccount } = this.bounds;
+    const key = userKey(appId, account);
+    const queue = this.queues.get(key);
+    if ((queue?.size ?? 0) >= maxMessagesPerAccount) {
+      return { code: ErrorCode.SendMessageOther, text: `the peer is offline and already has ${maxMessagesPerAccount} messages held (the bound per account)` };
+    }
+    if (usage.messages >= maxMessagesPerApp || usage.bytes + message.msg.length > maxBytesPerApp) {
+      return { code: ErrorCode.SendMessageOther, text: `the peer is offline and the App ID holds the most it may (${maxMessagesPerApp} messages, ${maxBytesPerApp} bytes)` };
+    }
+    const kept: HeldMessage = { ...message, msg: message.msg.slice() };
+    const task = this.scheduler.at(message.expiresAtMs, () => this.expire(appId, account, key, kept.serverMsgId));
+    const target = queue ?? new Map<number, Held>();
+    if (queue === undefined) this.queues.set(key, target);
+    target.set(kept.serverMsgId, { message: kept, task });
+    usage.messages++;
+    usage.bytes += kept.msg.length;
+    this.usage.set(appId, usage);
+    return null;
+  }
+
+  takeAll(appId: string, account: string): readonly HeldMessage[] {
+    const key = userKey(appId, account);
+    const queue = this.queues.get(key);
+    if (queue === undefined) return [];
+    this.queues.delete(key);
+    const out: HeldMessage[] = [];
+    for (const held of queue.values()) {
+      this.scheduler.cancel(held.task);
+      this.release(appId, held.message);
+      out.push(held.message);
+    }
+    return out;
+  }
+
+  close(): void {
+    for (const queue of this.queues.values()) for (const held of queue.values()) this.scheduler.cancel(held.task);
+    this.queues.clear();
+    this.usage.clear();
+  }
+
+  private expire(appId: string, account: string, key: string, serverMsgId: number): void {
+    const queue = this.queues.get(key);
+    const held = queue?.get(serverMsgId);
+    if (queue === undefined || held === undefined) return;
+    queue.delete(serverMsgId);
+    if (queue.size === 0) this.queues.delete(key);
+    this.release(appId, held.message);
+    this.listener?.expired(appId, account, held.message);
+  }
+
+  private release(appId: string, message: HeldMessage): void {
+    const usage = this.usage.get(appId);
+    if (usage === undefined) return;
+    usage.messages--;
+    usage.bytes -= message.msg.length;
+    if (usage.messages === 0) this.usage.delete(appId);
+  }
+}
