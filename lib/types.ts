@@ -85,23 +85,45 @@ export interface ICallBack {
    * 204 token expired, 208 already logged in, 209 invalid account, ...
    */
   onLoginFailed?(ecode: number): void;
-  /** This user joined channel `channelID`. */
+  /**
+   * This user joined channel `channelID`. onChannelUserList follows, then one
+   * onChannelAttrUpdated(channelID, name, value, "update") per attribute of the channel.
+   */
   onChannelJoined?(channelID: string): void;
-  /** Joining `channelID` failed with `ecode`. */
+  /**
+   * Joining `channelID` failed with `ecode`: 1004 empty or not visible characters, 1005 over
+   * 128 bytes, 300 a reserved name (`__agora_` other than the two special channels), 1003 not
+   * logged in. onError("channelJoin", ecode, text) follows.
+   */
   onChannelJoinFailed?(channelID: string, ecode: number): void;
-  /** This user left `channelID`: 602 by user, 601 kicked, 603 logout, 604 disconnected. */
+  /**
+   * This user is no longer in `channelID`: 602 channelLeave or joining another channel (one
+   * channel at a time), 603 logout (before onLogout), 601 kicked by a login elsewhere (before
+   * onLogout(103)), 604 the connection was lost for longer than the server's resume window, or
+   * reconnection was given up (before onLogout(102)).
+   */
   onChannelLeaved?(channelID: string, ecode: number): void;
   /** Another user joined a channel this user is in. */
   onChannelUserJoined?(account: string, uid: number): void;
   /** Another user left a channel this user is in. */
   onChannelUserLeaved?(account: string, uid: number): void;
-  /** After joining: the most recent (at most 200) members; `n` is the length of both arrays. */
+  /**
+   * After joining: the most recent (at most 200) members, oldest first, this user included;
+   * `n` is the length of both arrays.
+   */
   onChannelUserList?(n: number, accounts: string[], uids: number[]): void;
-  /** Answer to {@link IAgoraAPI.channelQueryUserNum}: `num` members when `ecode` is 0. */
+  /**
+   * Answer to {@link IAgoraAPI.channelQueryUserNum}: `ecode` 0 and `num` members (0 for an
+   * unknown channel); on failure `ecode` (e.g. 1004 bad name) and `num` 0, then onError.
+   */
   onChannelQueryUserNumResult?(channelID: string, ecode: number, num: number): void;
   /** Answer to {@link IAgoraAPI.channelQueryUserIsIn}: `isIn` is 1 when the account is in. */
   onChannelQueryUserIsIn?(channelID: string, account: string, isIn: number): void;
-  /** A channel attribute changed; `type` is "update", "del" or "clear". */
+  /**
+   * A channel attribute of the channel this user is in changed, whoever changed it (this user
+   * included): `type` "update" (name, value), "del" (name, value ""), "clear" (name and value "").
+   * Also fired once per attribute right after joining.
+   */
   onChannelAttrUpdated?(channelID: string, name: string, value: string, type: string): void;
   /** An invitation to this user into `channelID` arrived. */
   onInviteReceived?(channelID: string, account: string, uid: number, extra: string): void;
@@ -126,27 +148,43 @@ export interface ICallBack {
     msgData: string,
     extra: string,
   ): void;
-  /** Sending message `messageID` failed with `ecode` (400 peer offline, 1005 too large, ...). */
+  /**
+   * Sending message `messageID` failed with `ecode`: 400 peer offline or not a member of the
+   * channel, 401 a held message expired before the peer logged in, 1001 over a rate limit,
+   * 1003 not logged in, 1004 wrong parameter, 1005 too large. onError follows with the reason
+   * (for a rate limit it names the limit).
+   */
   onMessageSendError?(messageID: string, ecode: number): void;
-  /** Progress of a message held for an offline peer. */
+  /**
+   * Message `messageID` to `account` is held by the server because the peer is offline
+   * (messageInstantSend2 with a `ttl`, messagePushSend): `type` "held", `info` its time to live
+   * in seconds (decimal text). onMessageSendSuccess follows when the peer logs in
+   * and receives it, onMessageSendError(messageID, 401) when its time to live runs out first.
+   */
   onMessageSendProgress?(account: string, messageID: string, type: string, info: string): void;
-  /** Message `messageID` was delivered to the server. */
+  /**
+   * Message `messageID` was delivered: to the peer (peer-to-peer; for a held message when the
+   * peer logged in), to the channel's members, or to the application's back end.
+   */
   onMessageSendSuccess?(messageID: string): void;
-  /** A message from the application server (see {@link IAgoraAPI.messageAppSend}). */
+  /** A message pushed to this user by the application's back end (the server's `pushAppMessage`). */
   onMessageAppReceived?(msg: string): void;
   /** A peer-to-peer message to this user from `account`. */
   onMessageInstantReceive?(account: string, uid: number, msg: string): void;
-  /** A message in channel `channelID` from `account`. */
+  /** A message in channel `channelID` from `account`; every member gets every message in the same order, the sender included. */
   onMessageChannelReceive?(channelID: string, account: string, uid: number, msg: string): void;
   /** One line of the SDK's log. */
   onLog?(txt: string): void;
-  /** Answer to {@link IAgoraAPI.invoke}: `err` is empty on success, `resp` is JSON. */
+  /**
+   * Answer to {@link IAgoraAPI.invoke}: `err` is empty on success, else the error code as text
+   * (e.g. "1004"); `resp` is JSON, `{"result": "ok", ...}` or `{"result": "failed", "reason": ...}`.
+   */
   onInvokeRet?(callID: string, err: string, resp: string): void;
   /** A generic message of type `t`. */
   onMsg?(from: string, t: string, msg: string): void;
-  /** Answer to getAttr / getUserAttr. */
+  /** Answer to getAttr / getUserAttr; `value` is "" for an attribute that is not set. */
   onUserAttrResult?(account: string, name: string, value: string): void;
-  /** Answer to getAttrAll / getUserAttrAll; `value` is a JSON object. */
+  /** Answer to getAttrAll / getUserAttrAll; `value` is a JSON object of every attribute (`{}` when none). */
   onUserAttrAllResult?(account: string, value: string): void;
   /**
    * A call could not be carried out: `name` says which, `ecode` why (1003 not logged in,
@@ -155,9 +193,16 @@ export interface ICallBack {
   onError?(name: string, ecode: number, desc: string): void;
   /** Answer to {@link IAgoraAPI.queryUserStatus}: `status` "1" online, "0" offline. */
   onQueryUserStatusResult?(name: string, status: string): void;
-  /** Answer to {@link IAgoraAPI.dbg}. */
+  /**
+   * Answer to {@link IAgoraAPI.dbg}: ("server", "host:port") for the local server choice; the
+   * server answers "ping" with ("pong", b), "echo" with ("echo", b), "version", "server_time"
+   * and "stats" with their value in `b`. An unknown command gives onError("dbg", 1004, ...).
+   */
   onDbg?(a: string, b: string): void;
-  /** Answer to {@link IAgoraAPI.bc_call}. */
+  /**
+   * Answer to {@link IAgoraAPI.bc_call}: `reason` is empty on success, else why it failed;
+   * `json_ret` is JSON as in onInvokeRet's `resp`.
+   */
   onBCCall_result?(reason: string, json_ret: string, callID: string): void;
 }
 
@@ -223,7 +268,10 @@ export interface IAgoraAPI {
   channelInviteRefuse(channelID: string, account: string, uid: number, extra: Bytes): void;
   /** Ends an invitation (call). */
   channelInviteEnd(channelID: string, account: string, uid: number): void;
-  /** Sends a message to the application server. */
+  /**
+   * Sends a message (at most 8 KiB) to the application's back end: onMessageSendSuccess once a
+   * back end took it, onMessageSendError(msgID, 400) when none listens.
+   */
   messageAppSend(msg: Bytes, msgID: string): void;
   /**
    * Sends a peer-to-peer message (at most 8 KiB): onMessageSendSuccess(msgID) or
@@ -232,11 +280,11 @@ export interface IAgoraAPI {
   messageInstantSend(account: string, uid: number, msg: Bytes, msgID: string): void;
   /** As messageInstantSend with JSON `options` (e.g. a time to live for an offline peer). */
   messageInstantSend2(account: string, uid: number, msg: Bytes, msgID: string, options: Bytes): void;
-  /** Sends a message to a channel this user is in. */
+  /** Sends a message (at most 8 KiB) to the channel this user is in: onMessageSendSuccess / onMessageSendError. */
   messageChannelSend(channelID: string, msg: Bytes, msgID: string): void;
-  /** Sends a message to a channel, also when this user is not in it. */
+  /** Sends a message to a channel, also when this user is not in it (any logged-in user of the App ID may). */
   messageChannelSendForce(channelID: string, msg: Bytes, msgID: string): void;
-  /** Sends a push message. */
+  /** Sends a message that the server holds for an offline peer (as messageInstantSend2 with the server's push time to live). */
   messagePushSend(account: string, uid: number, msg: Bytes, msgID: string): void;
   /** Sends a chat message. */
   messageChatSend(account: string, uid: number, msg: Bytes, msgID: string): void;

@@ -30,9 +30,20 @@ namespace coretest {
 using namespace agora_sig::protocol;
 using Clock = std::chrono::steady_clock;
 
+// What a scripted op answers: EVENTs to the requester first (as the real server sends the join
+// sequence before its RESULT), then the RESULT.
+struct ScriptedAnswer {
+  uint64_t code = 0;
+  std::string text;
+  std::vector<std::string> values;
+  std::vector<std::pair<EventKind, std::vector<std::string>>> eventsFirst;
+};
+using Responder =
+    std::function<ScriptedAnswer(const std::string& account, const std::vector<std::string>& args)>;
+
 // A small server speaking protocol version 1: login, resume with replay, heartbeat, instant
-// messages between its sessions, QUERY_USER_STATUS; every other op is answered 1000. Switches
-// let a test break it in the ways the client must survive.
+// messages between its sessions, QUERY_USER_STATUS; ops a test scripts answer as scripted; every
+// other op is answered 1000. Switches let a test break it in the ways the client must survive.
 class FakeServer {
  public:
   FakeServer() {
@@ -86,6 +97,19 @@ class FakeServer {
         c.second.closing = true;
         sessions_.erase(c.second.sessionId);
       }
+    });
+  }
+
+  // Answers op with responder (runs on the server thread; it must not call the server).
+  void script(Op op, Responder responder) { set([=] { scripts_[op] = responder; }); }
+  // A sequenced EVENT to the session of account (kept for replay like any other).
+  void pushEvent(const std::string& account, EventKind kind, std::vector<std::string> fields) {
+    set([=] {
+      Session* s = sessionOfAccount(account);
+      if (!s) return;
+      pushSequenced(*s, [&](uint64_t seq) {
+        return makeEvent(seq, static_cast<uint64_t>(kind), fields);
+      });
     });
   }
 
@@ -242,7 +266,18 @@ class FakeServer {
     uint64_t code = 0;
     std::string text;
     std::vector<std::string> values;
-    if (op == Op::MsgInstant && args.size() == 4) {
+    auto scripted = scripts_.find(op);
+    if (scripted != scripts_.end()) {
+      ScriptedAnswer answer = scripted->second(s.account, args);
+      for (auto& e : answer.eventsFirst) {
+        pushSequenced(s, [&](uint64_t seq) {
+          return makeEvent(seq, static_cast<uint64_t>(e.first), e.second);
+        });
+      }
+      code = answer.code;
+      text = answer.text;
+      values = answer.values;
+    } else if (op == Op::MsgInstant && args.size() == 4) {
       Session* peer = sessionOfAccount(args[0]);
       if (peer) {
         std::string serverMsgId = "m" + std::to_string(++nextMsg_);
@@ -323,6 +358,7 @@ class FakeServer {
   std::map<int, Conn> conns_;
   std::map<std::string, Session> sessions_;
   std::map<FrameType, int> counts_;
+  std::map<Op, Responder> scripts_;
   std::vector<std::string> processed_;
   std::vector<std::vector<std::string>> args_;
   int duplicates_ = 0;
@@ -392,6 +428,44 @@ class Recorder : public agora_sdk_win::ICallBack {
   void onChannelJoined(const char* c, size_t n) override { record("channelJoined " + S(c, n)); }
   void onChannelJoinFailed(const char* c, size_t n, int e) override {
     record("channelJoinFailed " + S(c, n) + " " + std::to_string(e));
+  }
+  void onChannelLeaved(const char* c, size_t n, int e) override {
+    record("channelLeaved " + S(c, n) + " " + std::to_string(e));
+  }
+  void onChannelUserJoined(const char* a, size_t n, uint32_t uid) override {
+    record("userJoined " + S(a, n) + " " + std::to_string(uid));
+  }
+  void onChannelUserLeaved(const char* a, size_t n, uint32_t uid) override {
+    record("userLeaved " + S(a, n) + " " + std::to_string(uid));
+  }
+  // "userList 2 alice:1001 bob:1002"; also checks the arrays end where n says.
+  void onChannelUserList(int n, char** accounts, uint32_t* uids) override {
+    S line = "userList " + std::to_string(n);
+    for (int i = 0; i < n; ++i) line += " " + S(accounts[i]) + ":" + std::to_string(uids[i]);
+    if (accounts[n] != nullptr) line += " (accounts not terminated)";
+    record(line);
+  }
+  void onChannelQueryUserNumResult(const char* c, size_t n, int e, int num) override {
+    record("userNum " + S(c, n) + " " + std::to_string(e) + " " + std::to_string(num));
+  }
+  void onChannelQueryUserIsIn(const char* c, size_t n, const char* a, size_t an, int isIn) override {
+    record("userIsIn " + S(c, n) + " " + S(a, an) + " " + std::to_string(isIn));
+  }
+  void onChannelAttrUpdated(const char* c, size_t cn, const char* n, size_t nn, const char* v,
+                            size_t vn, const char* t, size_t tn) override {
+    record("channelAttr " + S(c, cn) + " " + S(n, nn) + "=" + S(v, vn) + " " + S(t, tn));
+  }
+  void onMessageChannelReceive(const char* c, size_t cn, const char* a, size_t an, uint32_t uid,
+                               const char* m, size_t mn) override {
+    record("channelMsg " + S(c, cn) + " " + S(a, an) + " " + std::to_string(uid) + " " + S(m, mn));
+  }
+  void onMessageSendProgress(const char* a, size_t an, const char* id, size_t idn, const char* t,
+                             size_t tn, const char* i, size_t in) override {
+    record("messageSendProgress " + S(a, an) + " " + S(id, idn) + " " + S(t, tn) + " " + S(i, in));
+  }
+  void onMessageAppReceived(const char* m, size_t n) override { record("appMsg " + S(m, n)); }
+  void onUserAttrAllResult(const char* a, size_t an, const char* v, size_t vn) override {
+    record("userAttrAll " + S(a, an) + " " + S(v, vn));
   }
   void onMessageSendError(const char* id, size_t n, int e) override {
     record("messageSendError " + S(id, n) + " " + std::to_string(e));

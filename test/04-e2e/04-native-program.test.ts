@@ -5,13 +5,13 @@ import * as path from 'node:path';
 import { REPO_ROOT, startServer } from './harness';
 
 // A C++ program written against the Windows surface, linked to the plain core library (no Node),
-// logs in and does a message round trip against the server.
+// logs in and does a message round trip against the server (channel_roundtrip: in a channel).
 describe('04 e2e: a native C++ program against the server', function () {
   this.timeout(30000);
   const buildDir = process.env.AGORA_SIG_NATIVE_BUILD_DIR ?? path.join(REPO_ROOT, 'build-native');
 
-  for (const name of ['chat_roundtrip', 'chat_roundtrip_shared']) {
-    it(`${name} logs in two instances and exchanges a message`, async function () {
+  for (const name of ['chat_roundtrip', 'chat_roundtrip_shared', 'channel_roundtrip']) {
+    it(`${name} logs in two instances and completes its message round trip`, async function () {
       const exe = path.join(buildDir, 'native/examples', name);
       if (!fs.existsSync(exe)) throw new Error(`${exe} is missing: run npm run test:native first`);
       const { server, tcpPort } = await startServer();

@@ -105,6 +105,28 @@ export async function loginOk(c: Client, appId: string, account: string, token =
   await c.rec.waitFor('onLoginSuccess');
 }
 
+/** The uid onLoginSuccess reported. */
+export function uidOf(c: Client): number {
+  const hit = c.rec.named('onLoginSuccess')[0];
+  if (!hit) throw new Error('not logged in');
+  return hit.args[0] as number;
+}
+
+/** Joins a channel and waits for onChannelJoined of that channel. */
+export async function joinOk(c: Client, channel: string): Promise<void> {
+  const from = c.rec.events.length;
+  c.api.channelJoin(channel);
+  await c.rec.waitFor('onChannelJoined', (args) => args[0] === channel, 10000, from);
+}
+
+/** The position of the first event `name` (at or after `from`) that matches, or -1. */
+export function indexOfEvent(rec: Recorder, name: string, predicate: (args: unknown[]) => boolean = () => true, from = 0): number {
+  for (let i = from; i < rec.events.length; i++) {
+    if (rec.events[i].name === name && predicate(rec.events[i].args)) return i;
+  }
+  return -1;
+}
+
 export async function startServer(options: Record<string, unknown> = {}): Promise<{ server: SignalServer; tcpPort: number; wsPort: number }> {
   const server = new SignalServer({ host: '127.0.0.1', tcpPort: 0, wsPort: 0, logLevel: 'silent', ...options } as never);
   const addr = await server.listen();

@@ -77,6 +77,8 @@ void Instance::request(PendingRequest request, const Rejection& rejection) {
 void Instance::messageRequest(const char* method, Op op, std::vector<std::string> args,
                               std::string msgID, const Rejection& rejection) {
   PendingRequest r = makeRequest(method, op, std::move(args));
+  // A peer message may be held for an offline peer: onMessageSendProgress names the peer.
+  if (op == Op::MsgInstant || op == Op::MsgPush) r.subject = r.args[0];
   r.msgID = msgID.empty() ? generatedMessageId() : std::move(msgID);
   request(std::move(r), rejection);
 }

@@ -9,14 +9,16 @@
 #include <vector>
 
 #include "core/callback_sink.h"
+#include "core/client_state.h"
 #include "core/pending_request.h"
 
 namespace agora_sig {
 namespace core {
 
-// A RESULT for the request: code 0 is success.
-void dispatchResult(CallbackSink& sink, const PendingRequest& request, uint64_t code,
-                    const std::string& text, const std::vector<std::string>& values);
+// A RESULT for the request: code 0 is success. A message the server holds for an offline peer is
+// remembered in state until its EVENT MSG_DELIVERED or MSG_EXPIRED.
+void dispatchResult(CallbackSink& sink, ClientState& state, const PendingRequest& request,
+                    uint64_t code, const std::string& text, const std::vector<std::string>& values);
 
 // The request never left: a bad argument (1004/1005) or not logged in (1003). Raises the op's own
 // failure callback (onMessageSendError, ...), then onError with the method's name. onError is
@@ -27,8 +29,9 @@ void dispatchRejection(CallbackSink& sink, const PendingRequest& request, int co
 // Builds the static tables used above (called before the loop's exit hook is registered).
 void prepareDispatchTables();
 
-// An EVENT frame's payload.
-void dispatchEvent(CallbackSink& sink, uint64_t kind, const std::vector<std::string>& fields);
+// An EVENT frame's payload. Channel events keep state's current channel up to date.
+void dispatchEvent(CallbackSink& sink, ClientState& state, uint64_t kind,
+                   const std::vector<std::string>& fields);
 
 }  // namespace core
 }  // namespace agora_sig

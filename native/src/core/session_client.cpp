@@ -34,6 +34,15 @@ int logoutCodeForLoginFailure(uint64_t code) {
   }
 }
 
+// The channel membership a session takes with it when it ends, in onChannelLeaved's terms.
+int leaveCodeForLogout(int logoutCode) {
+  switch (logoutCode) {
+    case agora_sdk_win::LOGOUT_E_KICKED: return agora_sdk_win::LEAVECHANNEL_E_KICKED;
+    case agora_sdk_win::LOGOUT_E_NET: return agora_sdk_win::LEAVECHANNEL_E_DISCONN;
+    default: return agora_sdk_win::LEAVECHANNEL_E_LOGOUT;
+  }
+}
+
 }  // namespace
 
 struct SessionClient::Connection {
@@ -86,6 +95,7 @@ void SessionClient::login(const Credentials& credentials) {
   lastSeq_ = ackedSeq_ = 0;
   nextReqId_ = 1;
   pending_.clear();
+  state_ = ClientState();
   setPhase(Phase::LoggingIn);
   retries_ = 0;
   cycleStart_ = Clock::now();
@@ -110,8 +120,7 @@ void SessionClient::logout() {
     case Phase::Reconnecting:
       break;
   }
-  goIdle();
-  sink_.fire([](ICallBack& cb) { cb.onLogout(agora_sdk_win::LOGOUT_E_USER); });
+  endSession(agora_sdk_win::LOGOUT_E_USER);
 }
 
 void SessionClient::submit(PendingRequest request) {
@@ -149,6 +158,7 @@ void SessionClient::shutdown() {
   }
   closeConnection();
   pending_.clear();
+  state_ = ClientState();
   setPhase(Phase::Idle);
 }
 
@@ -310,14 +320,14 @@ void SessionClient::handleFrame(const protocol::Frame& frame) {
                 frame.s(1) + "); logging in afresh");
       sessionId_.clear();
       lastSeq_ = ackedSeq_ = 0;
+      sessionStateLost(agora_sdk_win::LEAVECHANNEL_E_DISCONN);
       send(protocol::makeLogin(credentials_.appId, credentials_.account, credentials_.token,
                                credentials_.uid, credentials_.deviceId));
       return;
     case FrameType::LoggedOut: {
       int code = static_cast<int>(frame.u(0));
       sink_.log("logged out by the server: " + std::to_string(code) + " " + frame.s(1));
-      goIdle();
-      sink_.fire([code](ICallBack& cb) { cb.onLogout(code); });
+      endSession(code);
       return;
     }
     case FrameType::Result: {
@@ -330,12 +340,12 @@ void SessionClient::handleFrame(const protocol::Frame& frame) {
       }
       PendingRequest request = std::move(it->second);
       pending_.erase(it);
-      dispatchResult(sink_, request, frame.u(2), frame.s(3), frame.l(4));
+      dispatchResult(sink_, state_, request, frame.u(2), frame.s(3), frame.l(4));
       return;
     }
     case FrameType::Event:
       if (!acceptSequenced(frame.u(0))) return;
-      dispatchEvent(sink_, frame.u(1), frame.l(2));
+      dispatchEvent(sink_, state_, frame.u(1), frame.l(2));
       return;
     default:
       protocolError("unexpected frame type " + std::to_string(static_cast<int>(frame.type)));
@@ -377,13 +387,12 @@ void SessionClient::onLoginOk(const protocol::Frame& frame) {
 void SessionClient::onLoginFail(uint64_t code, const std::string& text) {
   sink_.log("login refused: " + std::to_string(code) + " " + text);
   bool firstLogin = phase_ == Phase::LoggingIn;
-  goIdle();
   int ecode = static_cast<int>(code);
   if (firstLogin) {
+    goIdle();
     sink_.fire([ecode](ICallBack& cb) { cb.onLoginFailed(ecode); });
   } else {
-    int logoutCode = logoutCodeForLoginFailure(code);
-    sink_.fire([logoutCode](ICallBack& cb) { cb.onLogout(logoutCode); });
+    endSession(logoutCodeForLoginFailure(code));
   }
 }
 
@@ -404,11 +413,11 @@ void SessionClient::onBye(uint64_t code, const std::string& text) {
   if (code == agora_sdk_win::LOGOUT_E_OLDVERSION) {
     sink_.log("server refused the protocol version: " + text);
     bool firstLogin = phase_ == Phase::LoggingIn;
-    goIdle();
     if (firstLogin) {
+      goIdle();
       sink_.fire([](ICallBack& cb) { cb.onLoginFailed(agora_sdk_win::LOGIN_E_OLDVERSION); });
     } else {
-      sink_.fire([](ICallBack& cb) { cb.onLogout(agora_sdk_win::LOGOUT_E_OLDVERSION); });
+      endSession(agora_sdk_win::LOGOUT_E_OLDVERSION);
     }
     return;
   }
@@ -482,8 +491,7 @@ void SessionClient::connectionLost(const std::string& reason) {
     case Phase::Idle:
       return;
     case Phase::LoggingOut:
-      goIdle();
-      sink_.fire([](ICallBack& cb) { cb.onLogout(agora_sdk_win::LOGOUT_E_USER); });
+      endSession(agora_sdk_win::LOGOUT_E_USER);
       return;
     case Phase::Online:
       setPhase(Phase::Reconnecting);
@@ -534,11 +542,11 @@ void SessionClient::giveUp() {
   bool firstLogin = phase_ == Phase::LoggingIn;
   sink_.log(firstLogin ? "login failed: the server cannot be reached"
                        : "reconnection given up");
-  goIdle();
   if (firstLogin) {
+    goIdle();
     sink_.fire([](ICallBack& cb) { cb.onLoginFailed(agora_sdk_win::LOGIN_E_NET); });
   } else {
-    sink_.fire([](ICallBack& cb) { cb.onLogout(agora_sdk_win::LOGOUT_E_NET); });
+    endSession(agora_sdk_win::LOGOUT_E_NET);
   }
 }
 
@@ -553,7 +561,37 @@ void SessionClient::goIdle() {
   sessionId_.clear();
   lastSeq_ = ackedSeq_ = 0;
   nextReqId_ = 1;
+  if (!state_.held.empty()) {
+    sink_.log(std::to_string(state_.held.size()) +
+              " messages held for offline peers: their fate is no longer reported");
+  }
+  state_ = ClientState();
   setPhase(Phase::Idle);
+}
+
+void SessionClient::sessionStateLost(int code) {
+  if (!state_.held.empty()) {
+    // The server reports a held message's fate to the session that sent it, which is gone.
+    sink_.log(std::to_string(state_.held.size()) +
+              " messages held for offline peers: their fate is no longer reported");
+    state_.held.clear();
+  }
+  if (!state_.inChannel) return;
+  std::string channel = std::move(state_.channel);
+  state_.inChannel = false;
+  state_.channel.clear();
+  sink_.fire([&](ICallBack& cb) { cb.onChannelLeaved(channel.c_str(), channel.size(), code); });
+}
+
+void SessionClient::endSession(int logoutCode) {
+  bool inChannel = state_.inChannel;
+  std::string channel = state_.channel;
+  goIdle();
+  if (inChannel) {
+    int leaveCode = leaveCodeForLogout(logoutCode);
+    sink_.fire([&](ICallBack& cb) { cb.onChannelLeaved(channel.c_str(), channel.size(), leaveCode); });
+  }
+  sink_.fire([logoutCode](ICallBack& cb) { cb.onLogout(logoutCode); });
 }
 
 }  // namespace core

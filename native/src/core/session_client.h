@@ -15,6 +15,7 @@
 #include <string>
 
 #include "core/callback_sink.h"
+#include "core/client_state.h"
 #include "core/event_loop.h"
 #include "core/pending_request.h"
 #include "core/server_address.h"
@@ -98,6 +99,13 @@ class SessionClient : public std::enable_shared_from_this<SessionClient> {
   void retryNow();
   void giveUp();
   void goIdle();
+  // The server forgot the session (RESUME_FAIL): its channel membership is over without a
+  // CHANNEL_LEFT (onChannelLeaved(channel, code) when in a channel), and the fate of messages it
+  // held for offline peers will not be reported.
+  void sessionStateLost(int code);
+  // Ends the session for good: onChannelLeaved(channel, leaveCode) when in a channel, then
+  // onLogout(logoutCode).
+  void endSession(int logoutCode);
   int fd() const;
 
   EventLoop* loop_;
@@ -123,6 +131,7 @@ class SessionClient : public std::enable_shared_from_this<SessionClient> {
   uint64_t nextReqId_ = 1;
   uint64_t pingNonce_ = 1;
   std::map<uint64_t, PendingRequest> pending_;
+  ClientState state_;
 };
 
 }  // namespace core
