@@ -28,6 +28,10 @@ export interface ServerConfig {
   maxKeptFrames: number;
   /** Frames a session keeps for its client until they are acknowledged (byte bound). */
   maxKeptBytes: number;
+  /** Requests of a session received but not processed yet (count bound). */
+  maxQueuedRequests: number;
+  /** Requests of a session received but not processed yet (bound on their bytes). */
+  maxQueuedRequestBytes: number;
   logLevel: LogLevel;
   apps: AppsConfig;
   /** Channel messages one user may send per second (all channels together). */
@@ -65,6 +69,8 @@ export const DEFAULT_CONFIG: Readonly<ServerConfig> = Object.freeze({
   maxFrameBytes: PROTOCOL_MAX_FRAME_BYTES,
   maxKeptFrames: 10000,
   maxKeptBytes: 8 * 1024 * 1024,
+  maxQueuedRequests: 100000,
+  maxQueuedRequestBytes: 16 * 1024 * 1024,
   logLevel: 'info' as LogLevel,
   apps: Object.freeze({ acceptAnyAppId: true, apps: [] as AppConfig[] }),
   userChannelMessagesPerSecond: 60,
@@ -108,7 +114,7 @@ type Overrides = Partial<Omit<ServerConfig, 'apps'>> & { apps?: Partial<AppsConf
 /** Settings of the config file and of the programmatic configuration. */
 const FILE_KEYS: readonly (keyof ServerConfig)[] = [
   'host', 'tcpPort', 'wsPort', 'heartbeatMs', 'resumeWindowMs', 'maxFrameBytes', 'maxKeptFrames',
-  'maxKeptBytes', 'logLevel', 'apps', 'userChannelMessagesPerSecond', 'channelMessagesPerSecond',
+  'maxKeptBytes', 'maxQueuedRequests', 'maxQueuedRequestBytes', 'logLevel', 'apps', 'userChannelMessagesPerSecond', 'channelMessagesPerSecond',
   'defaultChannelTtlSeconds', 'maxMessageTtlSeconds', 'pushTtlSeconds', 'maxHeldMessagesPerApp',
   'maxHeldBytesPerApp', 'maxHeldMessagesPerAccount', 'maxUserAttrsPerAccount',
 ];
@@ -248,6 +254,10 @@ function parseSetting(key: SettingKey | 'apps', source: string, raw: unknown): O
       return { maxKeptFrames: parseInteger(source, raw, 1, 10000000) };
     case 'maxKeptBytes':
       return { maxKeptBytes: parseInteger(source, raw, 1024, 1024 * 1024 * 1024) };
+    case 'maxQueuedRequests':
+      return { maxQueuedRequests: parseInteger(source, raw, 1, 10000000) };
+    case 'maxQueuedRequestBytes':
+      return { maxQueuedRequestBytes: parseInteger(source, raw, 1024, 1024 * 1024 * 1024) };
     case 'userChannelMessagesPerSecond':
     case 'channelMessagesPerSecond':
       return { [key]: parseInteger(source, raw, 1, 1000000) };

@@ -47,6 +47,7 @@ export class Connection {
   private readonly watchdog: NodeJS.Timeout;
   /** Non-null while a LOGIN or RESUME is being decided asynchronously. */
   private held: Uint8Array[] | null = null;
+  private paused = false;
 
   constructor(private readonly host: ConnectionHost, private readonly transport: FrameTransport) {
     this.watchdog = setInterval(() => this.checkAlive(), host.heartbeatMs);
@@ -62,6 +63,27 @@ export class Connection {
 
   get isOpen(): boolean {
     return this.state === 'open' || this.state === 'awaiting-hello';
+  }
+
+  /**
+   * Stops or restarts reading from the socket (the session's request queue is long). Frames
+   * already read are still handled. Silence while paused is not the client's.
+   */
+  setReadingPaused(paused: boolean): void {
+    if (paused === this.paused || this.state === 'closed') return;
+    this.paused = paused;
+    if (paused) {
+      this.host.logger.debug(`${this.remote}: reading paused (requests queued)`);
+      this.transport.pauseReading();
+    } else {
+      this.host.logger.debug(`${this.remote}: reading resumed`);
+      this.lastHeardMs = Date.now();
+      this.transport.resumeReading();
+    }
+  }
+
+  get readingPaused(): boolean {
+    return this.paused;
   }
 
   /** The transport got bytes (complete frames or not): the client is alive. */
@@ -150,7 +172,7 @@ export class Connection {
     }
     let outcome: MaybePromise<void>;
     try {
-      outcome = this.handleFrame(frame);
+      outcome = this.handleFrame(frame, body);
     } catch (e) {
       this.host.logger.error(`${this.remote}: failed on ${FRAME_TYPE_NAMES[frame.type]}: ${(e as Error)?.stack ?? String(e)}`);
       this.close(ErrorCode.LogoutOther, 'internal server error');
@@ -183,7 +205,7 @@ export class Connection {
       });
   }
 
-  private handleFrame(frame: Frame): MaybePromise<void> {
+  private handleFrame(frame: Frame, body: Uint8Array): MaybePromise<void> {
     if (this.state === 'awaiting-hello') {
       if (frame.type !== FrameType.Hello) return this.fail(ErrorCode.LogoutPacket, `expected HELLO, got ${FRAME_TYPE_NAMES[frame.type]}`);
       if (frame.version !== PROTOCOL_VERSION) {
@@ -199,7 +221,7 @@ export class Connection {
       case FrameType.Request:
         if (session === null) return this.fail(ErrorCode.LogoutPacket, 'request before login');
         {
-          const problem = session.acceptRequest(frame);
+          const problem = session.acceptRequest(frame, body);
           if (problem !== null) this.fail(ErrorCode.LogoutPacket, problem);
         }
         return;
@@ -235,6 +257,7 @@ export class Connection {
   }
 
   private checkAlive(): void {
+    if (this.paused) return;
     const silentMs = Date.now() - this.lastHeardMs;
     if (silentMs >= SILENT_HEARTBEATS * this.host.heartbeatMs) {
       this.close(ErrorCode.LogoutNet, `nothing received for ${silentMs} ms`);

@@ -2,6 +2,21 @@
  * A logged-in session: its sequence numbers, the frames kept until acknowledged, the resume
  * window, the token expiry, and in-order processing of its requests. It outlives connections:
  * when its connection is lost it waits `resumeWindowMs` for the client to RESUME.
+ *
+ * Flow control. A client can pipeline requests faster than it acknowledges their RESULTs, so the
+ * session processes requests only while it keeps fewer unacknowledged frames than the request
+ * window (half the kept-frames bound); the others wait, in order, in a queue that ACKs drain.
+ * The queue itself is bounded. While the queue is long but can drain without the client (the
+ * window is open and an asynchronous store is answering), reading from the socket pauses until it
+ * is short again. While the window is closed reading never pauses: the ACKs that would open it
+ * may be behind requests still unread (a client writes its ACKs after the requests it already
+ * queued), so pausing then could wait forever. A client that keeps sending requests while the
+ * window stays closed is disconnected when the queue reaches its bound (pausing at half of it
+ * leaves room for what was already read when the window closes).
+ *
+ * Frames that others address to the session (deliveries) cannot be held back that way. A
+ * connected client over the kept bound is disconnected only when it has not acknowledged, within
+ * `ackGraceMs`, every frame it had been sent when it went over: a burst in flight is not a fault.
  */
 import { encodeFrame, FrameType, RequestFrame, utf8Encode } from '../protocol';
 import type { Connection } from './connection';
@@ -9,6 +24,7 @@ import { decimalBytes } from './decimal';
 import { ErrorCode } from './error-codes';
 import type { Reply, RequestSender } from './handlers/request-handler';
 import { KeptFrames } from './kept-frames';
+import { RequestQueue } from './request-queue';
 import type { Logger } from './logger';
 import { isPromise, MaybePromise } from './state/maybe-promise';
 import type { SessionEndpoint } from './state/session-endpoint';
@@ -18,6 +34,12 @@ export interface SessionLimits {
   resumeWindowMs: number;
   maxKeptFrames: number;
   maxKeptBytes: number;
+  /** How long a connected client over the kept bound has to acknowledge what it was sent. */
+  ackGraceMs: number;
+  /** Requests received but not processed yet (count bound). */
+  maxQueuedRequests: number;
+  /** Requests received but not processed yet (bound on their body bytes). */
+  maxQueuedRequestBytes: number;
 }
 
 /** What a session needs from the server that owns it. */
@@ -61,8 +83,13 @@ export class Session implements SessionEndpoint, RequestSender {
   private readonly kept = new KeptFrames();
   private lastSeq = 0;
   private lastReqIdValue = 0;
-  private pending: RequestFrame[] = [];
+  private readonly queue = new RequestQueue();
+  /** A request's reply is a promise not settled yet. */
   private processing = false;
+  /** Set while a connected client is over the kept bound: what it must acknowledge, and by when. */
+  private overBound: { seq: number; timer: NodeJS.Timeout } | null = null;
+  private readonly windowFrames: number;
+  private readonly windowBytes: number;
   private resumeTimer: NodeJS.Timeout | null = null;
   private tokenTimer: NodeJS.Timeout | null = null;
   private over = false;
@@ -75,6 +102,9 @@ export class Session implements SessionEndpoint, RequestSender {
     this.accountBytes = identity.accountBytes;
     this.account = latin1(identity.accountBytes);
     this.label = `session ${identity.sessionId.slice(0, 8)} (${Buffer.from(identity.accountBytes).toString('utf8')}@${Buffer.from(identity.appIdBytes).toString('utf8')})`;
+    const { maxKeptFrames, maxKeptBytes } = host.limits;
+    this.windowFrames = Math.max(1, Math.floor(maxKeptFrames / 2));
+    this.windowBytes = Math.max(1, Math.floor(maxKeptBytes / 2));
     if (identity.tokenExpiredTs !== undefined) this.scheduleTokenExpiry(identity.tokenExpiredTs * 1000);
   }
 
@@ -122,12 +152,15 @@ export class Session implements SessionEndpoint, RequestSender {
     connection.sendFrame({ type: FrameType.ResumeOk, lastReqId: this.lastReqIdValue });
     this.kept.forEach((body) => connection.sendBody(body));
     this.host.logger.info(`${this.label}: resumed on ${connection.remote} after seq ${lastSeq}`);
+    // Requests queued behind the window come after the replayed frames.
+    this.drain();
   }
 
   /** The connection is gone: keep the session (online, queueing) for the resume window. */
   detach(connection: Connection): void {
     if (this.connection !== connection || this.over) return;
     this.connection = null;
+    this.stopWatchingAcks();
     const windowMs = this.host.limits.resumeWindowMs;
     this.host.logger.debug(`${this.label}: connection lost, waiting ${windowMs} ms for a resume`);
     this.resumeTimer = setTimeout(() => {
@@ -136,21 +169,45 @@ export class Session implements SessionEndpoint, RequestSender {
     }, windowMs);
   }
 
-  /** Cumulative ACK. Returns a protocol problem, or null. */
+  /**
+   * Cumulative ACK. Returns a protocol problem, or null. It may open the request window, so
+   * queued requests are processed here, before anything read after the ACK.
+   */
   ack(seq: number): string | null {
     if (seq > this.lastSeq) return `ACK of seq ${seq} beyond the last sent ${this.lastSeq}`;
     this.kept.trimThrough(seq);
+    if (this.overBound !== null && seq >= this.overBound.seq) this.stopWatchingAcks();
+    if (this.queue.count > 0) this.drain();
     return null;
   }
 
-  /** Takes a REQUEST for in-order processing. Returns a protocol problem, or null. */
-  acceptRequest(request: RequestFrame): string | null {
+  /**
+   * Takes a REQUEST (decoded, and its body) for in-order processing: now when nothing is ahead of
+   * it and the window is open, else queued. Returns a protocol problem, or null.
+   */
+  acceptRequest(request: RequestFrame, body: Uint8Array): string | null {
     if (request.reqId <= this.lastReqIdValue) {
       return `reqId ${request.reqId} is not above the previous ${this.lastReqIdValue}`;
     }
+    if (!this.processing && this.queue.count === 0 && this.windowOpen()) {
+      this.lastReqIdValue = request.reqId;
+      this.process(request);
+      return null;
+    }
+    const { maxQueuedRequests, maxQueuedRequestBytes } = this.host.limits;
+    // With the window open the queue drains on its own and reading pauses at half the bound (a
+    // chunk already read may overshoot it); with the window closed only the client's ACKs help.
+    if (this.queue.count > 0 && !this.windowOpen() && (this.queue.count + 1 > maxQueuedRequests || this.queue.bytes + body.length > maxQueuedRequestBytes)) {
+      return (
+        `${this.queue.count} requests (${this.queue.bytes} bytes) already wait for processing, the bound is ` +
+        `${maxQueuedRequests} requests or ${maxQueuedRequestBytes} bytes; requests are processed only while fewer than ` +
+        `${this.windowFrames} frames (${this.windowBytes} bytes) are unacknowledged, and ${this.kept.count} frames ` +
+        `(${this.kept.bytes} bytes) are`
+      );
+    }
     this.lastReqIdValue = request.reqId;
-    if (this.processing || this.pending.length > 0) this.pending.push(request);
-    else this.process(request);
+    this.queue.push(body);
+    this.updateReading();
     return null;
   }
 
@@ -174,8 +231,9 @@ export class Session implements SessionEndpoint, RequestSender {
     if (this.resumeTimer !== null) clearTimeout(this.resumeTimer);
     if (this.tokenTimer !== null) clearTimeout(this.tokenTimer);
     this.resumeTimer = this.tokenTimer = null;
+    this.stopWatchingAcks();
     this.kept.clear();
-    this.pending = [];
+    this.queue.clear();
     const connection = this.connection;
     this.connection = null;
     if (connection !== null) {
@@ -192,7 +250,9 @@ export class Session implements SessionEndpoint, RequestSender {
     if (this.resumeTimer !== null) clearTimeout(this.resumeTimer);
     if (this.tokenTimer !== null) clearTimeout(this.tokenTimer);
     this.resumeTimer = this.tokenTimer = null;
+    this.stopWatchingAcks();
     this.kept.clear();
+    this.queue.clear();
     this.connection = null;
   }
 
@@ -201,8 +261,52 @@ export class Session implements SessionEndpoint, RequestSender {
       clearTimeout(this.resumeTimer);
       this.resumeTimer = null;
     }
+    this.stopWatchingAcks();
     this.connection = connection;
     connection.bindSession(this);
+    this.updateReading();
+  }
+
+  /** Requests may be processed: the client keeps fewer unacknowledged frames than the window. */
+  private windowOpen(): boolean {
+    return this.kept.count < this.windowFrames && this.kept.bytes < this.windowBytes;
+  }
+
+  /**
+   * Pauses reading from the socket while the queue is long (half its bound) and will drain without
+   * the client (the window is open, an asynchronous reply is pending); resumes it once the queue
+   * is down to a quarter, or at once when the window closes: the ACKs that open it may be behind
+   * unread requests.
+   */
+  private updateReading(): void {
+    const connection = this.connection;
+    if (connection === null) return;
+    const { maxQueuedRequests, maxQueuedRequestBytes } = this.host.limits;
+    const share = connection.readingPaused ? 4 : 2;
+    const long = this.queue.count * share >= maxQueuedRequests || this.queue.bytes * share >= maxQueuedRequestBytes;
+    connection.setReadingPaused(long && this.queue.count > 0 && this.windowOpen());
+  }
+
+  /** The client went over the kept bound: it must acknowledge everything sent so far in time. */
+  private watchAcks(connection: Connection): void {
+    const { ackGraceMs, maxKeptFrames, maxKeptBytes } = this.host.limits;
+    const seq = this.lastSeq;
+    const timer = setTimeout(() => {
+      this.overBound = null;
+      if (this.connection !== connection || this.kept.oldestSeq > seq) return;
+      connection.fail(
+        ErrorCode.LogoutPacket,
+        `client did not acknowledge within ${ackGraceMs} ms the frames up to seq ${seq} it had when it went over the bound ` +
+          `(${this.kept.count} frames, ${this.kept.bytes} bytes unacknowledged); the bound is ${maxKeptFrames} frames or ${maxKeptBytes} bytes`,
+      );
+    }, ackGraceMs);
+    this.overBound = { seq, timer };
+  }
+
+  private stopWatchingAcks(): void {
+    if (this.overBound === null) return;
+    clearTimeout(this.overBound.timer);
+    this.overBound = null;
   }
 
   /**
@@ -222,12 +326,7 @@ export class Session implements SessionEndpoint, RequestSender {
     const connection = this.connection;
     if (connection !== null) {
       connection.sendBody(body);
-      if (this.kept.count > maxKeptFrames || this.kept.bytes > maxKeptBytes) {
-        connection.fail(
-          ErrorCode.LogoutPacket,
-          `client acknowledged none of the last ${this.kept.count} frames (${this.kept.bytes} bytes); the bound is ${maxKeptFrames} frames or ${maxKeptBytes} bytes`,
-        );
-      }
+      if (this.overBound === null && (this.kept.count > maxKeptFrames || this.kept.bytes > maxKeptBytes)) this.watchAcks(connection);
     }
     return true;
   }
@@ -253,12 +352,12 @@ export class Session implements SessionEndpoint, RequestSender {
       });
   }
 
+  /** Processes queued requests in order while nothing is pending and the window is open. */
   private drain(): void {
-    while (!this.processing && !this.over) {
-      const next = this.pending.shift();
-      if (next === undefined) return;
-      this.process(next);
+    while (!this.processing && !this.over && this.queue.count > 0 && this.windowOpen()) {
+      this.process(this.queue.shift() as RequestFrame);
     }
+    this.updateReading();
   }
 
   private internalError(request: RequestFrame, e: unknown): Reply {

@@ -118,6 +118,10 @@ export class SignalServer implements ConnectionHost, SessionHost, RequestService
       resumeWindowMs: this.config.resumeWindowMs,
       maxKeptFrames: this.config.maxKeptFrames,
       maxKeptBytes: this.config.maxKeptBytes,
+      // Two heartbeats: a client ACKs at every heartbeat, so this is one missed ACK and a margin.
+      ackGraceMs: 2 * this.config.heartbeatMs,
+      maxQueuedRequests: this.config.maxQueuedRequests,
+      maxQueuedRequestBytes: this.config.maxQueuedRequestBytes,
     };
     this.welcomeBody = encodeFrame({
       type: FrameType.Welcome,

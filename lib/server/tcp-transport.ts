@@ -44,6 +44,14 @@ class TcpFrameTransport implements FrameTransport {
     this.socket.destroy();
   }
 
+  pauseReading(): void {
+    this.socket.pause();
+  }
+
+  resumeReading(): void {
+    this.socket.resume();
+  }
+
   closed(): void {
     if (this.closeTimer !== null) clearTimeout(this.closeTimer);
   }

@@ -8,6 +8,9 @@ export interface FrameTransport {
   end(): void;
   /** Closes at once, dropping anything queued. */
   destroy(): void;
+  /** Stops reading from the socket (frames already received may still be delivered). */
+  pauseReading(): void;
+  resumeReading(): void;
 }
 
 /** How long a closing socket may take to flush before it is destroyed. */

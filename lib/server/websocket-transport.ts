@@ -41,6 +41,15 @@ class WebSocketFrameTransport implements FrameTransport {
     this.ws.terminate();
   }
 
+  /** ws pauses the underlying net socket and stops emitting the messages it still has parsed. */
+  pauseReading(): void {
+    this.ws.pause();
+  }
+
+  resumeReading(): void {
+    this.ws.resume();
+  }
+
   closed(): void {
     if (this.closeTimer !== null) clearTimeout(this.closeTimer);
   }

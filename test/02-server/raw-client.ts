@@ -27,6 +27,11 @@ export class RawClient {
   private nextReqId = 1;
   /** When set, every RESULT and EVENT is acknowledged as soon as it arrives. */
   autoAck = false;
+  /** When above 0, an ACK goes out once this many sequenced frames arrived since the last one (as the native core does). */
+  ackEvery = 0;
+  /** The highest seq of a RESULT or EVENT received. */
+  lastSeq = 0;
+  private ackedSeq = 0;
 
   private constructor(private readonly io: { write(body: Uint8Array): void; writeRaw(bytes: Uint8Array): void; writeText(text: string): void; destroy(): void }) {
     this.closedPromise = new Promise((resolve) => (this.markClosed = resolve));
@@ -169,14 +174,21 @@ export class RawClient {
     return this.expect(FrameType.LoginOk);
   }
 
+  /** Acknowledges every sequenced frame received so far. */
+  ack(): void {
+    this.ackedSeq = this.lastSeq;
+    this.send({ type: FrameType.Ack, seq: this.lastSeq });
+  }
+
   destroy(): void {
     this.io.destroy();
   }
 
   private onBody(body: Uint8Array): void {
     const frame = decodeFrame(body.slice());
-    if (this.autoAck && (frame.type === FrameType.Result || frame.type === FrameType.Event)) {
-      this.send({ type: FrameType.Ack, seq: frame.seq });
+    if (frame.type === FrameType.Result || frame.type === FrameType.Event) {
+      this.lastSeq = frame.seq;
+      if (this.autoAck || (this.ackEvery > 0 && frame.seq - this.ackedSeq >= this.ackEvery)) this.ack();
     }
     const waiter = this.waiters.shift();
     if (waiter !== undefined) {

@@ -108,37 +108,6 @@ describe('02-server: sequence numbers and resume', () => {
     expect((await client.expect(FrameType.ResumeFail)).code).to.equal(102);
   });
 
-  it('disconnects a connected client that never ACKs past the bound, and lets it resume', async () => {
-    const alice = await fixture.loggedIn(APP, 'alice');
-    alice.client.autoAck = true;
-    const bob = await fixture.loggedIn(APP, 'bob');
-    const send = async (text: string): Promise<number> => {
-      alice.client.request(Op.MsgInstant, ['bob', '0', text, '']);
-      return (await alice.client.expect(FrameType.Result)).code;
-    };
-    for (let i = 0; i < 11; i++) expect(await send(`m${i}`)).to.equal(0);
-    for (let i = 0; i < 11; i++) expect((await bob.client.expect(FrameType.Event)).seq).to.equal(i + 1);
-    const bye = await bob.client.expect(FrameType.Bye);
-    expect(bye.code).to.equal(104);
-    expect(utf8Decode(bye.text)).to.contain('the bound is 10 frames');
-    await bob.client.waitClosed();
-
-    const bob2 = await fixture.tcp();
-    await resume(bob2, bob.sessionId, 11);
-    await bob2.expect(FrameType.ResumeOk);
-    bob2.destroy();
-    await sleep(100);
-
-    // Disconnected, the session keeps 10 frames; the 11th ends it.
-    const codes: number[] = [];
-    for (let i = 0; i < 11; i++) codes.push(await send(`n${i}`));
-    expect(codes).to.deep.equal([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 400]);
-    expect(await status(alice.client, 'bob')).to.equal('0');
-    const bob3 = await fixture.tcp();
-    await resume(bob3, bob.sessionId, 11);
-    expect((await bob3.expect(FrameType.ResumeFail)).code).to.equal(102);
-  });
-
   it('refuses a RESUME claiming frames the session never sent', async () => {
     const bob = await fixture.loggedIn(APP, 'bob');
     bob.client.destroy();

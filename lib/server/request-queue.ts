@@ -1,0 +1,53 @@
+/**
+ * The REQUEST frames of a session that arrived but are not processed yet, in arrival order.
+ * Each is stored as a copy of its encoded body (one allocation, and the received chunk it came
+ * in is not pinned) and decoded again when its turn comes.
+ */
+import { decodeFrame, RequestFrame } from '../protocol';
+
+export class RequestQueue {
+  private bodies: Uint8Array[] = [];
+  private head = 0;
+  private queuedBytes = 0;
+
+  get count(): number {
+    return this.bodies.length - this.head;
+  }
+
+  /** Body bytes of the queued requests. */
+  get bytes(): number {
+    return this.queuedBytes;
+  }
+
+  /** Queues a REQUEST given as its (already validated) body; the body is copied. */
+  push(body: Uint8Array): void {
+    this.bodies.push(body.slice());
+    this.queuedBytes += body.length;
+  }
+
+  /** The oldest queued request, removed from the queue; undefined when empty. */
+  shift(): RequestFrame | undefined {
+    if (this.head >= this.bodies.length) return undefined;
+    const body = this.bodies[this.head];
+    this.bodies[this.head] = EMPTY;
+    this.head++;
+    this.queuedBytes -= body.length;
+    if (this.head === this.bodies.length) {
+      this.bodies = [];
+      this.head = 0;
+    } else if (this.head > 1024 && this.head * 2 > this.bodies.length) {
+      // Compact once the dead prefix dominates, so shifting stays O(1) amortised.
+      this.bodies = this.bodies.slice(this.head);
+      this.head = 0;
+    }
+    return decodeFrame(body) as RequestFrame;
+  }
+
+  clear(): void {
+    this.bodies = [];
+    this.head = 0;
+    this.queuedBytes = 0;
+  }
+}
+
+const EMPTY = new Uint8Array(0);
