@@ -3,12 +3,15 @@
  * environment variables, then by command-line flags.
  */
 import * as fs from 'node:fs';
+import { DEFAULT_INVITE_CONFIG, InviteConfig, parseGatewayAccount, parseInviteConfig } from './invite-config';
 import { isLogLevel, LogLevel, LOG_LEVELS } from './logger';
 
 export interface AppConfig {
   appId: string;
   /** With a certificate, logins need a SignalingToken; without one, any token is accepted. */
   certificate?: string;
+  /** The account of the App ID's SIP gateway (phone calls); else the server-wide `invite.sipGateway`. */
+  sipGateway?: string;
 }
 
 export interface AppsConfig {
@@ -52,10 +55,12 @@ export interface ServerConfig {
   maxHeldMessagesPerAccount: number;
   /** User attributes one account may have. */
   maxUserAttrsPerAccount: number;
+  /** Invitation timers and the default SIP gateway account. */
+  invite: InviteConfig;
 }
 
 /** What `new SignalServer(...)` and the config file take: any subset, `apps` also partially. */
-export type ServerConfigInput = Partial<Omit<ServerConfig, 'apps'>> & { apps?: Partial<AppsConfig> | AppConfig[] };
+export type ServerConfigInput = Partial<Omit<ServerConfig, 'apps' | 'invite'>> & { apps?: Partial<AppsConfig> | AppConfig[]; invite?: Partial<InviteConfig> };
 
 /** The protocol's ceiling; a server may announce less in WELCOME, never more. */
 export const PROTOCOL_MAX_FRAME_BYTES = 1024 * 1024;
@@ -82,6 +87,7 @@ export const DEFAULT_CONFIG: Readonly<ServerConfig> = Object.freeze({
   maxHeldBytesPerApp: 64 * 1024 * 1024,
   maxHeldMessagesPerAccount: 1000,
   maxUserAttrsPerAccount: 1000,
+  invite: DEFAULT_INVITE_CONFIG,
 });
 
 export class ConfigError extends Error {
@@ -104,23 +110,25 @@ Options (each overrides the environment variable named after it, which overrides
   --app-ids <list>            comma-separated appId or appId:certificate entries (AGORA_SIG_APP_IDS)
   --accept-any-app-id <bool>  accept App IDs that are not listed, without a certificate
                               (AGORA_SIG_ACCEPT_ANY_APP_ID, default true)
+  --sip-gateway <account>     SIP gateway account for phone calls of App IDs naming none
+                              (AGORA_SIG_SIP_GATEWAY, default none)
   --help                      print this text
 
 See docs/server.md for the config file format.
 `;
 
-type Overrides = Partial<Omit<ServerConfig, 'apps'>> & { apps?: Partial<AppsConfig> };
+type Overrides = Partial<Omit<ServerConfig, 'apps' | 'invite'>> & { apps?: Partial<AppsConfig>; invite?: Partial<InviteConfig> };
 
 /** Settings of the config file and of the programmatic configuration. */
 const FILE_KEYS: readonly (keyof ServerConfig)[] = [
   'host', 'tcpPort', 'wsPort', 'heartbeatMs', 'resumeWindowMs', 'maxFrameBytes', 'maxKeptFrames',
   'maxKeptBytes', 'maxQueuedRequests', 'maxQueuedRequestBytes', 'logLevel', 'apps', 'userChannelMessagesPerSecond', 'channelMessagesPerSecond',
   'defaultChannelTtlSeconds', 'maxMessageTtlSeconds', 'pushTtlSeconds', 'maxHeldMessagesPerApp',
-  'maxHeldBytesPerApp', 'maxHeldMessagesPerAccount', 'maxUserAttrsPerAccount',
+  'maxHeldBytesPerApp', 'maxHeldMessagesPerAccount', 'maxUserAttrsPerAccount', 'invite',
 ];
 
 /** Settings as flags and environment variables name them; two of them set parts of `apps`. */
-type SettingKey = Exclude<keyof ServerConfig, 'apps'> | 'appIds' | 'acceptAnyAppId';
+type SettingKey = Exclude<keyof ServerConfig, 'apps' | 'invite'> | 'appIds' | 'acceptAnyAppId' | 'sipGateway';
 
 /** The flag, environment variable and config key of each setting that all three sources can set. */
 const SETTINGS: readonly { flag: string; env: string; key: SettingKey }[] = [
@@ -132,6 +140,7 @@ const SETTINGS: readonly { flag: string; env: string; key: SettingKey }[] = [
   { flag: 'log-level', env: 'AGORA_SIG_LOG_LEVEL', key: 'logLevel' },
   { flag: 'app-ids', env: 'AGORA_SIG_APP_IDS', key: 'appIds' },
   { flag: 'accept-any-app-id', env: 'AGORA_SIG_ACCEPT_ANY_APP_ID', key: 'acceptAnyAppId' },
+  { flag: 'sip-gateway', env: 'AGORA_SIG_SIP_GATEWAY', key: 'sipGateway' },
 ];
 
 export interface CommandLine {
@@ -203,16 +212,18 @@ function parseAppList(source: string, raw: unknown): AppConfig[] {
     if (typeof entry !== 'object' || entry === null) throw new ConfigError(`${where} must be an object { appId, certificate? }`);
     const e = entry as Record<string, unknown>;
     for (const k of Object.keys(e)) {
-      if (k !== 'appId' && k !== 'certificate') throw new ConfigError(`${where} has an unknown key "${k}"`);
+      if (k !== 'appId' && k !== 'certificate' && k !== 'sipGateway') throw new ConfigError(`${where} has an unknown key "${k}"`);
     }
+    const gateway = e.sipGateway === undefined ? undefined : parseGatewayAccount(`${where}.sipGateway`, e.sipGateway, (m) => new ConfigError(m));
+    const withGateway = gateway ? { sipGateway: gateway } : {};
     if (typeof e.appId !== 'string' || !/^[\x21-\x7e]{1,128}$/.test(e.appId)) {
       throw new ConfigError(`${where}.appId must be 1 to 128 visible ASCII characters`);
     }
-    if (e.certificate === undefined || e.certificate === '') return { appId: e.appId };
+    if (e.certificate === undefined || e.certificate === '') return { appId: e.appId, ...withGateway };
     if (typeof e.certificate !== 'string' || !/^[\x21-\x7e]{1,128}$/.test(e.certificate)) {
       throw new ConfigError(`${where}.certificate must be 1 to 128 visible ASCII characters`);
     }
-    return { appId: e.appId, certificate: e.certificate };
+    return { appId: e.appId, certificate: e.certificate, ...withGateway };
   });
 }
 
@@ -232,11 +243,14 @@ function parseApps(source: string, raw: unknown): Partial<AppsConfig> {
 
 function merge(base: Overrides, more: Overrides): Overrides {
   const apps = base.apps || more.apps ? { ...base.apps, ...more.apps } : undefined;
-  return apps ? { ...base, ...more, apps } : { ...base, ...more };
+  const invite = base.invite || more.invite ? { ...base.invite, ...more.invite } : undefined;
+  const merged: Overrides = apps ? { ...base, ...more, apps } : { ...base, ...more };
+  if (invite) merged.invite = invite;
+  return merged;
 }
 
 /** Checks and converts one setting from any source (strings from env/flags, JSON values from the file). */
-function parseSetting(key: SettingKey | 'apps', source: string, raw: unknown): Overrides {
+function parseSetting(key: SettingKey | 'apps' | 'invite', source: string, raw: unknown): Overrides {
   switch (key) {
     case 'host':
       if (typeof raw !== 'string' || raw.trim() === '') throw new ConfigError(`${source} must be a host name or address`);
@@ -282,6 +296,10 @@ function parseSetting(key: SettingKey | 'apps', source: string, raw: unknown): O
       return { apps: { apps: parseAppList(source, raw) } };
     case 'apps':
       return { apps: parseApps(source, raw) };
+    case 'invite':
+      return { invite: parseInviteConfig(source, raw, (m) => new ConfigError(m)) };
+    case 'sipGateway':
+      return { invite: { sipGateway: parseGatewayAccount(source, raw, (m) => new ConfigError(m)) } };
   }
 }
 
@@ -319,10 +337,11 @@ export function resolveConfig(input: ServerConfigInput = {}): ServerConfig {
     if (!(FILE_KEYS as readonly string[]).includes(k)) throw new ConfigError(`unknown setting "${k}"`);
     overrides = merge(overrides, parseSetting(k as keyof ServerConfig, k, v));
   }
-  const { apps, ...rest } = overrides;
+  const { apps, invite, ...rest } = overrides;
   return {
     ...DEFAULT_CONFIG,
     ...rest,
+    invite: { ...DEFAULT_CONFIG.invite, ...invite },
     apps: {
       acceptAnyAppId: apps?.acceptAnyAppId ?? DEFAULT_CONFIG.apps.acceptAnyAppId,
       apps: apps?.apps ?? [...DEFAULT_CONFIG.apps.apps],

@@ -2,6 +2,8 @@ export { SignalServer } from './signal-server';
 export type { ListeningAddress, SignalServerOptions } from './signal-server';
 export { ConfigError, DEFAULT_CONFIG, loadConfig, parseCommandLine, readConfigFile, resolveConfig, USAGE } from './config';
 export type { AppConfig, AppsConfig, ServerConfig, ServerConfigInput } from './config';
+export type { InviteConfig } from './invite-config';
+export { InviteService } from './invite-service';
 export { checkSignalingToken, makeSignalingToken, NO_NEED_TOKEN } from './token';
 export type { TokenCheck } from './token';
 export { createLogger } from './logger';

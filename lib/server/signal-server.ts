@@ -13,6 +13,8 @@ import { resolveConfig, ServerConfig, ServerConfigInput } from './config';
 import { Connection, ConnectionHost } from './connection';
 import { ErrorCode } from './error-codes';
 import { dispatchRequest } from './handlers/dispatch';
+import { gatewayResolver } from './invite-config';
+import { InviteService } from './invite-service';
 import type { MessageLimits, Reply, RequestServices, ServerStats } from './handlers/request-handler';
 import { checkLogin } from './login-check';
 import { createLogger, Logger } from './logger';
@@ -24,6 +26,8 @@ import { MemoryChannelStore } from './state/memory-channel-store';
 import { MemoryOfflineMessageStore } from './state/memory-offline-message-store';
 import { MemoryUserAttrStore } from './state/memory-user-attr-store';
 import type { HeldMessage, OfflineMessageStore } from './state/offline-message-store';
+import type { InviteStore } from './state/invite-store';
+import { MemoryInviteStore } from './state/memory-invite-store';
 import type { UserAttrStore } from './state/user-attr-store';
 import { MemoryMessageRouter } from './state/memory-message-router';
 import { MemorySessionDirectory } from './state/memory-session-directory';
@@ -43,6 +47,8 @@ export interface SignalServerOptions {
   channels?: ChannelStore;
   userAttrs?: UserAttrStore;
   offlineMessages?: OfflineMessageStore;
+  /** Call invitations; defaults to an in-memory store. */
+  invites?: InviteStore;
 }
 
 export interface ListeningAddress {
@@ -68,6 +74,8 @@ export class SignalServer implements ConnectionHost, SessionHost, RequestService
   /** MSG_APP from users: `server.appMessages.on('message', ({ appId, account, uid, msg }) => ...)`. */
   readonly appMessages = new AppMessageHub();
   readonly messageLimits: MessageLimits;
+  readonly inviteStore: InviteStore;
+  readonly invites: InviteService;
 
   private readonly apps: AppRegistry;
   private readonly sessions = new Map<string, Session>();
@@ -111,6 +119,14 @@ export class SignalServer implements ConnectionHost, SessionHost, RequestService
         maxMessagesPerAccount: settings.maxHeldMessagesPerAccount,
       });
     this.offlineMessages.setListener({ expired: (appId, account, message) => this.heldMessageExpired(appId, account, message) });
+    this.inviteStore = options.invites ?? new MemoryInviteStore(this.scheduler);
+    this.invites = new InviteService(
+      this.inviteStore,
+      this.directory,
+      this.router,
+      { ...settings.invite, gatewayOf: gatewayResolver(settings.apps.apps, settings.invite.sipGateway) },
+      (what, e) => this.logger.error(`${what} failed: ${(e as Error)?.stack ?? String(e)}`),
+    );
     this.messageLimits = { maxTtlSeconds: settings.maxMessageTtlSeconds, pushTtlSeconds: settings.pushTtlSeconds };
     this.apps = new AppRegistry(this.config.apps.acceptAnyAppId, this.config.apps.apps);
     this.heartbeatMs = this.config.heartbeatMs;
@@ -176,6 +192,7 @@ export class SignalServer implements ConnectionHost, SessionHost, RequestService
     this.scheduler.stop();
     this.channelStore.close();
     this.offlineMessages.close();
+    this.inviteStore.close();
     await Promise.all([this.tcp.close(), this.websocket.close()]);
     this.logger.info('stopped');
   }
@@ -258,6 +275,7 @@ export class SignalServer implements ConnectionHost, SessionHost, RequestService
       then(this.channels.sessionEnded(session), () => this.channels.userOnline(session, 'logout', session.endCode ?? undefined)),
       `${session.label}: leaving its channel failed`,
     );
+    this.settle(this.invites.sessionEnded(session, session.endCode ?? ErrorCode.LogoutOther), `${session.label}: ending its invitations failed`);
     const unregistered = this.directory.unregister(session);
     if (isPromise(unregistered)) {
       unregistered.catch((e: unknown) => this.logger.error(`${session.label}: unregister failed: ${String(e)}`));
@@ -271,7 +289,7 @@ export class SignalServer implements ConnectionHost, SessionHost, RequestService
   }
 
   stats(): ServerStats {
-    return { sessions: this.sessions.size, channels: this.channelStore.channelCount, scheduledTasks: this.scheduler.size };
+    return { sessions: this.sessions.size, channels: this.channelStore.channelCount, scheduledTasks: this.scheduler.size, invitations: this.inviteStore.count };
   }
 
   /**
@@ -293,7 +311,7 @@ export class SignalServer implements ConnectionHost, SessionHost, RequestService
         session.deliverEvent(EventKind.InstantMsg, [message.fromAccountBytes, decimalBytes(message.fromUid), message.msg, serverMsgId]);
         this.settle(this.router.deliver(session.appId, message.fromAccount, EventKind.MsgDelivered, [serverMsgId], message.fromSessionId), 'MSG_DELIVERED failed');
       }
-      return this.channels.userOnline(session, 'login');
+      return then(this.invites.sessionStarted(session), () => this.channels.userOnline(session, 'login'));
     });
     this.settle(delivered, `${session.label}: delivering held messages failed`);
   }

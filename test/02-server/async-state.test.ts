@@ -3,7 +3,7 @@ import { FrameType, Op, utf8Decode } from '../../lib/protocol';
 import { MemoryMessageRouter } from '../../lib/server/state/memory-message-router';
 import { MemorySessionDirectory } from '../../lib/server/state/memory-session-directory';
 import type { MessageRouter, Recipient } from '../../lib/server/state/message-router';
-import type { SessionDirectory } from '../../lib/server/state/session-directory';
+import type { SessionDirectory, SessionRef } from '../../lib/server/state/session-directory';
 import type { SessionEndpoint } from '../../lib/server/state/session-endpoint';
 import { createLogger } from '../../lib/server/logger';
 import { SignalServer } from '../../lib/server/signal-server';
@@ -24,6 +24,10 @@ class SlowDirectory implements SessionDirectory {
   }
   isOnline(appId: string, account: string): Promise<boolean> {
     return later(() => this.memory.isOnline(appId, account));
+  }
+
+  lookup(appId: string, account: string): Promise<SessionRef | null> {
+    return later(() => this.memory.lookup(appId, account));
   }
 }
 

@@ -119,10 +119,10 @@ describe('04 e2e: peer-to-peer messages through the addon', function () {
     ]);
   });
 
-  it('answers a request the server does not carry yet with onError, never silence', async () => {
-    a.api.channelInviteUser('room', 'bob', 0);
+  it('turns a request the server refuses into onError, never silence', async () => {
+    a.api.channelInviteAccept('room', 'bob', 0);
     const err = await a.rec.waitFor('onError');
-    expect(err.args[0]).to.equal('channelInviteUser');
+    expect(err.args[0]).to.equal('channelInviteAccept');
     expect(err.args[1]).to.be.a('number').that.is.not.equal(0);
     expect(err.args[2]).to.be.a('string').with.length.greaterThan(0);
     expect(a.api.getStatus()).to.equal(2);

@@ -14,6 +14,7 @@ import {
   handleMessageChannelForce,
 } from './channels';
 import { handleDbg } from './dbg';
+import { handleInviteAccept, handleInviteDtmf, handleInviteEnd, handleInvitePhone, handleInviteRefuse, handleInviteUser, handleMessageDtmf } from './invites';
 import { handleMessageInstant, handleMessagePush, handleQueryUserStatus } from './p2p';
 import { failure, Reply, RequestHandler, RequestSender, RequestServices } from './request-handler';
 import { handleBcCall, handleInvoke } from './rpc';
@@ -26,6 +27,7 @@ const IMPLEMENTED: Partial<Record<Op, RequestHandler>> = {
   [Op.MsgApp]: handleMessageApp,
   [Op.MsgChannel]: handleMessageChannel,
   [Op.MsgChannelForce]: handleMessageChannelForce,
+  [Op.MsgDtmf]: handleMessageDtmf,
   [Op.QueryUserStatus]: handleQueryUserStatus,
   [Op.ChannelJoin]: handleChannelJoin,
   [Op.ChannelLeave]: handleChannelLeave,
@@ -34,6 +36,12 @@ const IMPLEMENTED: Partial<Record<Op, RequestHandler>> = {
   [Op.ChannelSetAttr]: handleChannelSetAttr,
   [Op.ChannelDelAttr]: handleChannelDelAttr,
   [Op.ChannelClearAttr]: handleChannelClearAttr,
+  [Op.InviteUser]: handleInviteUser,
+  [Op.InvitePhone]: handleInvitePhone,
+  [Op.InviteDtmf]: handleInviteDtmf,
+  [Op.InviteAccept]: handleInviteAccept,
+  [Op.InviteRefuse]: handleInviteRefuse,
+  [Op.InviteEnd]: handleInviteEnd,
   [Op.UserSetAttr]: handleUserSetAttr,
   [Op.UserGetAttr]: handleUserGetAttr,
   [Op.UserGetAttrAll]: handleUserGetAttrAll,

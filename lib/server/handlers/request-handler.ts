@@ -1,5 +1,6 @@
 import type { AppMessageHub } from '../app-message-hub';
 import type { ChannelService } from '../channel-service';
+import type { InviteService } from '../invite-service';
 import type { MaybePromise } from '../state/maybe-promise';
 import type { MessageRouter } from '../state/message-router';
 import type { OfflineMessageStore } from '../state/offline-message-store';
@@ -41,6 +42,7 @@ export interface ServerStats {
   sessions: number;
   channels: number;
   scheduledTasks: number;
+  invitations: number;
 }
 
 /** Server-wide services a handler may use. */
@@ -48,6 +50,7 @@ export interface RequestServices {
   readonly directory: SessionDirectory;
   readonly router: MessageRouter;
   readonly channels: ChannelService;
+  readonly invites: InviteService;
   readonly userAttrs: UserAttrStore;
   readonly offlineMessages: OfflineMessageStore;
   readonly appMessages: AppMessageHub;

@@ -1,7 +1,9 @@
 export type { MaybePromise } from './maybe-promise';
 export { isPromise, then } from './maybe-promise';
 export type { SessionEndpoint } from './session-endpoint';
-export type { SessionDirectory } from './session-directory';
+export type { SessionDirectory, SessionRef } from './session-directory';
+export type { InviteStore, Invitation, InviteParty, InviteHolder, InviteState, InviteExpiry, InviteStoreListener } from './invite-store';
+export { MemoryInviteStore } from './memory-invite-store';
 export type { MessageRouter, Recipient } from './message-router';
 export type { ChannelStore, ChannelMember, ChannelAttr, ChannelStoreListener, JoinOutcome, Refusal } from './channel-store';
 export type { UserAttrStore, UserAttr } from './user-attr-store';

@@ -1,4 +1,4 @@
-import type { SessionDirectory } from './session-directory';
+import type { SessionDirectory, SessionRef } from './session-directory';
 import type { SessionEndpoint } from './session-endpoint';
 import { userKey } from './user-key';
 
@@ -20,6 +20,10 @@ export class MemorySessionDirectory implements SessionDirectory {
 
   isOnline(appId: string, account: string): boolean {
     return this.sessions.has(userKey(appId, account));
+  }
+
+  lookup(appId: string, account: string): SessionRef | null {
+    return this.sessions.get(userKey(appId, account)) ?? null;
   }
 
   find(appId: string, account: string): SessionEndpoint | undefined {
