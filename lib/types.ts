@@ -125,21 +125,48 @@ export interface ICallBack {
    * Also fired once per attribute right after joining.
    */
   onChannelAttrUpdated?(channelID: string, name: string, value: string, type: string): void;
-  /** An invitation to this user into `channelID` arrived. */
+  /**
+   * An invitation into `channelID` reached this user (the callee): `account` and `uid` are the
+   * caller's, `extra` the caller's extra byte for byte ("" when none; keys such as `destMediaUid`
+   * and `srcNum` pass untouched). On the gateway account of phone calls `extra` is a JSON object
+   * holding `phoneNum` (the number called) and `srcNum` (the number to show, when given). Answer
+   * with channelInviteAccept / channelInviteRefuse / channelInviteEnd naming the caller. An
+   * invitation sent while this user was offline arrives right after login (if in time).
+   */
   onInviteReceived?(channelID: string, account: string, uid: number, extra: string): void;
-  /** This user's invitation reached the peer. */
+  /**
+   * This user's invitation reached the callee's session: `account` and `uid` are the callee's (for
+   * a phone call the phone number and uid 0).
+   */
   onInviteReceivedByPeer?(channelID: string, account: string, uid: number): void;
-  /** The peer accepted this user's invitation. */
+  /** The callee accepted this user's invitation; `extra` is the callee's accept extra ("" when none). */
   onInviteAcceptedByPeer?(channelID: string, account: string, uid: number, extra: string): void;
-  /** The peer refused this user's invitation. */
+  /** The callee refused this user's invitation (it is gone); `extra` is the callee's refuse extra. */
   onInviteRefusedByPeer?(channelID: string, account: string, uid: number, extra: string): void;
-  /** An invitation failed: 703 peer offline, 704 timeout, 701 re-invite, 702 network, ... */
+  /**
+   * This user's invitation failed and is gone: `ecode` 701 (the same callee is already invited to
+   * that channel; `extra` of the second invitation), 702 (the callee's session ended before it
+   * answered), 703 (callee offline: at once with `_require_peer_online` 1, for a phone call with no
+   * gateway online, else after waiting 20 s for the callee to log in), 704 (unanswered after
+   * `_timeout`, 30 s by default). `uid` is the callee's, 0 when it never got the invitation;
+   * `extra` is the invitation's extra as this user sent it.
+   */
   onInviteFailed?(channelID: string, account: string, uid: number, ecode: number, extra: string): void;
-  /** The peer ended the call (invitation). */
+  /**
+   * The other party ended the invitation, before or after it was answered: `extra` is its end
+   * extra (""), or the server's reason: `{"_reason":"timeout"}` when an invitation this user
+   * received expired, `{"_reason":"session_ended","code":N}` when the other party's session ended
+   * (N the logout code: 101 logout, 102 connection lost beyond the resume window, 103 kicked, 105
+   * token expired).
+   */
   onInviteEndByPeer?(channelID: string, account: string, uid: number, extra: string): void;
-  /** This user ended the call (invitation). */
+  /** This user's channelInviteEnd took effect: `account` and `uid` are the other party's. */
   onInviteEndByMyself?(channelID: string, account: string, uid: number): void;
-  /** A message within a call from its peer, e.g. DTMF digits ("0-9*#"). */
+  /**
+   * A message from the other party of a ringing or accepted invitation: `msgType` "DTMF",
+   * `msgData` its digits (0-9, `*`, `#`), `extra` "". For a phone call the caller sees the phone
+   * number with uid 0 and the gateway sees the caller.
+   */
   onInviteMsg?(
     channelID: string,
     account: string,
@@ -250,23 +277,55 @@ export interface IAgoraAPI {
   channelDelAttr(channelID: string, name: string): void;
   /** Deletes every channel attribute: onChannelAttrUpdated("clear"). */
   channelClearAttr(channelID: string): void;
-  /** Invites `account` into the channel (`uid` deprecated, default 0). */
+  /**
+   * Invites `account` into `channelID` (joining the channel is separate): the callee gets
+   * onInviteReceived, this user onInviteReceivedByPeer, later onInviteAcceptedByPeer /
+   * onInviteRefusedByPeer / onInviteEndByPeer or onInviteFailed. `uid` is ignored (default 0).
+   * An invalid name: onError("channelInviteUser", 1004 / 1005, text).
+   */
   channelInviteUser(channelID: string, account: string, uid?: number): void;
-  /** Invites `account` with a JSON `extra` (at most 8 KiB). */
+  /**
+   * As channelInviteUser with `extra`: "" or JSON text of at most 8,192 bytes (not JSON:
+   * onError(method, 1004); larger: 1005). The server reads two keys of a JSON object:
+   * `_require_peer_online` (0 default: an offline callee is waited for 20 s, then 703; 1: 703 at
+   * once) and `_timeout` (seconds 0-30, 0 or absent: 30; unanswered that long: 704 and the callee
+   * hears onInviteEndByPeer); other values of these keys: onError(method, 1004). Every other key
+   * (`destMediaUid`, `srcNum`, ...) reaches the callee untouched.
+   */
   channelInviteUser2(channelID: string, account: string, extra: Bytes): void;
-  /** Invites a phone number into the channel. */
+  /**
+   * Calls a phone number through the App ID's SIP gateway account (named in the server's
+   * configuration): callbacks as channelInviteUser with the phone number as the peer and uid 0.
+   * No gateway online: onInviteFailed(..., 703, ...) at once. `uid` is ignored.
+   */
   channelInvitePhone(channelID: string, phoneNum: string, uid?: number): void;
-  /** Invites a phone number, showing `sourcesNum` as the caller. */
+  /** As channelInvitePhone, showing `sourcesNum` as the calling number (the gateway gets it as `srcNum`). */
   channelInvitePhone2(channelID: string, phoneNum: string, sourcesNum: string): void;
-  /** Invites a phone number with a caller number and a JSON `extra`. */
+  /**
+   * As channelInvitePhone2 with `extra`: "" or a JSON object of at most 8,192 bytes (`_timeout`
+   * applies; `_require_peer_online` does not: a phone call never waits).
+   */
   channelInvitePhone3(channelID: string, phoneNum: string, sourcesNum: string, extra: Bytes): void;
-  /** Sends DTMF digits to an invited phone. */
+  /**
+   * Sends DTMF tones (1 to 128 of 0-9, `*`, `#`; others: onError("channelInviteDTMF", 1004)) to
+   * the other party of a ringing or accepted invitation, named by its phone number or account. It
+   * gets onInviteMsg(channel, sender, uid, "DTMF", digits, ""). No such invitation: onError(..., 700).
+   */
   channelInviteDTMF(channelID: string, phoneNum: string, dtmf: string): void;
-  /** Accepts an invitation, optionally with a JSON `extra` for the inviter. */
+  /**
+   * Accepts the invitation from `account` (the caller) into `channelID`, optionally with JSON
+   * `extra` (at most 8,192 bytes) for it: the caller gets onInviteAcceptedByPeer. An invitation
+   * that no longer exists (ended, expired, refused, never made) or is already accepted:
+   * onError("channelInviteAccept", 700, text), nothing else. `uid` is ignored.
+   */
   channelInviteAccept(channelID: string, account: string, uid: number, extra?: Bytes): void;
-  /** Refuses an invitation with a JSON `extra` for the inviter. */
+  /** Refuses the invitation from `account` with JSON `extra` ("" or at most 8,192 bytes): the caller gets onInviteRefusedByPeer; errors as channelInviteAccept. */
   channelInviteRefuse(channelID: string, account: string, uid: number, extra: Bytes): void;
-  /** Ends an invitation (call). */
+  /**
+   * Ends an invitation, answered or not, made by this user (`account` the callee or phone number)
+   * or received (`account` the caller): onInviteEndByMyself here, onInviteEndByPeer at the other
+   * party (a caller ending an unanswered invitation withdraws it). None: onError(..., 700).
+   */
   channelInviteEnd(channelID: string, account: string, uid: number): void;
   /**
    * Sends a message (at most 8 KiB) to the application's back end: onMessageSendSuccess once a
@@ -288,7 +347,12 @@ export interface IAgoraAPI {
   messagePushSend(account: string, uid: number, msg: Bytes, msgID: string): void;
   /** Sends a chat message. */
   messageChatSend(account: string, uid: number, msg: Bytes, msgID: string): void;
-  /** Deprecated: sends DTMF digits. */
+  /**
+   * Deprecated (use channelInviteDTMF): sends DTMF tones (0-9, `*`, `#`) to the other party of
+   * this user's most recent ringing or accepted invitation whose other party has `uid` (any when
+   * 0): it gets onInviteMsg(..., "DTMF", digits, ""), this user onMessageSendSuccess(msgID); no
+   * such invitation: onMessageSendError(msgID, 700); bad tones: onMessageSendError(msgID, 1004).
+   */
   messageDTMFSend(uid: number, msg: Bytes, msgID: string): void;
   /** Tells the SDK the app went to the background (1) or came back (0). */
   setBackground(bOut: number): void;

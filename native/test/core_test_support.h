@@ -493,6 +493,39 @@ class Recorder : public agora_sdk_win::ICallBack {
   void onBCCall_result(const char* r, size_t rn, const char* j, size_t jn, const char* id, size_t idn) override {
     record("bcCall " + S(id, idn) + " " + S(r, rn) + "|" + S(j, jn));
   }
+  // Invitations: "inviteReceived call-1 alice 1001 {...}".
+  void onInviteReceived(const char* c, size_t cn, const char* a, size_t an, uint32_t uid,
+                        const char* x, size_t xn) override {
+    record("inviteReceived " + S(c, cn) + " " + S(a, an) + " " + std::to_string(uid) + " " + S(x, xn));
+  }
+  void onInviteReceivedByPeer(const char* c, size_t cn, const char* a, size_t an, uint32_t uid) override {
+    record("inviteReceivedByPeer " + S(c, cn) + " " + S(a, an) + " " + std::to_string(uid));
+  }
+  void onInviteAcceptedByPeer(const char* c, size_t cn, const char* a, size_t an, uint32_t uid,
+                              const char* x, size_t xn) override {
+    record("inviteAcceptedByPeer " + S(c, cn) + " " + S(a, an) + " " + std::to_string(uid) + " " + S(x, xn));
+  }
+  void onInviteRefusedByPeer(const char* c, size_t cn, const char* a, size_t an, uint32_t uid,
+                             const char* x, size_t xn) override {
+    record("inviteRefusedByPeer " + S(c, cn) + " " + S(a, an) + " " + std::to_string(uid) + " " + S(x, xn));
+  }
+  void onInviteFailed(const char* c, size_t cn, const char* a, size_t an, uint32_t uid, int e,
+                      const char* x, size_t xn) override {
+    record("inviteFailed " + S(c, cn) + " " + S(a, an) + " " + std::to_string(uid) + " " +
+           std::to_string(e) + " " + S(x, xn));
+  }
+  void onInviteEndByPeer(const char* c, size_t cn, const char* a, size_t an, uint32_t uid,
+                         const char* x, size_t xn) override {
+    record("inviteEndByPeer " + S(c, cn) + " " + S(a, an) + " " + std::to_string(uid) + " " + S(x, xn));
+  }
+  void onInviteEndByMyself(const char* c, size_t cn, const char* a, size_t an, uint32_t uid) override {
+    record("inviteEndByMyself " + S(c, cn) + " " + S(a, an) + " " + std::to_string(uid));
+  }
+  void onInviteMsg(const char* c, size_t cn, const char* a, size_t an, uint32_t uid, const char* t,
+                   size_t tn, const char* d, size_t dn, const char* x, size_t xn) override {
+    record("inviteMsg " + S(c, cn) + " " + S(a, an) + " " + std::to_string(uid) + " " + S(t, tn) + " " +
+           S(d, dn) + " [" + S(x, xn) + "]");
+  }
 
  private:
   std::mutex mutex_;

@@ -5,12 +5,13 @@ import * as path from 'node:path';
 import { REPO_ROOT, startServer } from './harness';
 
 // A C++ program written against the Windows surface, linked to the plain core library (no Node),
-// logs in and does a message round trip against the server (channel_roundtrip: in a channel).
+// logs in and does a message round trip against the server (channel_roundtrip: in a channel;
+// call_roundtrip: one accepted call).
 describe('04 e2e: a native C++ program against the server', function () {
   this.timeout(30000);
   const buildDir = process.env.AGORA_SIG_NATIVE_BUILD_DIR ?? path.join(REPO_ROOT, 'build-native');
 
-  for (const name of ['chat_roundtrip', 'chat_roundtrip_shared', 'channel_roundtrip']) {
+  for (const name of ['chat_roundtrip', 'chat_roundtrip_shared', 'channel_roundtrip', 'call_roundtrip']) {
     it(`${name} logs in two instances and completes its message round trip`, async function () {
       const exe = path.join(buildDir, 'native/examples', name);
       if (!fs.existsSync(exe)) throw new Error(`${exe} is missing: run npm run test:native first`);

@@ -233,7 +233,7 @@ void Instance::channelInviteUser2(char const* channelID, size_t channelID_size,
   std::string ex = str(extra, extra_size);
   request(inviteRequest("channelInviteUser2", Op::InviteUser, ch, acc, {ch, acc, "0", ex}),
           firstRejection({checkRequired(ch, "channel name", kMaxChannelBytes), checkAccount(acc),
-                          checkOptional(ex, "extra", kMaxExtraBytes)}));
+                          checkOptionalJson(ex, "extra", kMaxExtraBytes)}));
 }
 
 void Instance::channelInvitePhone(char const* channelID, size_t channelID_size,
@@ -242,7 +242,7 @@ void Instance::channelInvitePhone(char const* channelID, size_t channelID_size,
   std::string phone = str(phoneNum, phoneNum_size);
   request(inviteRequest("channelInvitePhone", Op::InvitePhone, ch, phone, {ch, phone, "", ""}),
           firstRejection({checkRequired(ch, "channel name", kMaxChannelBytes),
-                          checkRequired(phone, "phone number", kMaxNameBytes)}));
+                          checkAccount(phone, "phone number")}));
 }
 
 void Instance::channelInvitePhone2(char const* channelID, size_t channelID_size,
@@ -253,8 +253,8 @@ void Instance::channelInvitePhone2(char const* channelID, size_t channelID_size,
   std::string source = str(sourcesNum, sourcesNum_size);
   request(inviteRequest("channelInvitePhone2", Op::InvitePhone, ch, phone, {ch, phone, source, ""}),
           firstRejection({checkRequired(ch, "channel name", kMaxChannelBytes),
-                          checkRequired(phone, "phone number", kMaxNameBytes),
-                          checkOptional(source, "source number", kMaxNameBytes)}));
+                          checkAccount(phone, "phone number"),
+                          checkOptionalAccount(source, "source number")}));
 }
 
 void Instance::channelInvitePhone3(char const* channelID, size_t channelID_size,
@@ -267,9 +267,9 @@ void Instance::channelInvitePhone3(char const* channelID, size_t channelID_size,
   std::string ex = str(extra, extra_size);
   request(inviteRequest("channelInvitePhone3", Op::InvitePhone, ch, phone, {ch, phone, source, ex}),
           firstRejection({checkRequired(ch, "channel name", kMaxChannelBytes),
-                          checkRequired(phone, "phone number", kMaxNameBytes),
-                          checkOptional(source, "source number", kMaxNameBytes),
-                          checkOptional(ex, "extra", kMaxExtraBytes)}));
+                          checkAccount(phone, "phone number"),
+                          checkOptionalAccount(source, "source number"),
+                          checkOptionalJson(ex, "extra", kMaxExtraBytes)}));
 }
 
 void Instance::channelInviteDTMF(char const* channelID, size_t channelID_size,
@@ -280,8 +280,8 @@ void Instance::channelInviteDTMF(char const* channelID, size_t channelID_size,
   std::string tones = str(dtmf, dtmf_size);
   request(inviteRequest("channelInviteDTMF", Op::InviteDtmf, ch, phone, {ch, phone, tones}),
           firstRejection({checkRequired(ch, "channel name", kMaxChannelBytes),
-                          checkRequired(phone, "phone number", kMaxNameBytes),
-                          checkRequired(tones, "dtmf", kMaxNameBytes)}));
+                          checkAccount(phone, "phone number"),
+                          checkDtmf(tones)}));
 }
 
 void Instance::channelInviteAccept(char const* channelID, size_t channelID_size,
@@ -297,7 +297,7 @@ void Instance::channelInviteAccept(char const* channelID, size_t channelID_size,
   std::string ex = str(extra, extra_size);
   request(inviteRequest("channelInviteAccept", Op::InviteAccept, ch, acc, {ch, acc, number(uid), ex}),
           firstRejection({checkRequired(ch, "channel name", kMaxChannelBytes), checkAccount(acc),
-                          checkOptional(ex, "extra", kMaxExtraBytes)}));
+                          checkOptionalJson(ex, "extra", kMaxExtraBytes)}));
 }
 
 void Instance::channelInviteRefuse(char const* channelID, size_t channelID_size,
@@ -308,7 +308,7 @@ void Instance::channelInviteRefuse(char const* channelID, size_t channelID_size,
   std::string ex = str(extra, extra_size);
   request(inviteRequest("channelInviteRefuse", Op::InviteRefuse, ch, acc, {ch, acc, number(uid), ex}),
           firstRejection({checkRequired(ch, "channel name", kMaxChannelBytes), checkAccount(acc),
-                          checkOptional(ex, "extra", kMaxExtraBytes)}));
+                          checkOptionalJson(ex, "extra", kMaxExtraBytes)}));
 }
 
 void Instance::channelInviteEnd(char const* channelID, size_t channelID_size,
@@ -392,7 +392,7 @@ void Instance::messageDTMFSend(uint32_t uid, char const* msg, size_t msg_size, c
                                size_t msgID_size) {
   std::string m = str(msg, msg_size);
   messageRequest("messageDTMFSend", Op::MsgDtmf, {number(uid), m}, str(msgID, msgID_size),
-                 checkRequired(m, "dtmf message", kMaxMessageBytes));
+                 checkDtmf(m, "dtmf message"));
 }
 
 // ---- local settings, heartbeat ----

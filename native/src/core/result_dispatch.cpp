@@ -359,6 +359,105 @@ void heldMessageExpired(const Event& e) {
   e.sink.error(message.method, code, message.method + ": " + e.field(2));
 }
 
+// ---- invitations ----
+// Every invitation event starts with channel, account (the other party), uid (its uid).
+
+// INVITE_RECEIVED: channel, caller, callerUid, extra.
+void inviteReceived(const Event& e) {
+  const std::string& ch = e.field(0);
+  const std::string& account = e.field(1);
+  uint32_t uid = parseNumber(e.field(2));
+  const std::string& extra = e.field(3);
+  e.sink.fire([&](ICallBack& cb) {
+    cb.onInviteReceived(ch.c_str(), ch.size(), account.c_str(), account.size(), uid, extra.c_str(),
+                        extra.size());
+  });
+}
+
+// INVITE_RECEIVED_BY_PEER: channel, callee, calleeUid.
+void inviteReceivedByPeer(const Event& e) {
+  const std::string& ch = e.field(0);
+  const std::string& account = e.field(1);
+  uint32_t uid = parseNumber(e.field(2));
+  e.sink.fire([&](ICallBack& cb) {
+    cb.onInviteReceivedByPeer(ch.c_str(), ch.size(), account.c_str(), account.size(), uid);
+  });
+}
+
+// INVITE_ACCEPTED_BY_PEER: channel, callee, calleeUid, extra.
+void inviteAcceptedByPeer(const Event& e) {
+  const std::string& ch = e.field(0);
+  const std::string& account = e.field(1);
+  uint32_t uid = parseNumber(e.field(2));
+  const std::string& extra = e.field(3);
+  e.sink.fire([&](ICallBack& cb) {
+    cb.onInviteAcceptedByPeer(ch.c_str(), ch.size(), account.c_str(), account.size(), uid,
+                              extra.c_str(), extra.size());
+  });
+}
+
+// INVITE_REFUSED_BY_PEER: channel, callee, calleeUid, extra.
+void inviteRefusedByPeer(const Event& e) {
+  const std::string& ch = e.field(0);
+  const std::string& account = e.field(1);
+  uint32_t uid = parseNumber(e.field(2));
+  const std::string& extra = e.field(3);
+  e.sink.fire([&](ICallBack& cb) {
+    cb.onInviteRefusedByPeer(ch.c_str(), ch.size(), account.c_str(), account.size(), uid,
+                             extra.c_str(), extra.size());
+  });
+}
+
+// INVITE_FAILED: channel, callee, calleeUid, code (701-704), extra.
+void inviteFailed(const Event& e) {
+  const std::string& ch = e.field(0);
+  const std::string& account = e.field(1);
+  uint32_t uid = parseNumber(e.field(2));
+  int code = static_cast<int>(parseNumber(e.field(3)));
+  if (code == 0) code = agora_sdk_win::INVITE_E_OTHER;
+  const std::string& extra = e.field(4);
+  e.sink.fire([&](ICallBack& cb) {
+    cb.onInviteFailed(ch.c_str(), ch.size(), account.c_str(), account.size(), uid, code,
+                      extra.c_str(), extra.size());
+  });
+}
+
+// INVITE_END_BY_PEER: channel, other party, its uid, extra.
+void inviteEndByPeer(const Event& e) {
+  const std::string& ch = e.field(0);
+  const std::string& account = e.field(1);
+  uint32_t uid = parseNumber(e.field(2));
+  const std::string& extra = e.field(3);
+  e.sink.fire([&](ICallBack& cb) {
+    cb.onInviteEndByPeer(ch.c_str(), ch.size(), account.c_str(), account.size(), uid,
+                         extra.c_str(), extra.size());
+  });
+}
+
+// INVITE_END_BY_MYSELF: channel, other party, its uid.
+void inviteEndByMyself(const Event& e) {
+  const std::string& ch = e.field(0);
+  const std::string& account = e.field(1);
+  uint32_t uid = parseNumber(e.field(2));
+  e.sink.fire([&](ICallBack& cb) {
+    cb.onInviteEndByMyself(ch.c_str(), ch.size(), account.c_str(), account.size(), uid);
+  });
+}
+
+// INVITE_MSG: channel, sender, senderUid, msgType ("DTMF"), msgData, extra.
+void inviteMessage(const Event& e) {
+  const std::string& ch = e.field(0);
+  const std::string& account = e.field(1);
+  uint32_t uid = parseNumber(e.field(2));
+  const std::string& type = e.field(3);
+  const std::string& data = e.field(4);
+  const std::string& extra = e.field(5);
+  e.sink.fire([&](ICallBack& cb) {
+    cb.onInviteMsg(ch.c_str(), ch.size(), account.c_str(), account.size(), uid, type.c_str(),
+                   type.size(), data.c_str(), data.size(), extra.c_str(), extra.size());
+  });
+}
+
 const std::map<uint64_t, EventHandlers>& eventTable() {
   static const std::map<uint64_t, EventHandlers>* table = new std::map<uint64_t, EventHandlers>{
       {static_cast<uint64_t>(EventKind::InstantMsg), {"instant message", 3, instantMessage}},
@@ -369,6 +468,14 @@ const std::map<uint64_t, EventHandlers>& eventTable() {
       {static_cast<uint64_t>(EventKind::ChannelUserLeft), {"channel user left", 3, channelUserLeft}},
       {static_cast<uint64_t>(EventKind::ChannelMsg), {"channel message", 4, channelMessage}},
       {static_cast<uint64_t>(EventKind::ChannelAttr), {"channel attribute", 4, channelAttr}},
+      {static_cast<uint64_t>(EventKind::InviteReceived), {"invitation received", 3, inviteReceived}},
+      {static_cast<uint64_t>(EventKind::InviteReceivedByPeer), {"invitation received by peer", 3, inviteReceivedByPeer}},
+      {static_cast<uint64_t>(EventKind::InviteAcceptedByPeer), {"invitation accepted by peer", 3, inviteAcceptedByPeer}},
+      {static_cast<uint64_t>(EventKind::InviteRefusedByPeer), {"invitation refused by peer", 3, inviteRefusedByPeer}},
+      {static_cast<uint64_t>(EventKind::InviteFailed), {"invitation failed", 4, inviteFailed}},
+      {static_cast<uint64_t>(EventKind::InviteEndByPeer), {"invitation ended by peer", 3, inviteEndByPeer}},
+      {static_cast<uint64_t>(EventKind::InviteEndByMyself), {"invitation ended by myself", 3, inviteEndByMyself}},
+      {static_cast<uint64_t>(EventKind::InviteMsg), {"invitation message", 5, inviteMessage}},
       {static_cast<uint64_t>(EventKind::AppMsg), {"app message", 1, appMessage}},
       {static_cast<uint64_t>(EventKind::MsgDelivered), {"message delivered", 1, heldMessageDelivered}},
       {static_cast<uint64_t>(EventKind::MsgExpired), {"message expired", 2, heldMessageExpired}},

@@ -18,6 +18,7 @@ constexpr size_t kMaxMessageBytes = 8192;
 constexpr size_t kMaxExtraBytes = 8192;
 constexpr size_t kMaxNameBytes = 128;       // phone numbers, RPC and function names
 constexpr size_t kMaxPayloadBytes = 65536;  // RPC arguments and other opaque JSON
+constexpr size_t kMaxDtmfBytes = 128;
 
 // code 0 means the argument is fine; otherwise 1004 (wrong) or 1005 (too large) and a text.
 struct Rejection {
@@ -32,6 +33,13 @@ Rejection checkAccount(const std::string& value, const char* what = "account");
 Rejection checkRequired(const std::string& value, const char* what, size_t max);
 // At most max bytes, may be empty (1005 too long).
 Rejection checkOptional(const std::string& value, const char* what, size_t max);
+
+// Empty, or JSON text of at most max bytes (1005 too long, 1004 not JSON).
+Rejection checkOptionalJson(const std::string& value, const char* what, size_t max);
+// 1..128 DTMF tones: the characters 0-9, * and # (1004 empty or another character, 1005 longer).
+Rejection checkDtmf(const std::string& value, const char* what = "dtmf");
+// Empty, or a value that passes checkAccount (phone numbers shown as the source of a call).
+Rejection checkOptionalAccount(const std::string& value, const char* what);
 
 // The first failed check of a list, or an empty rejection.
 Rejection firstRejection(std::initializer_list<Rejection> checks);
