@@ -40,3 +40,8 @@ export function getAgoraSDKInstanceCPP(): IAgoraAPI {
 export function createAgoraSDKInstanceCPP(): IAgoraAPI {
   return new AgoraAPI(null);
 }
+
+/** The Web SDK's object model (Signal, Session, Channel, Call) over the native addon. */
+export * as web from './node-web';
+/** The Java Server SDK's object model (Signal, LoginSession, callback classes) over the native addon. */
+export * as serverSdk from './node-server-sdk';
