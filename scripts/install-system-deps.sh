@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Debian packages the build and the tests need (run as root, or with sudo available).
 set -euo pipefail
-packages=(cmake g++ make ninja-build libgtest-dev nlohmann-json3-dev)
+# chromium: the browser tests drive Debian's Chromium headless with playwright-core.
+packages=(cmake g++ make ninja-build libgtest-dev nlohmann-json3-dev chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -7,7 +7,7 @@ cd "$root"
 logdir="$root/test-artifacts"
 mkdir -p "$logdir"
 
-npx tsc -p tsconfig.json || { echo "0 passed, 1 failed"; exit 1; }
+npm run build:ts || { echo "0 passed, 1 failed"; exit 1; }
 [ -f build/Release/agora_sig_addon.node ] || npm run build:native || { echo "0 passed, 1 failed"; exit 1; }
 
 bash scripts/test-native.sh 2>&1 | tee "$logdir/native.log"

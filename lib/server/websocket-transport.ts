@@ -1,11 +1,13 @@
 /**
  * WebSocket listener for browsers: each binary message is one frame body; a text message is a
- * protocol error. It runs on a plain http.Server so that the same port can serve files later.
+ * protocol error. It runs on a plain http.Server that also serves the browser SDK and the demo page
+ * (static-files.ts).
  */
 import * as http from 'node:http';
 import type * as net from 'node:net';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { Logger } from './logger';
+import { defaultStaticFolders, serveStatic, StaticFolders } from './static-files';
 import type { ConnectionFactory } from './tcp-transport';
 import { CLOSE_GRACE_MS, FrameTransport } from './transport';
 
@@ -70,8 +72,16 @@ export class WebSocketTransport {
     maxFrameBytes: number,
     private readonly maxBufferedBytes: number,
     private readonly accept: ConnectionFactory,
+    staticFolders: StaticFolders = defaultStaticFolders(),
   ) {
     this.httpServer = http.createServer((req, res) => {
+      if (serveStatic(staticFolders, req, res)) return;
+      const known = req.url === '/' || req.url === '';
+      if (!known) {
+        res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
+        res.end('Not found.\n');
+        return;
+      }
       res.writeHead(426, { 'content-type': 'text/plain; charset=utf-8', upgrade: 'websocket' });
       res.end('This port speaks the signaling protocol over WebSocket.\n');
     });

@@ -1,0 +1,6 @@
+export * from './backoff';
+export * from './client-status';
+export * from './error-codes';
+export * from './pending-requests';
+export * from './session-client';
+export * from './web-socket-like';
