@@ -4,7 +4,6 @@
 
 #include <vector>
 
-#include "net/poller.h"
 
 namespace agora_sig {
 namespace core {
@@ -63,7 +62,8 @@ void EventLoop::exitHook() {
 }
 
 EventLoop::EventLoop(bool startThread) {
-  if (startThread && wakeup_.valid()) {
+  if (startThread && wakeup_.valid() && poller_.valid()) {
+    poller_.set(wakeup_.readEnd(), false, 0);
     threadRunning_ = true;
     thread_ = std::thread([this] { run(); });
     threadId_ = thread_.get_id();
@@ -75,12 +75,16 @@ EventLoop::~EventLoop() = default;
 bool EventLoop::inLoopThread() const { return threadId_.load() == std::this_thread::get_id(); }
 
 void EventLoop::post(Task task) {
+  bool wasEmpty;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     if (!threadRunning_ || stopRequested_) return;
+    wasEmpty = tasks_.empty();
     tasks_.push_back(std::move(task));
   }
-  wakeup_.notify();
+  // Only the first task of a batch needs to wake the loop: it takes the whole queue, and checks
+  // the queue again before it waits.
+  if (wasEmpty) wakeup_.notify();
 }
 
 void EventLoop::runInline(const Task& task) {
@@ -143,15 +147,21 @@ void EventLoop::cancelTimer(TimerId id) {
 }
 
 void EventLoop::watch(net::SocketHandle socket, bool wantWrite, IoHandler handler) {
-  watches_[socket] = Watch{nextWatchId_++, wantWrite, std::move(handler)};
+  uint64_t id = nextWatchId_++;
+  watches_[socket] = Watch{id, wantWrite, std::make_shared<IoHandler>(std::move(handler))};
+  poller_.set(socket, wantWrite, id);
 }
 
 void EventLoop::setWantWrite(net::SocketHandle socket, bool wantWrite) {
   auto it = watches_.find(socket);
-  if (it != watches_.end()) it->second.wantWrite = wantWrite;
+  if (it == watches_.end() || it->second.wantWrite == wantWrite) return;
+  it->second.wantWrite = wantWrite;
+  poller_.set(socket, wantWrite, it->second.id);
 }
 
-void EventLoop::unwatch(net::SocketHandle socket) { watches_.erase(socket); }
+void EventLoop::unwatch(net::SocketHandle socket) {
+  if (watches_.erase(socket)) poller_.remove(socket);
+}
 
 int EventLoop::millisecondsToNextTimer() const {
   if (timerQueue_.empty()) return -1;
@@ -176,8 +186,7 @@ void EventLoop::runDueTimers() {
 }
 
 void EventLoop::run() {
-  std::vector<net::PollEntry> entries;
-  std::vector<uint64_t> ids;
+  std::vector<net::PollEvent> events;
   for (;;) {
     std::deque<Task> ready;
     {
@@ -188,35 +197,22 @@ void EventLoop::run() {
     for (Task& task : ready) task();
     ready.clear();
     runDueTimers();
-
-    entries.clear();
-    ids.clear();
-    net::PollEntry wake;
-    wake.socket = wakeup_.readEnd();
-    entries.push_back(wake);
-    ids.push_back(0);
-    for (auto& w : watches_) {
-      net::PollEntry e;
-      e.socket = w.first;
-      e.wantWrite = w.second.wantWrite;
-      entries.push_back(e);
-      ids.push_back(w.second.id);
-    }
     {
       std::lock_guard<std::mutex> lock(mutex_);
       if (stopRequested_) break;
       if (!tasks_.empty()) continue;
     }
-    net::pollSockets(entries, millisecondsToNextTimer());
-    if (entries[0].readable || entries[0].failed) wakeup_.drain();
-    for (size_t i = 1; i < entries.size(); ++i) {
-      const net::PollEntry& e = entries[i];
-      if (!e.readable && !e.writable && !e.failed) continue;
+    poller_.wait(events, millisecondsToNextTimer());
+    for (const net::PollEvent& e : events) {
+      if (e.token == 0) {
+        wakeup_.drain();
+        continue;
+      }
       auto it = watches_.find(e.socket);
       // A handler run earlier in this round may have dropped or replaced the watch.
-      if (it == watches_.end() || it->second.id != ids[i]) continue;
-      IoHandler handler = it->second.handler;
-      handler(e.readable, e.writable, e.failed);
+      if (it == watches_.end() || it->second.id != e.token) continue;
+      std::shared_ptr<IoHandler> handler = it->second.handler;
+      (*handler)(e.readable, e.writable, e.failed);
     }
   }
   bool deleteSelf;

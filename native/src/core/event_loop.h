@@ -13,13 +13,14 @@
 #include <condition_variable>
 #include <deque>
 #include <functional>
-#include <map>
+#include <memory>
 #include <mutex>
 #include <set>
 #include <thread>
 #include <unordered_map>
 #include <utility>
 
+#include "net/poller.h"
 #include "net/socket.h"
 #include "net/wakeup_pipe.h"
 
@@ -56,7 +57,8 @@ class EventLoop {
   struct Watch {
     uint64_t id;
     bool wantWrite;
-    IoHandler handler;
+    // Shared so a round can keep it alive cheaply while the handler unwatches its own socket.
+    std::shared_ptr<IoHandler> handler;
   };
 
   explicit EventLoop(bool startThread);
@@ -86,7 +88,8 @@ class EventLoop {
   std::set<std::pair<Clock::time_point, TimerId>> timerQueue_;
   std::unordered_map<TimerId, std::pair<Clock::time_point, Task>> timers_;
   uint64_t nextWatchId_ = 1;
-  std::map<net::SocketHandle, Watch> watches_;
+  std::unordered_map<net::SocketHandle, Watch> watches_;
+  net::Poller poller_;
 };
 
 }  // namespace core

@@ -4,6 +4,7 @@
 
 #include "core/result_dispatch.h"
 #include "core/version.h"
+#include "net/socket.h"
 
 namespace agora_sig {
 namespace core {
@@ -501,6 +502,21 @@ void Instance::dbg(char const* a, size_t a_size, char const* b, size_t b_size) {
       s.setServer(address);
       s.sink().log("server set to " + address.toString() + " (used from the next connection)");
       s.sink().fire([&](ICallBack& cb) { cb.onDbg("server", 6, value.c_str(), value.size()); });
+    });
+    return;
+  }
+  if (key == "bind") {
+    bool ok = value.empty() || net::isNumericAddress(value);
+    post([ok, value](SessionClient& s) {
+      if (!ok) {
+        s.sink().error("dbg", agora_sdk_win::GENERAL_E_WRONG_PARAM,
+                       "dbg: the local address must be a numeric IP address: " + value);
+        return;
+      }
+      s.setLocalAddress(value);
+      s.sink().log("local address set to " + (value.empty() ? std::string("any") : value) +
+                   " (used from the next connection)");
+      s.sink().fire([&](ICallBack& cb) { cb.onDbg("bind", 4, value.c_str(), value.size()); });
     });
     return;
   }

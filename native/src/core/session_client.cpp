@@ -166,7 +166,7 @@ void SessionClient::shutdown() {
 
 void SessionClient::connect() {
   std::string error;
-  net::SocketHandle socket = net::startConnect(server_.host, server_.port, error);
+  net::SocketHandle socket = net::startConnect(server_.host, server_.port, localAddress_, error);
   if (socket == net::kInvalidSocket) {
     sink_.log("cannot connect to " + server_.toString() + ": " + error);
     scheduleRetry();

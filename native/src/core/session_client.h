@@ -66,6 +66,9 @@ class SessionClient : public std::enable_shared_from_this<SessionClient> {
   void ping();
   void setServer(const ServerAddress& server) { server_ = server; }
   const ServerAddress& server() const { return server_; }
+  // The source address of the next connections (a numeric IP address; empty: the system's
+  // choice).
+  void setLocalAddress(const std::string& address) { localAddress_ = address; }
   // Before WELCOME says the heartbeat: how long a connection may stay silent.
   void setHandshakeTimeout(std::chrono::milliseconds timeout) { handshakeTimeout_ = timeout; }
   // Closes everything without a callback (destroy()).
@@ -111,6 +114,7 @@ class SessionClient : public std::enable_shared_from_this<SessionClient> {
   EventLoop* loop_;
   CallbackSink sink_;
   ServerAddress server_;
+  std::string localAddress_;
   std::string clientName_;
   std::atomic<int> status_{0};
   Phase phase_ = Phase::Idle;

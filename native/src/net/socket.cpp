@@ -83,7 +83,49 @@ void closeSocket(SocketHandle socket) {
 #endif
 }
 
-SocketHandle startConnect(const std::string& host, uint16_t port, std::string& error) {
+namespace {
+
+// Binds socket s (of the given family) to the numeric address local, any port.
+bool bindLocal(SocketHandle s, int family, const std::string& local, std::string& error) {
+  addrinfo hints;
+  memset(&hints, 0, sizeof hints);
+  hints.ai_family = family;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_NUMERICHOST | AI_PASSIVE;
+  addrinfo* found = nullptr;
+  if (getaddrinfo(local.c_str(), "0", &hints, &found) != 0 || !found) {
+    error = "the local address " + local + " does not suit this destination";
+    return false;
+  }
+#if defined(IP_BIND_ADDRESS_NO_PORT)
+  // Without it bind() takes a port for good before the destination is known, which limits a
+  // source address to one ephemeral range in total.
+  int on = 1;
+  setsockopt(s, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, reinterpret_cast<const char*>(&on), sizeof on);
+#endif
+  bool ok = bind(s, found->ai_addr, static_cast<int>(found->ai_addrlen)) == 0;
+  if (!ok) error = "cannot bind " + local + ": " + describe(lastError());
+  freeaddrinfo(found);
+  return ok;
+}
+
+}  // namespace
+
+bool isNumericAddress(const std::string& text) {
+  if (text.empty() || !initSockets()) return false;
+  addrinfo hints;
+  memset(&hints, 0, sizeof hints);
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_NUMERICHOST | AI_PASSIVE;
+  addrinfo* found = nullptr;
+  if (getaddrinfo(text.c_str(), "0", &hints, &found) != 0 || !found) return false;
+  freeaddrinfo(found);
+  return true;
+}
+
+SocketHandle startConnect(const std::string& host, uint16_t port, const std::string& localAddress,
+                          std::string& error) {
   if (!initSockets()) {
     error = "the socket library could not start";
     return kInvalidSocket;
@@ -117,6 +159,11 @@ SocketHandle startConnect(const std::string& host, uint16_t port, std::string& e
     disableSigpipe(s);
     int on = 1;
     setsockopt(s, IPPROTO_TCP, TCP_NODELAY, reinterpret_cast<const char*>(&on), sizeof on);
+    if (!localAddress.empty() && !bindLocal(s, a->ai_family, localAddress, error)) {
+      closeSocket(s);
+      s = kInvalidSocket;
+      continue;
+    }
     if (connect(s, a->ai_addr, static_cast<int>(a->ai_addrlen)) == 0 || wouldBlock(lastError())) {
       error.clear();
       break;

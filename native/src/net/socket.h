@@ -27,8 +27,15 @@ bool initSockets();
 void closeSocket(SocketHandle socket);
 
 // Starts a non-blocking TCP connect. Returns kInvalidSocket and sets error when it fails at once;
-// otherwise the caller waits for writability and then calls finishConnect.
-SocketHandle startConnect(const std::string& host, uint16_t port, std::string& error);
+// otherwise the caller waits for writability and then calls finishConnect. A non-empty
+// localAddress (a numeric IP address) is bound as the source address first; the port stays the
+// system's choice, made per destination where the system allows it, so one source address is not
+// limited to one ephemeral port range over every destination.
+SocketHandle startConnect(const std::string& host, uint16_t port, const std::string& localAddress,
+                          std::string& error);
+
+// Whether text is a numeric IPv4 or IPv6 address (what startConnect accepts as localAddress).
+bool isNumericAddress(const std::string& text);
 
 // Whether a connect started by startConnect succeeded (error says why not).
 bool finishConnect(SocketHandle socket, std::string& error);

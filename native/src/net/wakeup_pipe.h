@@ -1,4 +1,4 @@
-// Wakes a thread blocked in pollSockets from any other thread: a connected socket pair whose read
+// Wakes a thread blocked in Poller::wait from any other thread: a connected socket pair whose read
 // end is polled and whose write end receives one byte per notification.
 #ifndef AGORA_SIG_NET_WAKEUP_PIPE_H_
 #define AGORA_SIG_NET_WAKEUP_PIPE_H_
