@@ -1,0 +1,57 @@
+/** The performance targets of this project, checked against the figures of one run. */
+import type { Figure } from './figures';
+
+export interface GoalResult {
+  goal: string;
+  /** Where the figure came from and the number compared. */
+  observed: string;
+  verdict: 'PASS' | 'FAIL' | 'N/A';
+}
+
+function find(figures: Figure[], run: (id: string) => boolean, metric: string): Figure[] {
+  return figures.filter((f) => run(f.run) && f.metric === metric);
+}
+
+function fmt(x: number): string {
+  return Math.abs(x) >= 100 ? Math.round(x).toLocaleString('en-US') : x.toFixed(2);
+}
+
+function ratioGoal(goal: string, figures: Figure[], other: 'floor' | 'socketio', test: (ratio: number) => boolean): GoalResult[] {
+  if (figures.length === 0) return [{ goal, observed: 'scenario not run', verdict: 'N/A' }];
+  return figures.map((f) => {
+    const a = f.values.agora;
+    const b = f.values[other];
+    if (a === undefined || b === undefined || b === 0) {
+      return { goal: `${goal} [${f.run}]`, observed: `missing ${a === undefined ? 'agora' : other} figure`, verdict: 'N/A' };
+    }
+    const ratio = a / b;
+    return {
+      goal: `${goal} [${f.run}]`,
+      observed: `agora/${other} = ${ratio.toFixed(2)} (${fmt(a)} vs ${fmt(b)} ${f.unit})`,
+      verdict: test(ratio) ? 'PASS' : 'FAIL',
+    };
+  });
+}
+
+function absoluteGoal(goal: string, figures: Figure[], test: (value: number) => boolean): GoalResult[] {
+  if (figures.length === 0) return [{ goal, observed: 'scenario not run', verdict: 'N/A' }];
+  return figures.map((f) => {
+    const a = f.values.agora;
+    if (a === undefined) return { goal: `${goal} [${f.run}]`, observed: 'missing agora figure', verdict: 'N/A' };
+    return { goal: `${goal} [${f.run}]`, observed: `${fmt(a)} ${f.unit}`, verdict: test(a) ? 'PASS' : 'FAIL' };
+  });
+}
+
+export function checkGoals(figures: Figure[]): GoalResult[] {
+  const lowRate = (id: string): boolean => id === 'p2p-latency@1000/s';
+  const fanout = (id: string): boolean => id.startsWith('fanout-');
+  return [
+    ...ratioGoal('p2p latency p50 at low rate within 2x of the floor', find(figures, lowRate, 'latency p50'), 'floor', (r) => r <= 2),
+    ...ratioGoal('p2p latency p99 at low rate within 5x of the floor', find(figures, lowRate, 'latency p99'), 'floor', (r) => r <= 5),
+    ...ratioGoal('p2p throughput at least 5x Socket.IO', find(figures, (id) => id === 'p2p-throughput', 'delivered'), 'socketio', (r) => r >= 5),
+    ...ratioGoal('channel fan-out at least 5x Socket.IO', find(figures, fanout, 'deliveries'), 'socketio', (r) => r >= 5),
+    ...absoluteGoal('channel fan-out at least 1,000,000 deliveries/s', find(figures, fanout, 'deliveries'), (v) => v >= 1e6),
+    ...absoluteGoal('at most 10 KB (10,240 bytes) of server memory per idle session', find(figures, (id) => id.startsWith('idle-'), 'RSS per session'), (v) => v <= 10240),
+    ...absoluteGoal('at least 20,000 logins per second', find(figures, (id) => id === 'login-storm', 'logins'), (v) => v >= 20000),
+  ];
+}

@@ -1,0 +1,199 @@
+#!/usr/bin/env node
+/**
+ * `npm run bench`: runs every scenario against this project, Socket.IO and the floor relay, each
+ * against a fresh server, then prints one table with the targets' verdicts and writes
+ * bench/results/. Usage: node dist/bench/run.js [--quick] [--only agora,socketio,floor]
+ *   [--scenarios id,id] [--loadgen PATH] [--floor-relay PATH] [--note TEXT]
+ */
+import { join, resolve } from 'node:path';
+import { killAllStarted, startBounded } from './bounded-process';
+import { Figure, figuresOf, Outcome } from './figures';
+import { checkGoals } from './goals';
+import type { TargetName } from './loadgen-options';
+import { gitCommit, machineInfo } from './machine';
+import { cpuSeconds, rssBytes } from './process-stats';
+import { RunRecord, writeResults } from './results';
+import { ScenarioRun, scenarioRuns, Sizes, socketsNeeded } from './scenarios';
+import { goalsText, textTable } from './table';
+import { BenchPaths, Target, TARGETS } from './targets';
+
+interface RunnerOptions {
+  sizes: Sizes;
+  only: TargetName[] | undefined;
+  scenarios: string[] | undefined;
+  paths: BenchPaths;
+  note: string;
+}
+
+const USAGE = `Usage: node dist/bench/run.js [--quick] [--only agora,socketio,floor] [--scenarios id,id]
+       [--loadgen PATH] [--floor-relay PATH] [--note TEXT]`;
+
+/** Descriptors a process keeps besides the benchmark's sockets (stdio, epoll, timers, listeners). */
+const SPARE_FILE_DESCRIPTORS = 200;
+const RSS_SAMPLE_MS = 100;
+
+function parseOptions(argv: string[]): RunnerOptions {
+  const root = resolve(__dirname, '..', '..');
+  const options: RunnerOptions = {
+    sizes: 'default',
+    only: undefined,
+    scenarios: undefined,
+    paths: {
+      root,
+      nativeLoadgen: join(root, 'build-bench/bench/native/agora_sig_loadgen'),
+      floorRelay: join(root, 'build-bench/bench/native/agora_sig_floor_relay'),
+    },
+    note: '',
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i];
+    const value = (): string => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${flag} needs a value\n${USAGE}`);
+      return v;
+    };
+    if (flag === '--quick') options.sizes = 'quick';
+    else if (flag === '--only') {
+      const names = value().split(',');
+      for (const n of names) if (!TARGETS.some((t) => t.name === n)) throw new Error(`--only: unknown target ${n}`);
+      options.only = names as TargetName[];
+    } else if (flag === '--scenarios') options.scenarios = value().split(',');
+    else if (flag === '--loadgen') options.paths.nativeLoadgen = resolve(value());
+    else if (flag === '--floor-relay') options.paths.floorRelay = resolve(value());
+    else if (flag === '--note') options.note = value();
+    else if (flag === '--help') {
+      process.stdout.write(`${USAGE}\n`);
+      process.exit(0);
+    } else throw new Error(`unknown option ${flag}\n${USAGE}`);
+  }
+  return options;
+}
+
+function log(text: string): void {
+  process.stderr.write(`[bench] ${text}\n`);
+}
+
+/** Runs one scenario against one target: fresh server, load generator, server's CPU and memory. */
+async function runOne(target: Target, run: ScenarioRun, paths: BenchPaths): Promise<Outcome> {
+  const server = await target.startServer(paths, run.timeoutMs + 60000);
+  const pid = server.process.pid;
+  try {
+    const rssBefore = rssBytes(pid);
+    const cpuBefore = cpuSeconds(pid);
+    let rssPeak = rssBefore;
+    let rssAtResult: number | undefined;
+    let resultLine: string | undefined;
+    const sampler = setInterval(() => {
+      try {
+        rssPeak = Math.max(rssPeak, rssBytes(pid));
+      } catch {
+        // The server ended; the load generator's exit reports it.
+      }
+    }, RSS_SAMPLE_MS);
+    const args = Object.entries(run.params).flatMap(([k, v]) => [`--${k}`, String(v)]);
+    const command = [...target.loadgenCommand(paths, server), '--scenario', run.scenario, ...args];
+    const loadgen = startBounded(`${target.name} loadgen`, command, run.timeoutMs, (line) => {
+      if (line.startsWith('{')) {
+        resultLine = line;
+        // The idle scenario holds its sessions for a moment after this line.
+        try {
+          rssAtResult = rssBytes(pid);
+        } catch {
+          // Reported below as a missing figure.
+        }
+      }
+    });
+    const code = await loadgen.exited;
+    clearInterval(sampler);
+    const cpuAfter = cpuSeconds(pid);
+    if (code !== 0 || resultLine === undefined) {
+      return { status: 'failed', reason: `load generator exit ${code}: ${loadgen.stderrTail().trim().split('\n').slice(-3).join(' | ')}` };
+    }
+    let parsed: { metrics?: Record<string, unknown> };
+    try {
+      parsed = JSON.parse(resultLine);
+    } catch {
+      return { status: 'failed', reason: `result line is not JSON: ${resultLine.slice(0, 200)}` };
+    }
+    return {
+      status: 'ok',
+      metrics: parsed.metrics ?? {},
+      server: {
+        cpu_seconds: Math.round((cpuAfter - cpuBefore) * 100) / 100,
+        rss_before_bytes: rssBefore,
+        rss_at_result_bytes: rssAtResult,
+        rss_peak_bytes: rssPeak,
+      },
+    };
+  } finally {
+    await server.process.stop();
+  }
+}
+
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2));
+  const machine = machineInfo();
+  const { commit, dirty } = gitCommit(options.paths.root);
+  const date = new Date().toISOString();
+  const targets = TARGETS.filter((t) => options.only === undefined || options.only.includes(t.name));
+  const runs = scenarioRuns(options.sizes).filter((r) => options.scenarios === undefined || options.scenarios.includes(r.id));
+  log(`${options.sizes} sizes, ${runs.length} scenario runs x ${targets.length} targets; ${machine.cores} cores, Node ${machine.node_version}`);
+
+  const records: RunRecord[] = [];
+  const figures: Figure[] = [];
+  for (const run of runs) {
+    const record: RunRecord = { run, outcomes: {} };
+    for (const target of targets) {
+      const missing = target.missing(options.paths);
+      const needed = socketsNeeded(run) + SPARE_FILE_DESCRIPTORS;
+      let outcome: Outcome;
+      if (missing !== undefined) outcome = { status: 'skipped', reason: missing };
+      else if (needed > machine.open_files_limit) {
+        outcome = { status: 'skipped', reason: `needs about ${needed} open files per process; the hard limit here is ${machine.open_files_limit}` };
+      } else {
+        log(`${run.id} ${JSON.stringify(run.params)} -> ${target.name}`);
+        try {
+          outcome = await runOne(target, run, options.paths);
+        } catch (e) {
+          outcome = { status: 'failed', reason: (e as Error).message };
+        }
+      }
+      if (outcome.status !== 'ok') log(`${run.id} -> ${target.name}: ${outcome.status}: ${outcome.reason}`);
+      record.outcomes[target.name] = outcome;
+    }
+    records.push(record);
+    figures.push(...figuresOf(run, record.outcomes));
+  }
+
+  const goals = checkGoals(figures);
+  process.stdout.write(`\n${textTable(figures)}\n\nTargets of this run:\n${goalsText(goals)}\n`);
+  const skipped = records.flatMap((r) =>
+    Object.entries(r.outcomes)
+      .filter(([, o]) => o.status !== 'ok')
+      .map(([t, o]) => `  ${r.run.id} / ${t}: ${o.status} (${o.reason})`),
+  );
+  if (skipped.length > 0) process.stdout.write(`\nNot measured:\n${skipped.join('\n')}\n`);
+  const files = writeResults(join(options.paths.root, 'bench/results'), {
+    date,
+    commit,
+    working_tree_modified: dirty,
+    machine,
+    note: options.note,
+    sizes: options.sizes,
+    targets: Object.fromEntries(targets.map((t) => [t.name, t.description])),
+    runs: records,
+    figures,
+    goals,
+  });
+  process.stdout.write(`\nWrote ${files.results}, ${files.latest} and ${files.chart}\n`);
+}
+
+process.on('SIGINT', () => {
+  killAllStarted();
+  process.exit(130);
+});
+main().catch((e: unknown) => {
+  killAllStarted();
+  process.stderr.write(`bench: ${(e as Error)?.message ?? String(e)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,81 @@
+/** The scenario runs of one benchmark: which scenario with which sizes, quick or full. */
+import type { ScenarioName, ScenarioParams } from './loadgen-options';
+
+export interface ScenarioRun {
+  /** Names the run in the table, the chart and the results file. */
+  id: string;
+  scenario: ScenarioName;
+  params: Partial<ScenarioParams>;
+  /** Longest the load generator may take. */
+  timeoutMs: number;
+}
+
+export type Sizes = 'default' | 'quick';
+
+export function scenarioRuns(sizes: Sizes): ScenarioRun[] {
+  const quick = sizes === 'quick';
+  return [
+    {
+      id: 'p2p-latency@1000/s',
+      scenario: 'p2p-latency',
+      params: { rate: 1000, messages: quick ? 2000 : 20000, size: 100 },
+      timeoutMs: quick ? 30000 : 90000,
+    },
+    {
+      id: 'p2p-latency@max/2',
+      scenario: 'p2p-latency',
+      params: { rate: 0, messages: quick ? 5000 : 20000, size: 100 },
+      timeoutMs: quick ? 30000 : 120000,
+    },
+    {
+      id: 'p2p-throughput',
+      scenario: 'p2p-throughput',
+      params: { pairs: quick ? 20 : 100, 'messages-per-pair': quick ? 200 : 2000, size: 100 },
+      timeoutMs: quick ? 30000 : 180000,
+    },
+    {
+      id: `fanout-${quick ? 100 : 1000}`,
+      scenario: 'fanout',
+      params: { members: quick ? 100 : 1000, messages: quick ? 50 : 200, size: 100 },
+      timeoutMs: quick ? 30000 : 120000,
+    },
+    {
+      id: `fanout-${quick ? 1000 : 10000}`,
+      scenario: 'fanout',
+      params: { members: quick ? 1000 : 10000, messages: quick ? 20 : 200, size: 100 },
+      timeoutMs: quick ? 30000 : 300000,
+    },
+    {
+      id: 'login-storm',
+      scenario: 'login-storm',
+      params: { accounts: quick ? 1000 : 10000 },
+      timeoutMs: quick ? 30000 : 120000,
+    },
+    {
+      id: `idle-${quick ? 1000 : 10000}`,
+      scenario: 'idle',
+      params: { sessions: quick ? 1000 : 10000 },
+      timeoutMs: quick ? 30000 : 120000,
+    },
+    ...(quick
+      ? []
+      : [{ id: 'idle-50000', scenario: 'idle' as const, params: { sessions: 50000 }, timeoutMs: 300000 }]),
+  ];
+}
+
+/** File descriptors a run needs in one process (server or load generator), beyond a few spare. */
+export function socketsNeeded(run: ScenarioRun): number {
+  const p = run.params;
+  switch (run.scenario) {
+    case 'p2p-latency':
+      return 2;
+    case 'p2p-throughput':
+      return 2 * (p.pairs ?? 0);
+    case 'fanout':
+      return (p.members ?? 0) + 1;
+    case 'login-storm':
+      return p.accounts ?? 0;
+    case 'idle':
+      return p.sessions ?? 0;
+  }
+}

@@ -1,0 +1,109 @@
+/** The three systems under test: how to start each one's server and its load generator. */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { BoundedProcess, startBounded, waitForPort } from './bounded-process';
+import { freePort } from './free-port';
+import type { TargetName } from './loadgen-options';
+
+export interface BenchPaths {
+  root: string;
+  /** The C++ load generator (agora and floor targets). */
+  nativeLoadgen: string;
+  floorRelay: string;
+}
+
+export interface RunningServer {
+  process: BoundedProcess;
+  host: string;
+  /** The port the load generator connects to. */
+  port: number;
+}
+
+export interface Target {
+  name: TargetName;
+  description: string;
+  /** Why the target cannot run here, or undefined when it can. */
+  missing(paths: BenchPaths): string | undefined;
+  startServer(paths: BenchPaths, timeoutMs: number): Promise<RunningServer>;
+  loadgenCommand(paths: BenchPaths, server: RunningServer): string[];
+}
+
+const HOST = '127.0.0.1';
+const LISTEN_TIMEOUT_MS = 15000;
+
+async function listening(process: BoundedProcess, port: number): Promise<RunningServer> {
+  try {
+    await waitForPort(HOST, port, LISTEN_TIMEOUT_MS, process);
+  } catch (e) {
+    await process.stop();
+    throw e;
+  }
+  return { process, host: HOST, port };
+}
+
+function missingFile(path: string, hint: string): string | undefined {
+  return existsSync(path) ? undefined : `${path} not found (${hint})`;
+}
+
+export const TARGETS: Target[] = [
+  {
+    name: 'agora',
+    description: 'this project: the Node signaling server, clients through the C++ core',
+    missing: (paths) =>
+      missingFile(join(paths.root, 'dist/lib/server/cli.js'), 'npm run build:ts') ??
+      missingFile(paths.nativeLoadgen, 'bash bench/build.sh'),
+    startServer: async (paths, timeoutMs) => {
+      const tcpPort = await freePort();
+      const wsPort = await freePort();
+      const server = startBounded(
+        'agora server',
+        [
+          process.execPath,
+          join(paths.root, 'dist/lib/server/cli.js'),
+          '--host', HOST,
+          '--tcp-port', String(tcpPort),
+          '--ws-port', String(wsPort),
+          '--log-level', 'error',
+          '--config', join(paths.root, 'bench/agora-server.json'),
+        ],
+        timeoutMs,
+      );
+      return listening(server, tcpPort);
+    },
+    loadgenCommand: (paths, server) => [paths.nativeLoadgen, '--target', 'agora', '--server', `${server.host}:${server.port}`],
+  },
+  {
+    name: 'socketio',
+    description: 'Socket.IO 4 server and socket.io-client, default settings, websocket transport',
+    missing: (paths) =>
+      missingFile(join(paths.root, 'dist/bench/socketio/server.js'), 'npm run build:ts') ??
+      missingFile(join(paths.root, 'dist/bench/socketio/loadgen.js'), 'npm run build:ts'),
+    startServer: async (paths, timeoutMs) => {
+      const port = await freePort();
+      const server = startBounded(
+        'socketio server',
+        [process.execPath, join(paths.root, 'dist/bench/socketio/server.js'), '--host', HOST, '--port', String(port)],
+        timeoutMs,
+      );
+      return listening(server, port);
+    },
+    loadgenCommand: (paths, server) => [
+      process.execPath,
+      join(paths.root, 'dist/bench/socketio/loadgen.js'),
+      '--target', 'socketio',
+      '--server', `${server.host}:${server.port}`,
+    ],
+  },
+  {
+    name: 'floor',
+    description: 'minimal one-thread epoll relay of length-prefixed frames, raw TCP clients',
+    missing: (paths) =>
+      missingFile(paths.floorRelay, 'bash bench/build.sh') ?? missingFile(paths.nativeLoadgen, 'bash bench/build.sh'),
+    startServer: async (paths, timeoutMs) => {
+      const port = await freePort();
+      const server = startBounded('floor relay', [paths.floorRelay, '--host', HOST, '--port', String(port)], timeoutMs);
+      return listening(server, port);
+    },
+    loadgenCommand: (paths, server) => [paths.nativeLoadgen, '--target', 'floor', '--server', `${server.host}:${server.port}`],
+  },
+];
