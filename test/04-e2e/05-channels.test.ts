@@ -1,31 +1,15 @@
 import { expect } from 'chai';
 import { AGORA_E_CODE } from '../../lib';
-import { Client, indexOfEvent, joinOk, loginOk, newClient, sleep, startServer, uidOf } from './harness';
+import { Client, SuiteServer, indexOfEvent, joinOk, loginOk, newClient, sleep, startServer, uidOf } from './harness';
 import { TcpProxy } from './tcp-proxy';
 
 // Channels as an application sees them through the addon: the join sequence, members coming and
 // going, channel messages with their limits, leaving in every way, queries, special channels.
 describe('04 e2e: channels through the addon', function () {
   this.timeout(120000);
-  let server: Awaited<ReturnType<typeof startServer>>;
-  const clients: Client[] = [];
-
-  async function user(account: string, port = server.tcpPort): Promise<Client> {
-    const c = newClient(port);
-    clients.push(c);
-    await loginOk(c, 'demo', account);
-    return c;
-  }
-
-  before(async () => {
-    server = await startServer();
-  });
-  afterEach(() => {
-    for (const c of clients.splice(0)) c.api.destroy();
-  });
-  after(async () => {
-    await server.server.close();
-  });
+  const suite = new SuiteServer();
+  const clients = suite.clients;
+  const user = (account: string, port?: number): Promise<Client> => suite.user(account, port);
 
   it('join gives onChannelJoined, then the user list (joiner included), then each attribute; members hear onChannelUserJoined', async () => {
     const alice = await user('alice');
@@ -203,7 +187,7 @@ describe('04 e2e: channels through the addon', function () {
   });
 
   it('a resumed session keeps its membership silently', async () => {
-    const proxy = new TcpProxy(server.tcpPort);
+    const proxy = new TcpProxy(suite.server.tcpPort);
     await proxy.listen();
     try {
       const alice = await user('resumer', proxy.port);
@@ -309,7 +293,7 @@ describe('04 e2e: channels through the addon', function () {
     const n = 300;
     const members: Client[] = [];
     for (let i = 0; i < n; i++) {
-      const c = newClient(server.tcpPort);
+      const c = newClient(suite.server.tcpPort);
       clients.push(c);
       c.api.login('demo', `fan-${i}`, '_no_need_token', 0, '');
       members.push(c);

@@ -1,30 +1,14 @@
 import { expect } from 'chai';
 import { AGORA_E_CODE } from '../../lib';
-import { Client, joinOk, loginOk, newClient, sleep, startServer } from './harness';
+import { Client, SuiteServer, joinOk, sleep } from './harness';
 
 // Channel attributes (updates to every member, limits, built-ins) and user attributes (results,
 // missing ones, outliving logout) as an application sees them through the addon.
 describe('04 e2e: channel and user attributes through the addon', function () {
   this.timeout(60000);
-  let server: Awaited<ReturnType<typeof startServer>>;
-  const clients: Client[] = [];
-
-  async function user(account: string): Promise<Client> {
-    const c = newClient(server.tcpPort);
-    clients.push(c);
-    await loginOk(c, 'demo', account);
-    return c;
-  }
-
-  before(async () => {
-    server = await startServer();
-  });
-  afterEach(() => {
-    for (const c of clients.splice(0)) c.api.destroy();
-  });
-  after(async () => {
-    await server.server.close();
-  });
+  const suite = new SuiteServer();
+  const clients = suite.clients;
+  const user = (account: string, port?: number): Promise<Client> => suite.user(account, port);
 
   it('set, del and clear reach every member, the setter included; a non-member may set but hears nothing', async () => {
     const a = await user('attr-a');

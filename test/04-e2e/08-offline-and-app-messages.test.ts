@@ -1,31 +1,15 @@
 import { expect } from 'chai';
 import { AGORA_E_CODE } from '../../lib';
 import type { AppMessage } from '../../lib/server/app-message-hub';
-import { Client, indexOfEvent, loginOk, newClient, sleep, startServer, uidOf } from './harness';
+import { Client, SuiteServer, indexOfEvent, loginOk, newClient, sleep, startServer, uidOf } from './harness';
 
 // Messages held for offline peers (progress, then success on delivery or an error on expiry) and
 // messages between users and the application's back end, as an application sees them.
 describe('04 e2e: offline messages and app messages through the addon', function () {
   this.timeout(60000);
-  let server: Awaited<ReturnType<typeof startServer>>;
-  const clients: Client[] = [];
-
-  async function user(account: string, port = server.tcpPort): Promise<Client> {
-    const c = newClient(port);
-    clients.push(c);
-    await loginOk(c, 'demo', account);
-    return c;
-  }
-
-  before(async () => {
-    server = await startServer();
-  });
-  afterEach(() => {
-    for (const c of clients.splice(0)) c.api.destroy();
-  });
-  after(async () => {
-    await server.server.close();
-  });
+  const suite = new SuiteServer();
+  const clients = suite.clients;
+  const user = (account: string, port?: number): Promise<Client> => suite.user(account, port);
 
   it('holds messages for an offline peer: onMessageSendProgress now, delivery in order at the next login, then onMessageSendSuccess', async () => {
     const alice = await user('off-alice');
@@ -113,7 +97,7 @@ describe('04 e2e: offline messages and app messages through the addon', function
 
     const received: AppMessage[] = [];
     const listener = (m: AppMessage) => received.push(m);
-    server.server.appMessages.on('message', listener);
+    suite.server.server.appMessages.on('message', listener);
     try {
       alice.api.messageAppSend('to the back end ✓', 'a1');
       await alice.rec.waitFor('onMessageSendSuccess', (a) => a[0] === 'a1');
@@ -121,12 +105,12 @@ describe('04 e2e: offline messages and app messages through the addon', function
       expect(received[0]).to.include({ appId: 'demo', account: 'app-alice', uid: uidOf(alice) });
       expect(received[0].msg.toString('utf8')).to.equal('to the back end ✓');
     } finally {
-      server.server.appMessages.off('message', listener);
+      suite.server.server.appMessages.off('message', listener);
     }
 
-    expect(await server.server.pushAppMessage('demo', 'app-alice', 'from the back end ✓')).to.equal(true);
+    expect(await suite.server.server.pushAppMessage('demo', 'app-alice', 'from the back end ✓')).to.equal(true);
     expect((await alice.rec.waitFor('onMessageAppReceived')).args).to.deep.equal(['from the back end ✓']);
-    expect(await server.server.pushAppMessage('demo', 'app-nobody', 'lost')).to.equal(false);
+    expect(await suite.server.server.pushAppMessage('demo', 'app-nobody', 'lost')).to.equal(false);
     alice.api.messageAppSend('x'.repeat(8193), 'a2');
     expect((await alice.rec.waitFor('onMessageSendError', (a) => a[0] === 'a2')).args[1]).to.equal(AGORA_E_CODE.GENERAL_E_LARGE_PARAM);
   });

@@ -191,3 +191,34 @@ export async function waitForPort(port: number, timeoutMs: number): Promise<void
 export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
+
+export type StartedServer = Awaited<ReturnType<typeof startServer>>;
+
+/**
+ * The usual shape of a suite: one server for the whole suite (started with `options`), and every
+ * client made through `user` destroyed after each test. Registers its own mocha hooks.
+ */
+export class SuiteServer {
+  server!: StartedServer;
+  readonly clients: Client[] = [];
+
+  constructor(options: Record<string, unknown> = {}) {
+    before(async () => {
+      this.server = await startServer(options);
+    });
+    afterEach(() => {
+      for (const c of this.clients.splice(0)) c.api.destroy();
+    });
+    after(async () => {
+      await this.server.server.close();
+    });
+  }
+
+  /** A new instance logged in as `account` (App ID "demo"), destroyed after the test. */
+  async user(account: string, port = this.server.tcpPort): Promise<Client> {
+    const c = newClient(port);
+    this.clients.push(c);
+    await loginOk(c, 'demo', account);
+    return c;
+  }
+}
