@@ -16,17 +16,7 @@ namespace {
 class SourceRecorder {
  public:
   SourceRecorder() {
-    listener_ = socket(AF_INET, SOCK_STREAM, 0);
-    int on = 1;
-    setsockopt(listener_, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    bind(listener_, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-    socklen_t len = sizeof addr;
-    getsockname(listener_, reinterpret_cast<sockaddr*>(&addr), &len);
-    port_ = ntohs(addr.sin_port);
-    listen(listener_, 16);
+    listener_ = listenOnLoopback(port_);
     thread_ = std::thread([this] {
       while (!stopped_) {
         pollfd p{listener_, POLLIN, 0};

@@ -38,6 +38,22 @@ struct ScriptedAnswer {
   std::vector<std::string> values;
   std::vector<std::pair<EventKind, std::vector<std::string>>> eventsFirst;
 };
+// A listening TCP socket on 127.0.0.1 with a port the system picks (written to `port`).
+inline int listenOnLoopback(uint16_t& port) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  int on = 1;
+  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  socklen_t len = sizeof addr;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  port = ntohs(addr.sin_port);
+  listen(fd, 16);
+  return fd;
+}
+
 using Responder =
     std::function<ScriptedAnswer(const std::string& account, const std::vector<std::string>& args)>;
 
@@ -47,17 +63,7 @@ using Responder =
 class FakeServer {
  public:
   FakeServer() {
-    listener_ = socket(AF_INET, SOCK_STREAM, 0);
-    int on = 1;
-    setsockopt(listener_, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    bind(listener_, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-    socklen_t len = sizeof addr;
-    getsockname(listener_, reinterpret_cast<sockaddr*>(&addr), &len);
-    port_ = ntohs(addr.sin_port);
-    listen(listener_, 16);
+    listener_ = listenOnLoopback(port_);
     thread_ = std::thread([this] { run(); });
   }
   ~FakeServer() { stop(); }
