@@ -108,7 +108,7 @@ struct Fleet {
   // At most maxInFlight logins wait for their answer at a time: a server that cannot take
   // tens of thousands of handshakes within the SDK's 5-second handshake limit would otherwise see
   // its clients give up (onLoginFailed(201)).
-  void loginAll(size_t maxInFlight = 5000) {
+  void loginAll(size_t maxInFlight = 2000) {
     size_t started = 0;
     for (auto& s : sessions) {
       while (started - loggedIn.load() - loginFailed.load() >= maxInFlight) {

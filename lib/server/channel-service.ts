@@ -3,6 +3,12 @@
  * request, by switching channel, by the end of a session), channel messages, attributes and the
  * two special channels. Events to the acting session are sequenced before its RESULT; events to
  * other members go through the router, encoded once per fan-out.
+ *
+ * Large channels: above `memberEventsLimit` members nobody is told of joins and leaves, else
+ * filling a channel of N members would cost N^2/2 events (members follow the size through
+ * `_member_num` and the queries instead). Nothing here copies or scans a whole member list per
+ * join, leave or message: the store answers counts and the most recent members, and fan-outs hand
+ * the store's member view straight to the router.
  */
 import { EventKind, MAX_MESSAGE_BYTES } from '../protocol';
 import {
@@ -12,13 +18,12 @@ import {
   channelNameRefusal,
   isSpecialChannel,
   latin1,
-  USER_LIST_LIMIT,
   USER_ONLINE_CHANNEL,
 } from './channel-rules';
 import { decimalBytes } from './decimal';
 import { ErrorCode } from './error-codes';
 import { failure, Reply, RequestSender, success } from './handlers/request-handler';
-import type { ChannelMember, ChannelStore } from './state/channel-store';
+import type { ChannelMember, ChannelStore, RecentMembers } from './state/channel-store';
 import { then, MaybePromise } from './state/maybe-promise';
 import type { MessageRouter } from './state/message-router';
 
@@ -37,6 +42,17 @@ function utf8(key: string): string {
   return Buffer.from(key, 'latin1').toString('utf8');
 }
 
+/**
+ * The default bound of member events: the vendor's successor SDK stops its member-joined/left
+ * callbacks above 512 members too.
+ */
+export const DEFAULT_MEMBER_EVENTS_LIMIT = 512;
+
+/** The members except one session (the joiner, who is told by its own sequence). */
+function* except(members: Iterable<ChannelMember>, sessionId: string): Generator<ChannelMember> {
+  for (const m of members) if (m.sessionId !== sessionId) yield m;
+}
+
 /** The leave codes of AGORA_E_CODE that CHANNEL_LEFT carries. */
 export type LeaveCode = ErrorCode.LeaveChannelByUser | ErrorCode.LeaveChannelLogout | ErrorCode.LeaveChannelDisconnected | ErrorCode.LeaveChannelOther;
 
@@ -45,6 +61,8 @@ export class ChannelService {
     private readonly store: ChannelStore,
     private readonly router: MessageRouter,
     private readonly nextServerMsgId: () => number,
+    /** CHANNEL_USER_JOINED/LEFT go out while the channel, the member concerned included, has at most this many members; 0 = always. */
+    private readonly memberEventsLimit: number = DEFAULT_MEMBER_EVENTS_LIMIT,
   ) {
     store.setListener({
       attrWrittenBySystem: (appId, channel, name, value) => {
@@ -56,7 +74,8 @@ export class ChannelService {
   /**
    * CHANNEL_JOIN: leaves the current channel first (CHANNEL_LEFT 602), then CHANNEL_JOINED,
    * CHANNEL_USER_LIST and one CHANNEL_ATTR per attribute to the joiner, CHANNEL_USER_JOINED to the
-   * others. A repeated join of the current channel repeats the joiner's sequence only.
+   * others unless the channel is now over `memberEventsLimit`. A repeated join of the current
+   * channel repeats the joiner's sequence only.
    */
   join(user: RequestSender, nameBytes: Uint8Array): MaybePromise<Reply> {
     const refusal = channelNameRefusal(nameBytes);
@@ -70,20 +89,23 @@ export class ChannelService {
       then(this.store.join(user.appId, name, member), (outcome) => {
         user.joinedChannel = name;
         user.deliverEvent(EventKind.ChannelJoined, [channelBytes]);
-        const recent = outcome.members.length > USER_LIST_LIMIT ? outcome.members.slice(-USER_LIST_LIMIT) : outcome.members;
+        const recent = outcome.recent;
         const list: Uint8Array[] = [channelBytes, decimalBytes(recent.length)];
         for (const m of recent) list.push(m.accountBytes, m.uidBytes);
         user.deliverEvent(EventKind.ChannelUserList, list);
         for (const [attr, value] of outcome.attrs) user.deliverEvent(EventKind.ChannelAttr, [channelBytes, bytes(attr), value, UPDATE]);
         if (!outcome.joined) return success();
-        const others = outcome.members.filter((m) => m.sessionId !== user.sessionId);
-        const told = this.router.deliverToMany(user.appId, others, EventKind.ChannelUserJoined, [channelBytes, user.accountBytes, user.uidBytes]);
+        const told = this.announces(outcome.count)
+          ? then(this.store.members(user.appId, name), (members) =>
+              this.router.deliverToMany(user.appId, except(members, user.sessionId), EventKind.ChannelUserJoined, [channelBytes, user.accountBytes, user.uidBytes]),
+            )
+          : 0;
         return then(told, () => then(this.channelEvent(user, 'join', name), () => success()));
       }),
     );
   }
 
-  /** CHANNEL_LEAVE: CHANNEL_LEFT(602) to the leaver, CHANNEL_USER_LEFT to the others. */
+  /** CHANNEL_LEAVE: CHANNEL_LEFT(602) to the leaver, CHANNEL_USER_LEFT to the others (see `announces`). */
   leaveByRequest(user: RequestSender, nameBytes: Uint8Array): MaybePromise<Reply> {
     const name = latin1(nameBytes);
     if (user.joinedChannel !== name) {
@@ -167,8 +189,8 @@ export class ChannelService {
   }
 
   /** The total and the `limit` most recent members (oldest first), for the RPC user lists. */
-  recentMembers(appId: string, name: string, limit: number): MaybePromise<{ total: number; members: readonly ChannelMember[] }> {
-    return then(this.store.members(appId, name), (all) => ({ total: all.length, members: all.length > limit ? all.slice(all.length - limit) : all }));
+  recentMembers(appId: string, name: string, limit: number): MaybePromise<RecentMembers> {
+    return this.store.recentMembers(appId, name, limit);
   }
 
   /** A login or logout of the App ID, told to the members of `__agora_user_online`. */
@@ -184,9 +206,18 @@ export class ChannelService {
       if (outcome === null) return false;
       const channelBytes = bytes(name);
       if (tellSelf) user.deliverEvent(EventKind.ChannelLeft, [channelBytes, decimalBytes(code)]);
-      const told = this.router.deliverToMany(user.appId, outcome.members, EventKind.ChannelUserLeft, [channelBytes, user.accountBytes, user.uidBytes]);
+      // The count before the leave, the leaver included, as for a join (the count after it).
+      const told = this.announces(outcome.count + 1) ? this.toMembers(user.appId, name, EventKind.ChannelUserLeft, [channelBytes, user.accountBytes, user.uidBytes]) : 0;
       return then(told, () => then(this.channelEvent(user, 'leave', name), () => true));
     });
+  }
+
+  /**
+   * Whether the members of a channel of `count` members (the one joining or leaving included) are
+   * told of the join or leave.
+   */
+  private announces(count: number): boolean {
+    return this.memberEventsLimit === 0 || count <= this.memberEventsLimit;
   }
 
   /** Every join and leave of an ordinary channel, told to the members of `__agora_channel_event`. */
@@ -204,7 +235,8 @@ export class ChannelService {
     });
   }
 
+  /** One fan-out; the store's member view goes to the router as it is (no copy per message). */
   private toMembers(appId: string, name: string, kind: EventKind, fields: Uint8Array[]): MaybePromise<number> {
-    return then(this.store.members(appId, name), (members) => (members.length === 0 ? 0 : this.router.deliverToMany(appId, members, kind, fields)));
+    return then(this.store.members(appId, name), (members) => this.router.deliverToMany(appId, members, kind, fields));
   }
 }

@@ -3,6 +3,7 @@
  * environment variables, then by command-line flags.
  */
 import * as fs from 'node:fs';
+import { DEFAULT_MEMBER_EVENTS_LIMIT } from './channel-service';
 import { DEFAULT_INVITE_CONFIG, InviteConfig, parseGatewayAccount, parseInviteConfig } from './invite-config';
 import { isLogLevel, LogLevel, LOG_LEVELS } from './logger';
 
@@ -43,6 +44,11 @@ export interface ServerConfig {
   channelMessagesPerSecond: number;
   /** Seconds a channel with attributes outlives its last member unless its `_channel_ttl` says otherwise. */
   defaultChannelTtlSeconds: number;
+  /**
+   * Largest channel (members, the one joining or leaving included) whose members are told every
+   * join and leave (CHANNEL_USER_JOINED / CHANNEL_USER_LEFT); 0 = every channel.
+   */
+  memberEventsLimit: number;
   /** Largest `ttl` of MSG_INSTANT's options. */
   maxMessageTtlSeconds: number;
   /** How long MSG_PUSH holds a message for an offline peer. */
@@ -81,6 +87,7 @@ export const DEFAULT_CONFIG: Readonly<ServerConfig> = Object.freeze({
   userChannelMessagesPerSecond: 60,
   channelMessagesPerSecond: 200,
   defaultChannelTtlSeconds: 7200,
+  memberEventsLimit: DEFAULT_MEMBER_EVENTS_LIMIT,
   maxMessageTtlSeconds: 7 * 24 * 3600,
   pushTtlSeconds: 24 * 3600,
   maxHeldMessagesPerApp: 100000,
@@ -112,6 +119,8 @@ Options (each overrides the environment variable named after it, which overrides
                               (AGORA_SIG_ACCEPT_ANY_APP_ID, default true)
   --sip-gateway <account>     SIP gateway account for phone calls of App IDs naming none
                               (AGORA_SIG_SIP_GATEWAY, default none)
+  --member-events-limit <n>   channels of more members than this tell nobody of joins and leaves
+                              (AGORA_SIG_MEMBER_EVENTS_LIMIT, default ${DEFAULT_MEMBER_EVENTS_LIMIT}; 0 = no limit)
   --help                      print this text
 
 See docs/server.md for the config file format.
@@ -123,7 +132,7 @@ type Overrides = Partial<Omit<ServerConfig, 'apps' | 'invite'>> & { apps?: Parti
 const FILE_KEYS: readonly (keyof ServerConfig)[] = [
   'host', 'tcpPort', 'wsPort', 'heartbeatMs', 'resumeWindowMs', 'maxFrameBytes', 'maxKeptFrames',
   'maxKeptBytes', 'maxQueuedRequests', 'maxQueuedRequestBytes', 'logLevel', 'apps', 'userChannelMessagesPerSecond', 'channelMessagesPerSecond',
-  'defaultChannelTtlSeconds', 'maxMessageTtlSeconds', 'pushTtlSeconds', 'maxHeldMessagesPerApp',
+  'defaultChannelTtlSeconds', 'memberEventsLimit', 'maxMessageTtlSeconds', 'pushTtlSeconds', 'maxHeldMessagesPerApp',
   'maxHeldBytesPerApp', 'maxHeldMessagesPerAccount', 'maxUserAttrsPerAccount', 'invite',
 ];
 
@@ -141,6 +150,7 @@ const SETTINGS: readonly { flag: string; env: string; key: SettingKey }[] = [
   { flag: 'app-ids', env: 'AGORA_SIG_APP_IDS', key: 'appIds' },
   { flag: 'accept-any-app-id', env: 'AGORA_SIG_ACCEPT_ANY_APP_ID', key: 'acceptAnyAppId' },
   { flag: 'sip-gateway', env: 'AGORA_SIG_SIP_GATEWAY', key: 'sipGateway' },
+  { flag: 'member-events-limit', env: 'AGORA_SIG_MEMBER_EVENTS_LIMIT', key: 'memberEventsLimit' },
 ];
 
 export interface CommandLine {
@@ -279,6 +289,7 @@ function parseSetting(key: SettingKey | 'apps' | 'invite', source: string, raw: 
     case 'maxMessageTtlSeconds':
     case 'pushTtlSeconds':
       return { [key]: parseInteger(source, raw, 0, 315360000) };
+    case 'memberEventsLimit':
     case 'maxHeldMessagesPerApp':
     case 'maxHeldMessagesPerAccount':
     case 'maxUserAttrsPerAccount':

@@ -17,6 +17,7 @@ import {
   utf8Encode,
 } from '../protocol';
 import { ErrorCode } from './error-codes';
+import { OutgoingFrame, PreparedEvent } from './prepared-event';
 import type { Logger } from './logger';
 import type { Session } from './session';
 import { isPromise, MaybePromise } from './state/maybe-promise';
@@ -44,14 +45,11 @@ export class Connection {
   private state: State = 'awaiting-hello';
   private boundSession: Session | null = null;
   private lastHeardMs = Date.now();
-  private readonly watchdog: NodeJS.Timeout;
   /** Non-null while a LOGIN or RESUME is being decided asynchronously. */
   private held: Uint8Array[] | null = null;
   private paused = false;
 
-  constructor(private readonly host: ConnectionHost, private readonly transport: FrameTransport) {
-    this.watchdog = setInterval(() => this.checkAlive(), host.heartbeatMs);
-  }
+  constructor(private readonly host: ConnectionHost, private readonly transport: FrameTransport) {}
 
   get remote(): string {
     return this.transport.remote;
@@ -113,7 +111,6 @@ export class Connection {
   transportClosed(): void {
     if (this.state === 'closed') return;
     this.state = 'closed';
-    clearInterval(this.watchdog);
     this.held = null;
     const session = this.boundSession;
     this.boundSession = null;
@@ -128,6 +125,17 @@ export class Connection {
 
   sendBody(body: Uint8Array): void {
     if (this.isOpen) this.transport.send(body);
+  }
+
+  /** A prepared EVENT with this client's sequence number (`size`: its body length). */
+  sendEvent(event: PreparedEvent, seq: number, size: number): void {
+    if (this.isOpen) this.transport.sendEvent(event, seq, size);
+  }
+
+  /** A kept frame again (after a login or resume). */
+  sendKept(frame: OutgoingFrame, seq: number): void {
+    if (frame instanceof PreparedEvent) this.sendEvent(frame, seq, frame.sizeWithSeq(seq));
+    else this.sendBody(frame);
   }
 
   bindSession(session: Session): void {
@@ -256,9 +264,13 @@ export class Connection {
     }
   }
 
-  private checkAlive(): void {
-    if (this.paused) return;
-    const silentMs = Date.now() - this.lastHeardMs;
+  /**
+   * The host's watchdog asks every heartbeat: a client silent for SILENT_HEARTBEATS intervals is
+   * gone. (One sweep for all connections rather than a timer each: less memory per idle client.)
+   */
+  checkAlive(nowMs: number): void {
+    if (this.paused || !this.isOpen) return;
+    const silentMs = nowMs - this.lastHeardMs;
     if (silentMs >= SILENT_HEARTBEATS * this.host.heartbeatMs) {
       this.close(ErrorCode.LogoutNet, `nothing received for ${silentMs} ms`);
     }

@@ -1,39 +1,49 @@
 /**
- * The sequenced frames (encoded bodies) a session keeps until its client acknowledges them.
+ * The sequenced frames a session keeps until its client acknowledges them: encoded bodies, or
+ * prepared EVENTs shared with the other recipients of a fan-out (their seq is their position).
  * Sequence numbers are contiguous, so only the first one is stored.
  */
+import type { OutgoingFrame } from './prepared-event';
+
 export class KeptFrames {
-  private bodies: Uint8Array[] = [];
+  private frames: OutgoingFrame[] = [];
+  private sizes: number[] = [];
   private head = 0;
-  /** Sequence number of bodies[head]. */
+  /** Sequence number of frames[head]. */
   private firstSeq = 1;
   private keptBytes = 0;
 
   get count(): number {
-    return this.bodies.length - this.head;
+    return this.frames.length - this.head;
   }
 
+  /** Body bytes of the kept frames, as they go on the wire. */
   get bytes(): number {
     return this.keptBytes;
   }
 
-  /** Appends the frame with sequence number `lastSeq + 1`. */
-  push(body: Uint8Array): void {
-    this.bodies.push(body);
-    this.keptBytes += body.length;
+  /** Appends the frame with sequence number `lastSeq + 1`, whose body is `size` bytes. */
+  push(frame: OutgoingFrame, size: number): void {
+    this.frames.push(frame);
+    this.sizes.push(size);
+    this.keptBytes += size;
   }
 
   /** Forgets every frame with a sequence number up to `seq`. */
   trimThrough(seq: number): void {
-    while (this.head < this.bodies.length && this.firstSeq <= seq) {
-      this.keptBytes -= this.bodies[this.head].length;
-      this.bodies[this.head] = EMPTY;
+    while (this.head < this.frames.length && this.firstSeq <= seq) {
+      this.keptBytes -= this.sizes[this.head];
+      this.frames[this.head] = EMPTY;
       this.head++;
       this.firstSeq++;
     }
-    // Compact once the dead prefix dominates, so trimming stays O(1) amortised.
-    if (this.head > 1024 && this.head * 2 > this.bodies.length) {
-      this.bodies = this.bodies.slice(this.head);
+    if (this.head === this.frames.length) {
+      // Everything acknowledged (the usual case): start over rather than grow.
+      if (this.head > 0) this.clearArrays();
+    } else if (this.head > 1024 && this.head * 2 > this.frames.length) {
+      // Compact once the dead prefix dominates, so trimming stays O(1) amortised.
+      this.frames = this.frames.slice(this.head);
+      this.sizes = this.sizes.slice(this.head);
       this.head = 0;
     }
   }
@@ -43,14 +53,20 @@ export class KeptFrames {
     return this.firstSeq;
   }
 
-  forEach(visit: (body: Uint8Array) => void): void {
-    for (let i = this.head; i < this.bodies.length; i++) visit(this.bodies[i]);
+  forEach(visit: (frame: OutgoingFrame, seq: number) => void): void {
+    for (let i = this.head; i < this.frames.length; i++) visit(this.frames[i], this.firstSeq + i - this.head);
   }
 
   clear(): void {
-    this.bodies = [];
-    this.head = 0;
+    this.firstSeq += this.count;
+    this.clearArrays();
     this.keptBytes = 0;
+  }
+
+  private clearArrays(): void {
+    this.frames = [];
+    this.sizes = [];
+    this.head = 0;
   }
 }
 

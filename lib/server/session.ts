@@ -28,7 +28,7 @@ import { RequestQueue } from './request-queue';
 import type { Logger } from './logger';
 import { isPromise, MaybePromise } from './state/maybe-promise';
 import type { SessionEndpoint } from './state/session-endpoint';
-import type { PreparedEvent } from './prepared-event';
+import type { OutgoingFrame, PreparedEvent } from './prepared-event';
 
 export interface SessionLimits {
   resumeWindowMs: number;
@@ -129,7 +129,7 @@ export class Session implements SessionEndpoint, RequestSender {
   /** Binds the connection that logged in; frames sequenced before now follow. */
   attach(connection: Connection): void {
     this.bind(connection);
-    this.kept.forEach((body) => connection.sendBody(body));
+    this.kept.forEach((frame, seq) => connection.sendKept(frame, seq));
   }
 
   /** Why a RESUME with `lastSeq` cannot be honoured, or null. */
@@ -150,7 +150,7 @@ export class Session implements SessionEndpoint, RequestSender {
     this.kept.trimThrough(lastSeq);
     this.bind(connection);
     connection.sendFrame({ type: FrameType.ResumeOk, lastReqId: this.lastReqIdValue });
-    this.kept.forEach((body) => connection.sendBody(body));
+    this.kept.forEach((frame, seq) => connection.sendKept(frame, seq));
     this.host.logger.info(`${this.label}: resumed on ${connection.remote} after seq ${lastSeq}`);
     // Requests queued behind the window come after the replayed frames.
     this.drain();
@@ -216,7 +216,16 @@ export class Session implements SessionEndpoint, RequestSender {
   }
 
   deliverPrepared(event: PreparedEvent): boolean {
-    return this.sequence((seq) => event.withSeq(seq));
+    if (this.over) return false;
+    const seq = this.lastSeq + 1;
+    const size = event.sizeWithSeq(seq);
+    if (!this.keep(event, size)) return false;
+    const connection = this.connection;
+    if (connection !== null) {
+      connection.sendEvent(event, seq, size);
+      this.checkBound(connection);
+    }
+    return true;
   }
 
   kick(): void {
@@ -315,20 +324,35 @@ export class Session implements SessionEndpoint, RequestSender {
    */
   private sequence(encode: (seq: number) => Uint8Array): boolean {
     if (this.over) return false;
-    const { maxKeptFrames, maxKeptBytes } = this.host.limits;
     const body = encode(this.lastSeq + 1);
-    if (this.connection === null && (this.kept.count + 1 > maxKeptFrames || this.kept.bytes + body.length > maxKeptBytes)) {
+    if (!this.keep(body, body.length)) return false;
+    const connection = this.connection;
+    if (connection !== null) {
+      connection.sendBody(body);
+      this.checkBound(connection);
+    }
+    return true;
+  }
+
+  /**
+   * Keeps the frame with sequence number lastSeq + 1 until acknowledged; a disconnected session
+   * over the kept bound ends instead (false).
+   */
+  private keep(frame: OutgoingFrame, size: number): boolean {
+    const { maxKeptFrames, maxKeptBytes } = this.host.limits;
+    if (this.connection === null && (this.kept.count + 1 > maxKeptFrames || this.kept.bytes + size > maxKeptBytes)) {
       this.end(ErrorCode.LogoutOther, `more than ${maxKeptFrames} frames or ${maxKeptBytes} bytes kept while disconnected`);
       return false;
     }
     this.lastSeq++;
-    this.kept.push(body);
-    const connection = this.connection;
-    if (connection !== null) {
-      connection.sendBody(body);
-      if (this.overBound === null && (this.kept.count > maxKeptFrames || this.kept.bytes > maxKeptBytes)) this.watchAcks(connection);
-    }
+    this.kept.push(frame, size);
     return true;
+  }
+
+  /** A connected client just went over the kept bound: it must acknowledge in time. */
+  private checkBound(connection: Connection): void {
+    const { maxKeptFrames, maxKeptBytes } = this.host.limits;
+    if (this.overBound === null && (this.kept.count > maxKeptFrames || this.kept.bytes > maxKeptBytes)) this.watchAcks(connection);
   }
 
   private process(request: RequestFrame): void {

@@ -3,7 +3,6 @@
  * process. Who is online and where events go is behind SessionDirectory and MessageRouter, so a
  * clustered store can replace the in-memory one.
  */
-import { randomBytes } from 'node:crypto';
 import { encodeFrame, EventKind, FrameType, LoginFrame, PROTOCOL_VERSION, ResumeFrame, utf8Encode } from '../protocol';
 import { AppMessageHub } from './app-message-hub';
 import { AppRegistry } from './app-registry';
@@ -11,6 +10,7 @@ import { ChannelService } from './channel-service';
 import { decimalBytes } from './decimal';
 import { resolveConfig, ServerConfig, ServerConfigInput } from './config';
 import { Connection, ConnectionHost } from './connection';
+import { newSessionId } from './session-id';
 import { ErrorCode } from './error-codes';
 import { dispatchRequest } from './handlers/dispatch';
 import { gatewayResolver } from './invite-config';
@@ -80,6 +80,8 @@ export class SignalServer implements ConnectionHost, SessionHost, RequestService
   private readonly apps: AppRegistry;
   private readonly sessions = new Map<string, Session>();
   private readonly connections = new Set<Connection>();
+  /** Checks every connection for silence once per heartbeat (started with the first one). */
+  private watchdog: NodeJS.Timeout | null = null;
   private readonly tcp: TcpTransport;
   private readonly websocket: WebSocketTransport;
   private nextUid = 1;
@@ -109,7 +111,7 @@ export class SignalServer implements ConnectionHost, SessionHost, RequestService
         channelMessagesPerSecond: settings.channelMessagesPerSecond,
         defaultChannelTtlSeconds: settings.defaultChannelTtlSeconds,
       });
-    this.channels = new ChannelService(this.channelStore, this.router, () => this.nextServerMsgId());
+    this.channels = new ChannelService(this.channelStore, this.router, () => this.nextServerMsgId(), settings.memberEventsLimit);
     this.userAttrs = options.userAttrs ?? new MemoryUserAttrStore(settings.maxUserAttrsPerAccount);
     this.offlineMessages =
       options.offlineMessages ??
@@ -182,6 +184,8 @@ export class SignalServer implements ConnectionHost, SessionHost, RequestService
   async close(): Promise<void> {
     if (this.closing) return;
     this.closing = true;
+    if (this.watchdog !== null) clearInterval(this.watchdog);
+    this.watchdog = null;
     for (const connection of [...this.connections]) connection.close(ErrorCode.LogoutOther, 'server shutting down');
     for (const session of [...this.sessions.values()]) {
       session.dispose();
@@ -211,7 +215,7 @@ export class SignalServer implements ConnectionHost, SessionHost, RequestService
       return;
     }
     const session = new Session(this, {
-      sessionId: randomBytes(16).toString('hex'),
+      sessionId: newSessionId(),
       uid: this.assignUid(),
       // Copies: the frame's fields are views into a receive buffer that must not stay pinned.
       appIdBytes: frame.appId.slice(),
@@ -330,6 +334,13 @@ export class SignalServer implements ConnectionHost, SessionHost, RequestService
   private accept(transport: FrameTransport): Connection {
     const connection = new Connection(this, transport);
     this.connections.add(connection);
+    if (this.watchdog === null && !this.closing) {
+      this.watchdog = setInterval(() => {
+        const now = Date.now();
+        for (const c of this.connections) c.checkAlive(now);
+      }, this.heartbeatMs);
+      this.watchdog.unref();
+    }
     if (this.closing) connection.close(ErrorCode.LogoutOther, 'server shutting down');
     return connection;
   }

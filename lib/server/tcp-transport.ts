@@ -4,13 +4,17 @@ import { LengthPrefixedReader, ProtocolError } from '../protocol';
 import type { Connection } from './connection';
 import type { Logger } from './logger';
 import { CLOSE_GRACE_MS, FrameTransport } from './transport';
+import type { PreparedEvent } from './prepared-event';
+import { BatchSink, WriteBatch } from './write-batch';
+
+const LISTEN_BACKLOG = 4096;
 
 export type ConnectionFactory = (transport: FrameTransport) => Connection;
 
-/** One TCP socket. Writes of one event-loop turn are corked and leave in one writev. */
-class TcpFrameTransport implements FrameTransport {
+/** One TCP socket. The frames of one event-loop turn leave in one write (write-batch.ts). */
+class TcpFrameTransport implements FrameTransport, BatchSink {
   readonly remote: string;
-  private corked = false;
+  private readonly batch = new WriteBatch(this);
   private closeTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly socket: net.Socket, private readonly maxBufferedBytes: number) {
@@ -20,27 +24,34 @@ class TcpFrameTransport implements FrameTransport {
   send(body: Uint8Array): void {
     const socket = this.socket;
     if (socket.destroyed || socket.writableEnded) return;
-    if (!this.corked) {
-      this.corked = true;
-      socket.cork();
-      process.nextTick(this.uncork);
-    }
-    const header = Buffer.allocUnsafe(4);
-    header.writeUInt32BE(body.length, 0);
-    socket.write(header);
-    socket.write(body);
+    this.batch.add(body);
     // A client that stops reading must not make the server buffer without bound.
-    if (socket.writableLength > this.maxBufferedBytes) socket.destroy();
+    if (socket.writableLength + this.batch.pendingBytes > this.maxBufferedBytes) this.destroy();
+  }
+
+  sendEvent(event: PreparedEvent, seq: number, size: number): void {
+    const socket = this.socket;
+    if (socket.destroyed || socket.writableEnded) return;
+    this.batch.addEvent(event, seq, size);
+    if (socket.writableLength + this.batch.pendingBytes > this.maxBufferedBytes) this.destroy();
+  }
+
+  writeBatch(bytes: Buffer): void {
+    const socket = this.socket;
+    if (!socket.destroyed && !socket.writableEnded) socket.write(bytes);
   }
 
   end(): void {
     if (this.socket.destroyed || this.closeTimer !== null) return;
+    // The last frames (BYE, LOGGED_OUT) of this turn go before the FIN.
+    this.batch.flush();
     this.socket.end();
     this.closeTimer = setTimeout(() => this.socket.destroy(), CLOSE_GRACE_MS);
     this.closeTimer.unref();
   }
 
   destroy(): void {
+    this.batch.discard();
     this.socket.destroy();
   }
 
@@ -53,13 +64,9 @@ class TcpFrameTransport implements FrameTransport {
   }
 
   closed(): void {
+    this.batch.discard();
     if (this.closeTimer !== null) clearTimeout(this.closeTimer);
   }
-
-  private readonly uncork = (): void => {
-    this.corked = false;
-    this.socket.uncork();
-  };
 }
 
 export class TcpTransport {
@@ -72,7 +79,8 @@ export class TcpTransport {
     private readonly maxBufferedBytes: number,
     private readonly accept: ConnectionFactory,
   ) {
-    this.server = net.createServer((socket) => this.onSocket(socket));
+    // noDelay at accept, in C++: frames are batched per event-loop turn, never held back for Nagle.
+    this.server = net.createServer({ noDelay: true }, (socket) => this.onSocket(socket));
     this.server.on('error', (e) => this.logger.error(`tcp listener: ${e.message}`));
   }
 
@@ -80,7 +88,9 @@ export class TcpTransport {
     return new Promise((resolve, reject) => {
       const onError = (e: Error): void => reject(e);
       this.server.once('error', onError);
-      this.server.listen(port, host, () => {
+      // A login storm opens thousands of connections at once; a SYN dropped from a full accept
+      // queue is retried only after a second. The kernel caps this at net.core.somaxconn.
+      this.server.listen({ port, host, backlog: LISTEN_BACKLOG }, () => {
         this.server.off('error', onError);
         resolve((this.server.address() as net.AddressInfo).port);
       });
@@ -105,7 +115,6 @@ export class TcpTransport {
 
   private onSocket(socket: net.Socket): void {
     this.sockets.add(socket);
-    socket.setNoDelay(true);
     const transport = new TcpFrameTransport(socket, this.maxBufferedBytes);
     const reader = new LengthPrefixedReader(this.maxFrameBytes);
     const connection = this.accept(transport);

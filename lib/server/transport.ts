@@ -1,9 +1,13 @@
+import type { PreparedEvent } from './prepared-event';
+
 /** One client socket as the transport-neutral connection sees it. */
 export interface FrameTransport {
   /** For log lines, e.g. "tcp 127.0.0.1:53412". */
   readonly remote: string;
   /** Queues one frame body; writes issued in one event-loop turn go out together. */
   send(body: Uint8Array): void;
+  /** Queues a prepared EVENT with this client's sequence number; its body is `size` bytes. */
+  sendEvent(event: PreparedEvent, seq: number, size: number): void;
   /** Flushes queued frames, then closes (destroying the socket if the peer does not finish in time). */
   end(): void;
   /** Closes at once, dropping anything queued. */

@@ -9,6 +9,7 @@ import { WebSocket, WebSocketServer } from 'ws';
 import type { Logger } from './logger';
 import { defaultStaticFolders, serveStatic, StaticFolders } from './static-files';
 import type { ConnectionFactory } from './tcp-transport';
+import type { PreparedEvent } from './prepared-event';
 import { CLOSE_GRACE_MS, FrameTransport } from './transport';
 
 class WebSocketFrameTransport implements FrameTransport {
@@ -30,6 +31,10 @@ class WebSocketFrameTransport implements FrameTransport {
     }
     this.ws.send(body, { binary: true });
     if (this.ws.bufferedAmount > this.maxBufferedBytes) this.ws.terminate();
+  }
+
+  sendEvent(event: PreparedEvent, seq: number): void {
+    if (this.ws.readyState === WebSocket.OPEN) this.send(event.withSeq(seq));
   }
 
   end(): void {

@@ -14,13 +14,36 @@ export interface ChannelMember extends Recipient {
 /** A channel attribute: name (latin1 key) and value bytes. */
 export type ChannelAttr = readonly [name: string, value: Uint8Array];
 
+/**
+ * What a join answers: enough for the joiner's sequence, nothing that grows with the channel
+ * beyond USER_LIST_LIMIT members (a join into a channel of 10,000 must not copy 10,000 members).
+ */
 export interface JoinOutcome {
   /** False when the session was already a member (a repeated join changes nothing). */
   readonly joined: boolean;
-  /** Every member after the join, in join order (the joiner last unless it was already there). */
-  readonly members: readonly ChannelMember[];
+  /** Members after the join. */
+  readonly count: number;
+  /**
+   * The most recent USER_LIST_LIMIT (200) members after the join, oldest first (the joiner last
+   * unless it was already there).
+   */
+  readonly recent: readonly ChannelMember[];
   /** The channel's attributes, in the order they were first set. */
   readonly attrs: readonly ChannelAttr[];
+}
+
+/** What a leave answers: the member removed and how many are left (not who: see `members`). */
+export interface LeaveOutcome {
+  readonly left: ChannelMember;
+  /** Members after the leave. */
+  readonly count: number;
+}
+
+/** A channel's size and its most recent members, for the user lists. */
+export interface RecentMembers {
+  readonly total: number;
+  /** At most the limit asked for, oldest first. */
+  readonly members: readonly ChannelMember[];
 }
 
 /** The answer to a write that a limit may refuse: null when done, else why not. */
@@ -47,15 +70,20 @@ export interface ChannelStoreListener {
  */
 export interface ChannelStore {
   setListener(listener: ChannelStoreListener): void;
-  /** Adds the member (ends the channel's TTL countdown). */
+  /** Adds the member (ends the channel's TTL countdown); O(USER_LIST_LIMIT), not O(members). */
   join(appId: string, channel: string, member: ChannelMember): MaybePromise<JoinOutcome>;
   /**
    * Removes the account's membership if it belongs to `sessionId`; answers the removed member and
-   * the members left, or null when it was not a member.
+   * the count left, or null when it was not a member. O(1): the members are not listed.
    */
-  leave(appId: string, channel: string, account: string, sessionId: string): MaybePromise<{ left: ChannelMember; members: readonly ChannelMember[] } | null>;
-  /** Every member, in join order. */
-  members(appId: string, channel: string): MaybePromise<readonly ChannelMember[]>;
+  leave(appId: string, channel: string, account: string, sessionId: string): MaybePromise<LeaveOutcome | null>;
+  /**
+   * Every member, in join order. May be a live view rather than a copy (the in-memory store's is,
+   * so that a fan-out to a large channel copies nothing): iterate it at once, before any await.
+   */
+  members(appId: string, channel: string): MaybePromise<Iterable<ChannelMember>>;
+  /** The member count and the `limit` most recent members (oldest first); O(limit). */
+  recentMembers(appId: string, channel: string, limit: number): MaybePromise<RecentMembers>;
   count(appId: string, channel: string): MaybePromise<number>;
   isMember(appId: string, channel: string, account: string): MaybePromise<boolean>;
   attrs(appId: string, channel: string): MaybePromise<readonly ChannelAttr[]>;

@@ -1,7 +1,8 @@
 import { ErrorCode } from '../error-codes';
 import type { Scheduler, ScheduledTask } from '../scheduler';
-import { BuiltinAttr, isSpecialChannel } from '../channel-rules';
-import type { ChannelAttr, ChannelMember, ChannelStore, ChannelStoreListener, JoinOutcome, Refusal } from './channel-store';
+import { BuiltinAttr, isSpecialChannel, USER_LIST_LIMIT } from '../channel-rules';
+import type { ChannelAttr, ChannelMember, ChannelStore, ChannelStoreListener, JoinOutcome, LeaveOutcome, RecentMembers, Refusal } from './channel-store';
+import { JoinOrderedMembers } from './join-ordered-members';
 import { userKey } from './user-key';
 
 export interface ChannelRates {
@@ -20,7 +21,7 @@ interface Window {
 }
 
 class Channel {
-  readonly members = new Map<string, ChannelMember>();
+  readonly members = new JoinOrderedMembers();
   readonly attrs = new Map<string, Uint8Array>();
   ttlTask: ScheduledTask | null = null;
   memberNumTask: ScheduledTask | null = null;
@@ -39,6 +40,7 @@ class Channel {
 }
 
 const NO_MEMBERS: readonly ChannelMember[] = [];
+const NO_RECENT: RecentMembers = { total: 0, members: NO_MEMBERS };
 const NO_ATTRS: readonly ChannelAttr[] = [];
 
 function latin1Bytes(text: string): Uint8Array {
@@ -70,27 +72,31 @@ export class MemoryChannelStore implements ChannelStore {
     const joined = existing === undefined || existing.sessionId !== member.sessionId;
     if (joined) {
       // A stale entry of an earlier session of the account gives way (its leave may come later).
-      channel.members.delete(member.account);
-      channel.members.set(member.account, member);
+      channel.members.add(member);
       this.membershipChanged(channel);
     }
-    return { joined, members: [...channel.members.values()], attrs: attrList(channel) };
+    return { joined, count: channel.members.size, recent: channel.members.recent(USER_LIST_LIMIT), attrs: attrList(channel) };
   }
 
-  leave(appId: string, name: string, account: string, sessionId: string): { left: ChannelMember; members: readonly ChannelMember[] } | null {
+  leave(appId: string, name: string, account: string, sessionId: string): LeaveOutcome | null {
     const channel = this.channelOf(appId, name, false);
     const member = channel?.members.get(account);
     if (channel === undefined || member === undefined || member.sessionId !== sessionId) return null;
-    channel.members.delete(account);
+    channel.members.remove(account);
     this.membershipChanged(channel);
-    const members = [...channel.members.values()];
+    const count = channel.members.size;
     this.maybeRetire(channel);
-    return { left: member, members };
+    return { left: member, count };
   }
 
-  members(appId: string, name: string): readonly ChannelMember[] {
+  members(appId: string, name: string): Iterable<ChannelMember> {
     const channel = this.channelOf(appId, name, false);
-    return channel === undefined ? NO_MEMBERS : [...channel.members.values()];
+    return channel === undefined ? NO_MEMBERS : channel.members.values();
+  }
+
+  recentMembers(appId: string, name: string, limit: number): RecentMembers {
+    const channel = this.channelOf(appId, name, false);
+    return channel === undefined ? NO_RECENT : { total: channel.members.size, members: channel.members.recent(limit) };
   }
 
   count(appId: string, name: string): number {
