@@ -83,7 +83,10 @@ class BodyReader {
     }
     const start = this.pos;
     this.pos = start + length;
-    return this.bytes.subarray(start, this.pos);
+    // A plain view, even into a Node Buffer: Buffer's subarray builds a Buffer through its
+    // species constructor, which costs more than the rest of decoding a field.
+    const bytes = this.bytes;
+    return new Uint8Array(bytes.buffer, bytes.byteOffset + start, length);
   }
 
   readList(): Uint8Array[] {
@@ -223,15 +226,21 @@ function writeBody(frame: FieldBag, schema: CompiledSchema, type: number, out: U
   }
 }
 
+/** Where an encoder puts a body of `size` bytes. */
+export type ByteAllocator = (size: number) => Uint8Array;
+
+const ownBuffer: ByteAllocator = (size) => new Uint8Array(size);
+
 /**
  * Encodes a frame body (no length prefix). Throws ProtocolError on a value the schema cannot carry.
- * The result owns its ArrayBuffer exactly (no shared pool), so callers may keep it for long (as the
- * resume buffer does) without pinning unrelated memory.
+ * By default the result owns its ArrayBuffer exactly (no shared pool), so callers may keep it for
+ * long without pinning unrelated memory; a caller that allocates many short-lived bodies passes
+ * its own allocator.
  */
-export function encodeFrame(frame: Frame): Uint8Array {
+export function encodeFrame(frame: Frame, allocate: ByteAllocator = ownBuffer): Uint8Array {
   const schema = schemaForEncoding(frame);
   const bag = frame as unknown as FieldBag;
-  const out = new Uint8Array(measureBody(bag, schema));
+  const out = allocate(measureBody(bag, schema));
   writeBody(bag, schema, frame.type, out, 0);
   return out;
 }

@@ -10,7 +10,8 @@
  * join, leave or message: the store answers counts and the most recent members, and fan-outs hand
  * the store's member view straight to the router.
  */
-import { EventKind, MAX_MESSAGE_BYTES } from '../protocol';
+import { MAX_MESSAGE_BYTES } from '../protocol/constants';
+import { EventKind } from '../protocol/ops';
 import {
   attrRefusal,
   builtinValueRefusal,

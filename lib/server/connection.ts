@@ -3,19 +3,12 @@
  * and dispatch of the other frames to the login service or to the bound session.
  * A malformed or unexpected frame ends the connection with BYE(104, reason) and a log line.
  */
-import {
-  decodeFrame,
-  encodeFrame,
-  Frame,
-  FRAME_TYPE_NAMES,
-  FrameType,
-  LoginFrame,
-  PROTOCOL_VERSION,
-  ProtocolError,
-  ResumeFrame,
-  utf8Decode,
-  utf8Encode,
-} from '../protocol';
+import { decodeFrame, encodeFrame } from '../protocol/codec';
+import { PROTOCOL_VERSION } from '../protocol/constants';
+import { Frame, LoginFrame, ResumeFrame } from '../protocol/frame';
+import { FRAME_TYPE_NAMES, FrameType } from '../protocol/frame-type';
+import { ProtocolError } from '../protocol/protocol-error';
+import { utf8Decode, utf8Encode } from '../protocol/text';
 import { ErrorCode } from './error-codes';
 import { OutgoingFrame, PreparedEvent } from './prepared-event';
 import type { Logger } from './logger';

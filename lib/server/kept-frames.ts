@@ -57,6 +57,14 @@ export class KeptFrames {
     for (let i = this.head; i < this.frames.length; i++) visit(this.frames[i], this.firstSeq + i - this.head);
   }
 
+  /** Gives every kept body a buffer of its own (they may be views into shared slabs). */
+  ownCopies(): void {
+    for (let i = this.head; i < this.frames.length; i++) {
+      const frame = this.frames[i];
+      if (frame instanceof Uint8Array && frame.byteLength !== frame.buffer.byteLength) this.frames[i] = frame.slice();
+    }
+  }
+
   clear(): void {
     this.firstSeq += this.count;
     this.clearArrays();

@@ -18,11 +18,15 @@
  * connected client over the kept bound is disconnected only when it has not acknowledged, within
  * `ackGraceMs`, every frame it had been sent when it went over: a burst in flight is not a fault.
  */
-import { encodeFrame, FrameType, RequestFrame, utf8Encode } from '../protocol';
+import { encodeFrame } from '../protocol/codec';
+import { RequestFrame } from '../protocol/frame';
+import { FrameType } from '../protocol/frame-type';
+import { utf8Encode } from '../protocol/text';
 import type { Connection } from './connection';
 import { decimalBytes } from './decimal';
 import { ErrorCode } from './error-codes';
 import type { Reply, RequestSender } from './handlers/request-handler';
+import { allocateFromSlab } from './frame-slab';
 import { KeptFrames } from './kept-frames';
 import { RequestQueue } from './request-queue';
 import type { Logger } from './logger';
@@ -161,6 +165,8 @@ export class Session implements SessionEndpoint, RequestSender {
     if (this.connection !== connection || this.over) return;
     this.connection = null;
     this.stopWatchingAcks();
+    // Kept bodies live on in shared slabs; for the resume window they get buffers of their own.
+    this.kept.ownCopies();
     const windowMs = this.host.limits.resumeWindowMs;
     this.host.logger.debug(`${this.label}: connection lost, waiting ${windowMs} ms for a resume`);
     this.resumeTimer = setTimeout(() => {
@@ -212,7 +218,7 @@ export class Session implements SessionEndpoint, RequestSender {
   }
 
   deliverEvent(kind: number, fields: Uint8Array[]): boolean {
-    return this.sequence((seq) => encodeFrame({ type: FrameType.Event, seq, kind, fields }));
+    return this.sequence((seq) => encodeFrame({ type: FrameType.Event, seq, kind, fields }, allocateFromSlab));
   }
 
   deliverPrepared(event: PreparedEvent): boolean {
@@ -345,7 +351,9 @@ export class Session implements SessionEndpoint, RequestSender {
       return false;
     }
     this.lastSeq++;
-    this.kept.push(frame, size);
+    // Kept for a resume while disconnected: a buffer of its own, not a view pinning a slab.
+    const keptFrame = this.connection === null && frame instanceof Uint8Array && frame.byteLength !== frame.buffer.byteLength ? frame.slice() : frame;
+    this.kept.push(keptFrame, size);
     return true;
   }
 
@@ -391,7 +399,7 @@ export class Session implements SessionEndpoint, RequestSender {
 
   private sendResult(reqId: number, reply: Reply): void {
     this.sequence((seq) =>
-      encodeFrame({ type: FrameType.Result, seq, reqId, code: reply.code, text: reply.text === '' ? NO_TEXT : utf8Encode(reply.text), values: reply.values }),
+      encodeFrame({ type: FrameType.Result, seq, reqId, code: reply.code, text: reply.text === '' ? NO_TEXT : utf8Encode(reply.text), values: reply.values }, allocateFromSlab),
     );
   }
 

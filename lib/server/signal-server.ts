@@ -3,7 +3,12 @@
  * process. Who is online and where events go is behind SessionDirectory and MessageRouter, so a
  * clustered store can replace the in-memory one.
  */
-import { encodeFrame, EventKind, FrameType, LoginFrame, PROTOCOL_VERSION, ResumeFrame, utf8Encode } from '../protocol';
+import { encodeFrame } from '../protocol/codec';
+import { PROTOCOL_VERSION } from '../protocol/constants';
+import { LoginFrame, ResumeFrame } from '../protocol/frame';
+import { FrameType } from '../protocol/frame-type';
+import { EventKind } from '../protocol/ops';
+import { utf8Encode } from '../protocol/text';
 import { AppMessageHub } from './app-message-hub';
 import { AppRegistry } from './app-registry';
 import { ChannelService } from './channel-service';

@@ -1,6 +1,7 @@
 /** TCP listener for native clients: each frame is a 4-byte big-endian length, then the body. */
 import * as net from 'node:net';
-import { LengthPrefixedReader, ProtocolError } from '../protocol';
+import { LengthPrefixedReader } from '../protocol/length-prefixed-reader';
+import { ProtocolError } from '../protocol/protocol-error';
 import type { Connection } from './connection';
 import type { Logger } from './logger';
 import { CLOSE_GRACE_MS, FrameTransport } from './transport';

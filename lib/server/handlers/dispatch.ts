@@ -1,4 +1,4 @@
-import { isOp, Op, OP_NAMES } from '../../protocol';
+import { isOp, Op, OP_NAMES } from '../../protocol/ops';
 import { ErrorCode } from '../error-codes';
 import type { MaybePromise } from '../state/maybe-promise';
 import { handleMessageApp } from './app-messages';

@@ -3,7 +3,9 @@
  * QUERY_USER_STATUS. A message to an offline peer with a time to live is held: the RESULT says
  * "held" at once, MSG_DELIVERED or MSG_EXPIRED tells the sender's session its fate later.
  */
-import { EventKind, MAX_MESSAGE_BYTES, utf8Decode, utf8Encode } from '../../protocol';
+import { MAX_MESSAGE_BYTES } from '../../protocol/constants';
+import { EventKind } from '../../protocol/ops';
+import { utf8Decode, utf8Encode } from '../../protocol/text';
 import { accountProblem } from '../account';
 import { decimalBytes } from '../decimal';
 import { ErrorCode } from '../error-codes';
