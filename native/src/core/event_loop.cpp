@@ -185,6 +185,17 @@ void EventLoop::runDueTimers() {
   }
 }
 
+void EventLoop::deferToRoundEnd(Task task) { deferred_.push_back(std::move(task)); }
+
+void EventLoop::runDeferred() {
+  // A deferred task may defer another (a flush that makes a callback send): run until none is left.
+  while (!deferred_.empty()) {
+    std::vector<Task> batch;
+    batch.swap(deferred_);
+    for (Task& task : batch) task();
+  }
+}
+
 void EventLoop::run() {
   std::vector<net::PollEvent> events;
   for (;;) {
@@ -197,6 +208,7 @@ void EventLoop::run() {
     for (Task& task : ready) task();
     ready.clear();
     runDueTimers();
+    runDeferred();
     {
       std::lock_guard<std::mutex> lock(mutex_);
       if (stopRequested_) break;
@@ -214,6 +226,7 @@ void EventLoop::run() {
       std::shared_ptr<IoHandler> handler = it->second.handler;
       (*handler)(e.readable, e.writable, e.failed);
     }
+    runDeferred();
   }
   bool deleteSelf;
   {

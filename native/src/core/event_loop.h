@@ -19,6 +19,7 @@
 #include <thread>
 #include <unordered_map>
 #include <utility>
+#include <vector>
 
 #include "net/poller.h"
 #include "net/socket.h"
@@ -47,6 +48,10 @@ class EventLoop {
   bool inLoopThread() const;
 
   // Loop-thread only.
+  // Runs the task at the end of the current round: after the socket events and tasks at hand,
+  // before the loop sleeps again. Writes issued in one round go out together this way, and none
+  // waits longer than the round that produced it.
+  void deferToRoundEnd(Task task);
   TimerId addTimer(std::chrono::milliseconds delay, Task task);
   void cancelTimer(TimerId id);
   void watch(net::SocketHandle socket, bool wantWrite, IoHandler handler);
@@ -65,6 +70,7 @@ class EventLoop {
   ~EventLoop();
   void run();
   void runDueTimers();
+  void runDeferred();
   int millisecondsToNextTimer() const;
   void stopAndJoin();
   void stopForExit();
@@ -84,6 +90,7 @@ class EventLoop {
   net::WakeupPipe wakeup_;
 
   // Loop-thread state.
+  std::vector<Task> deferred_;
   TimerId nextTimerId_ = 1;
   std::set<std::pair<Clock::time_point, TimerId>> timerQueue_;
   std::unordered_map<TimerId, std::pair<Clock::time_point, Task>> timers_;

@@ -58,15 +58,16 @@ Instance::Instance(Flavour flavour, std::string vendorId, void (*onDestroyed)(In
 
 Instance::~Instance() = default;
 
-void Instance::post(std::function<void(SessionClient&)> work) {
-  std::shared_ptr<SessionClient> client = client_;
-  loop_->post([client, work] {
-    if (!client->sink().silenced()) work(*client);
-  });
-}
+void Instance::post(std::function<void(SessionClient&)> work) { client_->post(std::move(work)); }
 
 void Instance::request(PendingRequest request, const Rejection& rejection) {
-  post([request, rejection](SessionClient& s) mutable {
+  // A good request made on an application thread is written to the socket right here when
+  // nothing is queued ahead of it: one hop to the loop thread (a wake-up and a context switch)
+  // less. A refused one keeps the queued path, since its error callback must fire on the loop
+  // thread. The local shared_ptr keeps the session alive until this call is done with it.
+  std::shared_ptr<SessionClient> client = client_;
+  if (!rejection && client->trySubmitFromCaller(request)) return;
+  client->post([request, rejection](SessionClient& s) mutable {
     if (rejection) {
       dispatchRejection(s.sink(), request, rejection.code, request.method + ": " + rejection.text);
     } else {

@@ -2,7 +2,9 @@
 //
 // Methods may be called from any thread. Each copies its arguments, checks them, and queues the
 // work on the shared loop thread, where the SessionClient does the protocol and every callback
-// fires. getStatus/isOnline read an atomic. start() blocks its caller until stop() (or destroy()).
+// fires; a good request made on another thread is instead written to the socket on that thread
+// when nothing is queued ahead of it (SessionClient::trySubmitFromCaller). getStatus/isOnline
+// read an atomic. start() blocks its caller until stop() (or destroy()).
 #ifndef AGORA_SIG_CORE_INSTANCE_H_
 #define AGORA_SIG_CORE_INSTANCE_H_
 
@@ -124,6 +126,7 @@ class Instance : public agora_sdk_win::IAgoraAPI {
   };
 
   ~Instance() override;
+  // Queues work for the session on the loop thread (SessionClient::post).
   void post(std::function<void(SessionClient&)> work);
   // Checks then submits: the first failed check is reported instead of sending.
   void request(PendingRequest request, const Rejection& rejection);

@@ -53,6 +53,8 @@ struct SessionClient::Connection {
   uint64_t heartbeatMs = 0;
   protocol::FrameReader reader;
   std::string out;
+  // A flush of `out` is queued for the end of the loop's round.
+  bool flushDeferred = false;
   Clock::time_point lastReceived = Clock::now();
   Clock::time_point nextPingAt;
 };
@@ -123,21 +125,58 @@ void SessionClient::logout() {
   endSession(agora_sdk_win::LOGOUT_E_USER);
 }
 
+void SessionClient::post(std::function<void(SessionClient&)> work) {
+  std::shared_ptr<SessionClient> self = shared_from_this();
+  queuedTasks_.fetch_add(1);
+  loop_->post([self, work = std::move(work)] {
+    std::lock_guard<std::mutex> lock(self->mutex_);
+    self->queuedTasks_.fetch_sub(1);
+    if (!self->sink_.silenced()) work(*self);
+  });
+}
+
 void SessionClient::submit(PendingRequest request) {
   if (phase_ != Phase::Online && phase_ != Phase::Reconnecting) {
     dispatchRejection(sink_, request, agora_sdk_win::GENERAL_E_NOT_LOGIN,
                       request.method + ": not logged in");
     return;
   }
+  const PendingRequest& kept = keep(std::move(request));
+  // While reconnecting it waits for the resume, which sends every request the server lacks.
+  if (phase_ == Phase::Online) sendRequest(kept);
+}
+
+bool SessionClient::trySubmitFromCaller(PendingRequest& request) {
+  // On the loop thread the lock may be this thread's own (a callback calling the SDK), and a
+  // queued task must run first to keep the caller's order: both take the posted path.
+  if (loop_->inLoopThread() || queuedTasks_.load() != 0) return false;
+  // Never wait: the loop thread may hold the lock through a slow callback.
+  std::unique_lock<std::mutex> lock(mutex_, std::try_to_lock);
+  if (!lock.owns_lock()) return false;
+  // Checked again under the lock: a task queued meanwhile by another thread goes first anyway,
+  // and one queued by this thread before this call has run only if the count is back to zero.
+  if (shutDown_ || sink_.silenced() || queuedTasks_.load() != 0) return false;
+  Connection* c = connection_.get();
+  // Bytes already waiting in the buffer would need the loop's write interest to leave; the frame
+  // goes behind them on the loop thread instead.
+  if (phase_ != Phase::Online || !c || c->connecting || !c->out.empty()) return false;
+  const PendingRequest& kept = keep(std::move(request));
+  protocol::encodeFrameWithLength(protocol::makeRequest(kept.reqId, kept.op, kept.args), c->out);
+  writeSome(*c);
+  // The socket took part of it, or failed: the loop thread writes the rest when it can, or meets
+  // the failure and reconnects; the request is kept either way, so the resume sends it again.
+  if (!c->out.empty()) postFlush();
+  return true;
+}
+
+const PendingRequest& SessionClient::keep(PendingRequest request) {
   if (request.prependOwnAccount) {
     request.args.insert(request.args.begin(), credentials_.account);
     request.subject = credentials_.account;
     request.prependOwnAccount = false;
   }
   request.reqId = nextReqId_++;
-  PendingRequest& kept = pending_[request.reqId] = std::move(request);
-  // While reconnecting it waits for the resume, which sends every request the server lacks.
-  if (phase_ == Phase::Online) sendRequest(kept);
+  return pending_[request.reqId] = std::move(request);
 }
 
 void SessionClient::ping() {
@@ -149,6 +188,8 @@ void SessionClient::ping() {
 }
 
 void SessionClient::shutdown() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  shutDown_ = true;
   sink_.silence();
   if (retryTimer_) loop_->cancelTimer(retryTimer_);
   retryTimer_ = 0;
@@ -182,7 +223,10 @@ void SessionClient::connect() {
   }
   std::weak_ptr<SessionClient> weak = shared_from_this();
   loop_->watch(socket, true, [weak](bool readable, bool writable, bool failed) {
-    if (auto self = weak.lock()) self->onIo(readable, writable, failed);
+    std::shared_ptr<SessionClient> self = weak.lock();
+    if (!self) return;
+    std::lock_guard<std::mutex> lock(self->mutex_);
+    self->onIo(readable, writable, failed);
   });
   scheduleTick(kHandshakeTick);
 }
@@ -221,26 +265,55 @@ void SessionClient::onIo(bool readable, bool writable, bool failed) {
 void SessionClient::flush() {
   Connection* c = connection_.get();
   if (!c || c->connecting) return;
-  while (!c->out.empty()) {
+  writeSome(*c);
+  loop_->setWantWrite(c->socket, !c->out.empty());
+}
+
+void SessionClient::writeSome(Connection& c) {
+  while (!c.out.empty()) {
     size_t sent = 0;
     std::string error;
-    net::IoStatus status = net::sendSome(c->socket, c->out.data(), c->out.size(), sent, error);
+    net::IoStatus status = net::sendSome(c.socket, c.out.data(), c.out.size(), sent, error);
     if (status == net::IoStatus::Ok) {
-      c->out.erase(0, sent);
+      c.out.erase(0, sent);
       continue;
     }
     // An error shows up again as a failed read, handled where frames are not being processed.
     break;
   }
-  loop_->setWantWrite(c->socket, !c->out.empty());
+}
+
+void SessionClient::postFlush() {
+  std::shared_ptr<SessionClient> self = shared_from_this();
+  loop_->post([self] {
+    std::lock_guard<std::mutex> lock(self->mutex_);
+    self->flush();
+  });
 }
 
 void SessionClient::send(const protocol::Frame& frame) {
-  if (!connection_) return;
-  std::string bytes;
-  protocol::encodeFrameWithLength(frame, bytes);
-  connection_->out += bytes;
-  flush();
+  Connection* c = connection_.get();
+  if (!c) return;
+  protocol::encodeFrameWithLength(frame, c->out);
+  if (!loop_->inLoopThread()) {
+    // The loop has stopped (runSync ran this inline): now or never.
+    flush();
+    return;
+  }
+  // Every frame of this round (a burst of callbacks answering, ACKs, requests queued by the
+  // application) leaves in one write at the round's end rather than one write each.
+  if (c->flushDeferred) return;
+  c->flushDeferred = true;
+  std::weak_ptr<SessionClient> weak = shared_from_this();
+  loop_->deferToRoundEnd([weak, c] {
+    std::shared_ptr<SessionClient> self = weak.lock();
+    if (!self) return;
+    std::lock_guard<std::mutex> lock(self->mutex_);
+    // The connection may have been replaced meanwhile; the new one flushes for itself.
+    if (self->connection_.get() != c) return;
+    c->flushDeferred = false;
+    self->flush();
+  });
 }
 
 void SessionClient::readAvailable() {
@@ -454,7 +527,10 @@ void SessionClient::scheduleTick(milliseconds delay) {
   if (tickTimer_) loop_->cancelTimer(tickTimer_);
   std::weak_ptr<SessionClient> weak = shared_from_this();
   tickTimer_ = loop_->addTimer(delay, [weak] {
-    if (auto self = weak.lock()) self->tick();
+    std::shared_ptr<SessionClient> self = weak.lock();
+    if (!self) return;
+    std::lock_guard<std::mutex> lock(self->mutex_);
+    self->tick();
   });
 }
 
@@ -521,7 +597,10 @@ void SessionClient::scheduleRetry() {
   }
   std::weak_ptr<SessionClient> weak = shared_from_this();
   retryTimer_ = loop_->addTimer(delay, [weak] {
-    if (auto self = weak.lock()) self->retryNow();
+    std::shared_ptr<SessionClient> self = weak.lock();
+    if (!self) return;
+    std::lock_guard<std::mutex> lock(self->mutex_);
+    self->retryNow();
   });
 }
 

@@ -1,8 +1,12 @@
 // The client side of the wire protocol for one instance: connection, login, heartbeat,
 // sequenced frames and ACKs, requests kept until answered, reconnection with resume.
 //
-// Every member except status() runs on the loop thread. The object is shared: closures queued on
-// the loop hold it, so it outlives the instance that created it until they have run.
+// Threading: the session lock (mutex_) guards all of its state. Every entry on the loop thread
+// (a task queued with post(), the socket's IO handler, its timers, shutdown()) holds it for its
+// whole run, callbacks included. The one entry from other threads is trySubmitFromCaller(), which
+// only ever tries the lock. So the members without a note below run on the loop thread with the
+// lock held. The object is shared: closures queued on the loop hold it, so it outlives the
+// instance that created it until they have run.
 #ifndef AGORA_SIG_CORE_SESSION_CLIENT_H_
 #define AGORA_SIG_CORE_SESSION_CLIENT_H_
 
@@ -10,8 +14,10 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "core/callback_sink.h"
@@ -45,7 +51,9 @@ class SessionClient : public std::enable_shared_from_this<SessionClient> {
   SessionClient(const SessionClient&) = delete;
   SessionClient& operator=(const SessionClient&) = delete;
 
+  // Any thread: the sink's state is atomic.
   CallbackSink& sink() { return sink_; }
+  // Any thread.
   Status status() const { return static_cast<Status>(status_.load()); }
   // Callable from any thread: a login() call shows status 1 at once, as the SDKs did, although
   // the login itself runs later on the loop thread. False when not in status 0.
@@ -53,9 +61,20 @@ class SessionClient : public std::enable_shared_from_this<SessionClient> {
     int expected = static_cast<int>(Status::NotLoggedIn);
     return status_.compare_exchange_strong(expected, static_cast<int>(Status::LoggingIn));
   }
-  // Loop thread only: no login in progress or in force.
+  // Any thread: runs work on the loop thread with the session lock held, after every task queued
+  // before it; dropped once destroy() has silenced the session. It counts as queued until it runs,
+  // so trySubmitFromCaller() never overtakes it.
+  void post(std::function<void(SessionClient&)> work);
+  // Any thread but the loop's: the caller-thread path of a request, which saves the hop to the
+  // loop thread. When the session is online on an established connection with an empty output
+  // buffer, no posted task is waiting and the lock is free at once, the request is kept (like
+  // submit()) and written to the socket on this thread, and true is returned. Otherwise nothing
+  // happens and false says to post() it instead. It never fires a callback and never waits.
+  bool trySubmitFromCaller(PendingRequest& request);
+
+  // No login in progress or in force.
   bool idle() const { return phase_ == Phase::Idle; }
-  // Loop thread only: undo announceLogin() for a login that was refused before it started.
+  // Undo announceLogin() for a login that was refused before it started.
   void withdrawLogin() { if (phase_ == Phase::Idle) setPhase(Phase::Idle); }
 
   void login(const Credentials& credentials);
@@ -71,7 +90,8 @@ class SessionClient : public std::enable_shared_from_this<SessionClient> {
   void setLocalAddress(const std::string& address) { localAddress_ = address; }
   // Before WELCOME says the heartbeat: how long a connection may stay silent.
   void setHandshakeTimeout(std::chrono::milliseconds timeout) { handshakeTimeout_ = timeout; }
-  // Closes everything without a callback (destroy()).
+  // Closes everything without a callback (destroy()). Takes the session lock itself: call it on
+  // the loop thread outside any entry of this session (or on the caller's once the loop stopped).
   void shutdown();
 
  private:
@@ -84,6 +104,13 @@ class SessionClient : public std::enable_shared_from_this<SessionClient> {
   void onIo(bool readable, bool writable, bool failed);
   void readAvailable();
   void flush();
+  // Writes what the socket takes of the output buffer now, without blocking and on any thread
+  // (the loop's write interest is flush()'s business).
+  void writeSome(Connection& connection);
+  // Has the loop thread flush() what the caller-thread path could not write.
+  void postFlush();
+  // Numbers the request and keeps it until its RESULT (the account prepended where needed).
+  const PendingRequest& keep(PendingRequest request);
   void send(const protocol::Frame& frame);
   void handleFrame(const protocol::Frame& frame);
   void onLoginOk(const protocol::Frame& frame);
@@ -112,6 +139,12 @@ class SessionClient : public std::enable_shared_from_this<SessionClient> {
   int fd() const;
 
   EventLoop* loop_;
+  // The session lock (see the top of this file).
+  std::mutex mutex_;
+  // Tasks queued by post() that have not started yet (each lowers it, lock held, as it starts).
+  std::atomic<int> queuedTasks_{0};
+  // Set by shutdown(): the caller-thread path must not touch a closed session.
+  bool shutDown_ = false;
   CallbackSink sink_;
   ServerAddress server_;
   std::string localAddress_;
