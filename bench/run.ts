@@ -17,6 +17,13 @@ import { ScenarioRun, scenarioRuns, Sizes, socketsNeeded } from './scenarios';
 import { goalsText, textTable } from './table';
 import { BenchPaths, Target, TARGETS } from './targets';
 
+let sourceRuns = 0;
+/** 127.0.1, 127.0.2, ...: the source addresses of each load generator run (see clients.ts). */
+function nextSourcePrefix(): string {
+  sourceRuns = (sourceRuns % 250) + 1;
+  return `127.0.${sourceRuns}`;
+}
+
 interface RunnerOptions {
   sizes: Sizes;
   only: TargetName[] | undefined;
@@ -92,6 +99,7 @@ async function runOne(target: Target, run: ScenarioRun, paths: BenchPaths): Prom
     }, RSS_SAMPLE_MS);
     const args = Object.entries(run.params).flatMap(([k, v]) => [`--${k}`, String(v)]);
     const command = [...target.loadgenCommand(paths, server), '--scenario', run.scenario, ...args];
+    process.env.AGORA_SIG_BENCH_SOURCE_PREFIX = nextSourcePrefix();
     const loadgen = startBounded(`${target.name} loadgen`, command, run.timeoutMs, (line) => {
       if (line.startsWith('{')) {
         resultLine = line;

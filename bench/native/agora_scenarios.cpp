@@ -440,7 +440,7 @@ Metrics fanout(const LoadgenOptions& o) {
 
 Metrics loginStorm(const LoadgenOptions& o) {
   size_t accounts = static_cast<size_t>(o.param("accounts"));
-  Fleet fleet(o, accounts, "login", accounts > 20000);
+  Fleet fleet(o, accounts, "login", true);
   auto start = Clock::now();
   fleet.loginAll();
   fleet.awaitLogins(300);

@@ -7,6 +7,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <stdlib.h>
+
 #include <string>
 #include <utility>
 #include <vector>
@@ -100,8 +102,15 @@ inline std::vector<std::pair<std::string, double>> latencySummary(std::vector<in
 
 // The source address of session i when sessions are spread over 127.0.0.2, 127.0.0.3, ...
 // (perAddress sessions each), so that one address never runs out of ports.
+// The first three bytes come from AGORA_SIG_BENCH_SOURCE_PREFIX (default 127.0.0): the runner
+// gives each scenario run addresses of its own, so the ports that the previous run's closed
+// connections still hold (TIME_WAIT) cannot run a later run out of ports.
 inline std::string spreadSourceAddress(size_t i, size_t perAddress = 20000) {
-  return "127.0.0." + std::to_string(2 + i / perAddress);
+  static const std::string prefix = [] {
+    const char* env = getenv("AGORA_SIG_BENCH_SOURCE_PREFIX");
+    return std::string(env && *env ? env : "127.0.0");
+  }();
+  return prefix + "." + std::to_string(2 + i / perAddress);
 }
 
 }  // namespace bench

@@ -4,9 +4,14 @@ import { io, Socket } from 'socket.io-client';
 /** Sessions per source address; stays below the 28,000 ephemeral ports of one address. */
 const SESSIONS_PER_SOURCE_ADDRESS = 20000;
 
-/** 127.0.0.2, 127.0.0.3, ... so that many sessions do not run out of ports of one address. */
+/**
+ * 127.0.0.2, 127.0.0.3, ... so that many sessions do not run out of ports of one address. The
+ * runner sets AGORA_SIG_BENCH_SOURCE_PREFIX (e.g. 127.0.7) so each scenario run has addresses of
+ * its own, away from the ports the previous run's closed connections still hold.
+ */
 export function sourceAddressFor(index: number): string {
-  return `127.0.0.${2 + Math.floor(index / SESSIONS_PER_SOURCE_ADDRESS)}`;
+  const prefix = process.env.AGORA_SIG_BENCH_SOURCE_PREFIX || '127.0.0';
+  return `${prefix}.${2 + Math.floor(index / SESSIONS_PER_SOURCE_ADDRESS)}`;
 }
 
 export interface ConnectOptions {
