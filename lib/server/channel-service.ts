@@ -85,7 +85,7 @@ export class ChannelService {
     const channelBytes = nameBytes.slice();
     const previous = user.joinedChannel;
     const left = previous !== null && previous !== name ? this.leave(user, previous, ErrorCode.LeaveChannelByUser, true) : false;
-    const member: ChannelMember = { account: user.account, accountBytes: user.accountBytes, uid: user.uid, uidBytes: user.uidBytes, sessionId: user.sessionId };
+    const member: ChannelMember = { account: user.account, accountBytes: user.accountBytes, uid: user.uid, uidBytes: user.uidBytes, sessionId: user.sessionId, endpoint: user.endpoint };
     return then(left, () =>
       then(this.store.join(user.appId, name, member), (outcome) => {
         user.joinedChannel = name;

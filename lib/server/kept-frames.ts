@@ -3,11 +3,10 @@
  * prepared EVENTs shared with the other recipients of a fan-out (their seq is their position).
  * Sequence numbers are contiguous, so only the first one is stored.
  */
-import type { OutgoingFrame } from './prepared-event';
+import { OutgoingFrame, PreparedEvent } from './prepared-event';
 
 export class KeptFrames {
   private frames: OutgoingFrame[] = [];
-  private sizes: number[] = [];
   private head = 0;
   /** Sequence number of frames[head]. */
   private firstSeq = 1;
@@ -25,14 +24,15 @@ export class KeptFrames {
   /** Appends the frame with sequence number `lastSeq + 1`, whose body is `size` bytes. */
   push(frame: OutgoingFrame, size: number): void {
     this.frames.push(frame);
-    this.sizes.push(size);
     this.keptBytes += size;
   }
 
   /** Forgets every frame with a sequence number up to `seq`. */
   trimThrough(seq: number): void {
     while (this.head < this.frames.length && this.firstSeq <= seq) {
-      this.keptBytes -= this.sizes[this.head];
+      // Sizes are not stored: a prepared EVENT's size follows from its seq.
+      const frame = this.frames[this.head];
+      this.keptBytes -= frame instanceof PreparedEvent ? frame.sizeWithSeq(this.firstSeq) : frame.length;
       this.frames[this.head] = EMPTY;
       this.head++;
       this.firstSeq++;
@@ -43,7 +43,6 @@ export class KeptFrames {
     } else if (this.head > 1024 && this.head * 2 > this.frames.length) {
       // Compact once the dead prefix dominates, so trimming stays O(1) amortised.
       this.frames = this.frames.slice(this.head);
-      this.sizes = this.sizes.slice(this.head);
       this.head = 0;
     }
   }
@@ -73,7 +72,6 @@ export class KeptFrames {
 
   private clearArrays(): void {
     this.frames = [];
-    this.sizes = [];
     this.head = 0;
   }
 }

@@ -112,6 +112,11 @@ export class Session implements SessionEndpoint, RequestSender {
     if (identity.tokenExpiredTs !== undefined) this.scheduleTokenExpiry(identity.tokenExpiredTs * 1000);
   }
 
+  /** This session, as routers deliver to it (RequestSender.endpoint). */
+  get endpoint(): SessionEndpoint {
+    return this;
+  }
+
   get ended(): boolean {
     return this.over;
   }

@@ -1,3 +1,4 @@
+import type { SessionEndpoint } from '../state/session-endpoint';
 import type { AppMessageHub } from '../app-message-hub';
 import type { ChannelService } from '../channel-service';
 import type { InviteService } from '../invite-service';
@@ -27,6 +28,8 @@ export interface RequestSender {
   joinedChannel: string | null;
   /** Sequences an EVENT for the sender itself (it comes before the RESULT of the request). */
   deliverEvent(kind: number, fields: Uint8Array[]): boolean;
+  /** The sender's session as routers deliver to it, when it lives in this process. */
+  readonly endpoint?: SessionEndpoint;
 }
 
 /** Offline-message settings (docs/server.md). */

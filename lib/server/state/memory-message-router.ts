@@ -16,8 +16,8 @@ export class MemoryMessageRouter implements MessageRouter {
     let event: PreparedEvent | null = null;
     let delivered = 0;
     for (const recipient of recipients) {
-      const session = this.directory.findSession(recipient.sessionId);
-      if (session === undefined || session.account !== recipient.account || session.appId !== appId) continue;
+      const session = recipient.endpoint ?? this.directory.findSession(recipient.sessionId);
+      if (session === undefined || session.sessionId !== recipient.sessionId || session.account !== recipient.account || session.appId !== appId) continue;
       event ??= new PreparedEvent(kind, fields);
       if (session.deliverPrepared(event)) delivered++;
     }

@@ -1,4 +1,5 @@
 import type { MaybePromise } from './maybe-promise';
+import type { SessionEndpoint } from './session-endpoint';
 
 /** One recipient of a fan-out: a session of the router's App ID. */
 export interface Recipient {
@@ -6,6 +7,11 @@ export interface Recipient {
   readonly account: string;
   /** Only this session of the account takes it (a later login of the same account does not). */
   readonly sessionId: string;
+  /**
+   * That session itself, when it lives in this process: an in-memory router delivers to it without
+   * a lookup per recipient (an ended session refuses the delivery). Shared stores leave it out.
+   */
+  readonly endpoint?: SessionEndpoint;
 }
 
 /**
