@@ -259,3 +259,48 @@ export function encodeFrameWithLength(frame: Frame): Uint8Array {
   writeBody(bag, schema, frame.type, out, 4);
   return out;
 }
+
+function listSize(list: readonly Uint8Array[]): number {
+  let size = varintSize(list.length);
+  for (let i = 0; i < list.length; i++) size += varintSize(list[i].length) + list[i].length;
+  return size;
+}
+
+function writeList(out: Uint8Array, pos: number, list: readonly Uint8Array[]): number {
+  pos = writeVarint(out, pos, list.length);
+  for (let i = 0; i < list.length; i++) pos = writeBytes(out, pos, list[i]);
+  return pos;
+}
+
+/**
+ * encodeFrame for an EVENT, the frame a server sends most, without the schema walk. The caller
+ * vouches for the values (seq and kind safe integers, fields byte strings); the bytes are those
+ * encodeFrame makes (the codec tests check both against each other).
+ */
+export function encodeEvent(seq: number, kind: number, fields: readonly Uint8Array[], allocate: ByteAllocator = ownBuffer): Uint8Array {
+  const out = allocate(1 + varintSize(seq) + varintSize(kind) + listSize(fields));
+  out[0] = FrameType.Event;
+  let pos = writeVarint(out, 1, seq);
+  pos = writeVarint(out, pos, kind);
+  writeList(out, pos, fields);
+  return out;
+}
+
+/** encodeFrame for a RESULT, likewise (see encodeEvent). */
+export function encodeResult(
+  seq: number,
+  reqId: number,
+  code: number,
+  text: Uint8Array,
+  values: readonly Uint8Array[],
+  allocate: ByteAllocator = ownBuffer,
+): Uint8Array {
+  const out = allocate(1 + varintSize(seq) + varintSize(reqId) + varintSize(code) + varintSize(text.length) + text.length + listSize(values));
+  out[0] = FrameType.Result;
+  let pos = writeVarint(out, 1, seq);
+  pos = writeVarint(out, pos, reqId);
+  pos = writeVarint(out, pos, code);
+  pos = writeBytes(out, pos, text);
+  writeList(out, pos, values);
+  return out;
+}

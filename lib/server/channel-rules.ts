@@ -1,6 +1,7 @@
 /** Channel names, special channels and built-in attributes (docs/protocol.md, "Channels"). */
 import { ErrorCode } from './error-codes';
 import type { Refusal } from './state/channel-store';
+import { latin1 } from './latin1';
 
 export const MAX_CHANNEL_NAME_BYTES = 128;
 export const MAX_ATTR_NAME_BYTES = 128;
@@ -94,6 +95,3 @@ export function builtinValueRefusal(name: string, value: Uint8Array): Refusal | 
   }
 }
 
-export function latin1(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
-}

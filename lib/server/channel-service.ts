@@ -18,7 +18,6 @@ import {
   CHANNEL_EVENT_CHANNEL,
   channelNameRefusal,
   isSpecialChannel,
-  latin1,
   USER_ONLINE_CHANNEL,
 } from './channel-rules';
 import { decimalBytes } from './decimal';
@@ -27,6 +26,7 @@ import { failure, Reply, RequestSender, success } from './handlers/request-handl
 import type { ChannelMember, ChannelStore, RecentMembers } from './state/channel-store';
 import { then, MaybePromise } from './state/maybe-promise';
 import type { MessageRouter } from './state/message-router';
+import { latin1 } from './latin1';
 
 const UPDATE = bytes('update');
 const DEL = bytes('del');

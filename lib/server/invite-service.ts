@@ -8,7 +8,8 @@
 import { randomUUID } from 'node:crypto';
 import { EventKind } from '../protocol';
 import { accountProblem } from './account';
-import { channelNameRefusal, latin1 } from './channel-rules';
+import { channelNameRefusal } from './channel-rules';
+import { latin1 } from './latin1';
 import { decimalBytes } from './decimal';
 import { ErrorCode } from './error-codes';
 import { failure, Reply, RequestSender, success } from './handlers/request-handler';

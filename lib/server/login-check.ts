@@ -2,6 +2,7 @@ import { accountProblem } from './account';
 import type { AppRegistry } from './app-registry';
 import { ErrorCode } from './error-codes';
 import { checkSignalingToken } from './token';
+import { latin1 } from './latin1';
 
 export type LoginCheck =
   | { ok: true; /** Unix seconds after which the session ends, when the App ID has a certificate. */ expiredTs?: number }
@@ -18,7 +19,7 @@ export function checkLogin(
   nowMs: number = Date.now(),
 ): LoginCheck {
   if (appId.length === 0 || appId.length > MAX_APP_ID_BYTES) return { ok: false, code: ErrorCode.LoginTokenWrong, text: 'unknown App ID' };
-  const app = apps.lookup(Buffer.from(appId.buffer, appId.byteOffset, appId.byteLength).toString('latin1'));
+  const app = apps.lookup(latin1(appId));
   if (!app.accepted) return { ok: false, code: ErrorCode.LoginTokenWrong, text: 'unknown App ID' };
   const problem = accountProblem(account);
   if (problem !== null) return { ok: false, code: ErrorCode.LoginInvalidUser, text: `invalid account: ${problem}` };

@@ -18,7 +18,7 @@
  * connected client over the kept bound is disconnected only when it has not acknowledged, within
  * `ackGraceMs`, every frame it had been sent when it went over: a burst in flight is not a fault.
  */
-import { encodeFrame } from '../protocol/codec';
+import { encodeEvent, encodeResult } from '../protocol/codec';
 import { RequestFrame } from '../protocol/frame';
 import { FrameType } from '../protocol/frame-type';
 import { utf8Encode } from '../protocol/text';
@@ -33,6 +33,7 @@ import type { Logger } from './logger';
 import { isPromise, MaybePromise } from './state/maybe-promise';
 import type { SessionEndpoint } from './state/session-endpoint';
 import type { OutgoingFrame, PreparedEvent } from './prepared-event';
+import { latin1 } from './latin1';
 
 export interface SessionLimits {
   resumeWindowMs: number;
@@ -223,7 +224,7 @@ export class Session implements SessionEndpoint, RequestSender {
   }
 
   deliverEvent(kind: number, fields: Uint8Array[]): boolean {
-    return this.sequence((seq) => encodeFrame({ type: FrameType.Event, seq, kind, fields }, allocateFromSlab));
+    return this.sequence((seq) => encodeEvent(seq, kind, fields, allocateFromSlab));
   }
 
   deliverPrepared(event: PreparedEvent): boolean {
@@ -404,7 +405,7 @@ export class Session implements SessionEndpoint, RequestSender {
 
   private sendResult(reqId: number, reply: Reply): void {
     this.sequence((seq) =>
-      encodeFrame({ type: FrameType.Result, seq, reqId, code: reply.code, text: reply.text === '' ? NO_TEXT : utf8Encode(reply.text), values: reply.values }, allocateFromSlab),
+      encodeResult(seq, reqId, reply.code, reply.text === '' ? NO_TEXT : utf8Encode(reply.text), reply.values, allocateFromSlab),
     );
   }
 
@@ -421,6 +422,3 @@ export class Session implements SessionEndpoint, RequestSender {
   }
 }
 
-function latin1(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
-}

@@ -41,6 +41,7 @@ import type { SessionDirectory } from './state/session-directory';
 import { TcpTransport } from './tcp-transport';
 import type { FrameTransport } from './transport';
 import { WebSocketTransport } from './websocket-transport';
+import { latin1 } from './latin1';
 
 export interface SignalServerOptions {
   /** Where log lines go; by default stderr at config.logLevel. */
@@ -257,7 +258,7 @@ export class SignalServer implements ConnectionHost, SessionHost, RequestService
   }
 
   resume(connection: Connection, frame: ResumeFrame): void {
-    const sessionId = Buffer.from(frame.sessionId.buffer, frame.sessionId.byteOffset, frame.sessionId.byteLength).toString('latin1');
+    const sessionId = latin1(frame.sessionId);
     const session = this.sessions.get(sessionId);
     const problem = session === undefined ? 'unknown session (the resume window is over or the server restarted)' : session.resumeProblem(frame.lastSeq);
     if (session === undefined || problem !== null) {

@@ -11,8 +11,10 @@ import {
   OP_NAMES,
   ProtocolError,
   decodeFrame,
+  encodeEvent,
   encodeFrame,
   encodeFrameWithLength,
+  encodeResult,
   utf8Decode,
   utf8Encode,
 } from '../../lib/protocol';
@@ -121,6 +123,17 @@ describe('protocol codec', () => {
         expect(toHex(encodeFrame(frame))).to.equal(v.hex);
         const length = (v.hex.length / 2).toString(16).padStart(8, '0');
         expect(toHex(encodeFrameWithLength(frame))).to.equal(length + v.hex);
+      });
+    }
+
+    for (const v of vectors.valid.filter((x) => x.type === FrameType.Event || x.type === FrameType.Result)) {
+      it(`encodes valid vector with the server's fast encoder: ${v.name}`, () => {
+        const frame = frameFromVector(v);
+        const bytes =
+          frame.type === FrameType.Event
+            ? encodeEvent(frame.seq, frame.kind, frame.fields)
+            : encodeResult((frame as { seq: number }).seq, (frame as { reqId: number }).reqId, (frame as { code: number }).code, (frame as { text: Uint8Array }).text, (frame as { values: Uint8Array[] }).values);
+        expect(toHex(bytes)).to.equal(v.hex);
       });
     }
 
@@ -362,5 +375,33 @@ describe('protocol codec', () => {
         check(body);
       }
     });
+  });
+});
+
+describe('protocol codec: the fast EVENT and RESULT encoders', () => {
+  // Values around every varint length boundary, and byte strings around the copy-loop threshold.
+  const numbers = [0, 1, 0x7f, 0x80, 0x3fff, 0x4000, 0x1fffff, 0x200000, 0xfffffff, 0x10000000, 0xffffffff, 0x100000000, 2 ** 53 - 1];
+  const bytes = (n: number, seed: number): Uint8Array => Uint8Array.from({ length: n }, (_, i) => (i * 31 + seed) & 0xff);
+  const lists = [[], [bytes(0, 1)], [bytes(5, 2), bytes(31, 3), bytes(32, 4), bytes(200, 5)], Array.from({ length: 130 }, (_, i) => bytes(i % 7, i))];
+
+  it('make the bytes encodeFrame makes, for every varint length and list shape', () => {
+    for (const a of numbers) {
+      for (const b of numbers) {
+        for (const list of lists) {
+          expect(toHex(encodeEvent(a, b, list))).to.equal(toHex(encodeFrame({ type: FrameType.Event, seq: a, kind: b, fields: list })));
+          const text = bytes(b % 300, a % 251);
+          expect(toHex(encodeResult(a, b, a % 1005, text, list))).to.equal(
+            toHex(encodeFrame({ type: FrameType.Result, seq: a, reqId: b, code: a % 1005, text, values: list })),
+          );
+        }
+      }
+    }
+  });
+
+  it('write into the buffer the allocator gives', () => {
+    const slab = new Uint8Array(64);
+    const body = encodeEvent(3, 4, [bytes(3, 9)], (size) => slab.subarray(10, 10 + size));
+    expect(body.buffer).to.equal(slab.buffer);
+    expect(decodeFrame(body)).to.deep.include({ type: FrameType.Event, seq: 3, kind: 4 });
   });
 });

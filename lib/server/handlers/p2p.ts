@@ -12,14 +12,12 @@ import { ErrorCode } from '../error-codes';
 import { then, MaybePromise } from '../state/maybe-promise';
 import { arityProblem } from './arity';
 import { failure, Reply, RequestHandler, RequestSender, RequestServices, success } from './request-handler';
+import { latin1 } from '../latin1';
 
 const ONLINE = utf8Encode('1');
 const OFFLINE = utf8Encode('0');
 const HELD = utf8Encode('held');
 
-function latin1(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
-}
 
 /** The `ttl` of MSG_INSTANT's options (seconds, 0 when absent), or a failed Reply. */
 function parseTtl(options: Uint8Array, maxTtlSeconds: number): number | Reply {

@@ -3,7 +3,8 @@
  * as a JSON object; answers are JSON objects with "result": "ok" (or a failure with a reason).
  */
 import { accountProblem } from '../account';
-import { channelNameRefusal, latin1, USER_LIST_LIMIT } from '../channel-rules';
+import { channelNameRefusal, USER_LIST_LIMIT } from '../channel-rules';
+import { latin1 } from '../latin1';
 import { ErrorCode } from '../error-codes';
 import { isPromise, then, MaybePromise } from '../state/maybe-promise';
 import type { Reply, RequestSender, RequestServices } from './request-handler';

@@ -1,6 +1,7 @@
 /** User attributes: USER_SET_ATTR, USER_GET_ATTR, USER_GET_ATTR_ALL (also used by the RPC table). */
 import { accountProblem } from '../account';
-import { attrRefusal, latin1 } from '../channel-rules';
+import { attrRefusal } from '../channel-rules';
+import { latin1 } from '../latin1';
 import { ErrorCode } from '../error-codes';
 import { then, MaybePromise } from '../state/maybe-promise';
 import type { UserAttr } from '../state/user-attr-store';

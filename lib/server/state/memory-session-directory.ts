@@ -1,27 +1,36 @@
 import type { SessionDirectory, SessionRef } from './session-directory';
 import type { SessionEndpoint } from './session-endpoint';
-import { userKey } from './user-key';
 
 /**
- * The single-process directory: a map from (appId, account) to the local session, and one from
- * session id to the session for fan-out, whose recipients name their session: looking a session
- * id up hashes a string the session already holds, where (appId, account) builds a new key.
+ * The single-process directory: per App ID a map from account to the local session, and a map from
+ * session id to the session. Two levels rather than one map keyed by (appId, account): a message
+ * looks its peer up by strings it already has, without building (and hashing) a new key string.
  */
 export class MemorySessionDirectory implements SessionDirectory {
-  private readonly sessions = new Map<string, SessionEndpoint>();
+  private readonly apps = new Map<string, Map<string, SessionEndpoint>>();
   private readonly byId = new Map<string, SessionEndpoint>();
+  private count = 0;
 
   register(session: SessionEndpoint): void {
-    const key = userKey(session.appId, session.account);
-    const previous = this.sessions.get(key);
-    this.sessions.set(key, session);
+    let accounts = this.apps.get(session.appId);
+    if (accounts === undefined) {
+      accounts = new Map();
+      this.apps.set(session.appId, accounts);
+    }
+    const previous = accounts.get(session.account);
+    if (previous === undefined) this.count++;
+    accounts.set(session.account, session);
     this.byId.set(session.sessionId, session);
     if (previous && previous !== session) previous.kick();
   }
 
   unregister(session: SessionEndpoint): void {
-    const key = userKey(session.appId, session.account);
-    if (this.sessions.get(key) === session) this.sessions.delete(key);
+    const accounts = this.apps.get(session.appId);
+    if (accounts !== undefined && accounts.get(session.account) === session) {
+      accounts.delete(session.account);
+      this.count--;
+      if (accounts.size === 0) this.apps.delete(session.appId);
+    }
     if (this.byId.get(session.sessionId) === session) this.byId.delete(session.sessionId);
   }
 
@@ -31,18 +40,18 @@ export class MemorySessionDirectory implements SessionDirectory {
   }
 
   isOnline(appId: string, account: string): boolean {
-    return this.sessions.has(userKey(appId, account));
+    return this.find(appId, account) !== undefined;
   }
 
   lookup(appId: string, account: string): SessionRef | null {
-    return this.sessions.get(userKey(appId, account)) ?? null;
+    return this.find(appId, account) ?? null;
   }
 
   find(appId: string, account: string): SessionEndpoint | undefined {
-    return this.sessions.get(userKey(appId, account));
+    return this.apps.get(appId)?.get(account);
   }
 
   get size(): number {
-    return this.sessions.size;
+    return this.count;
   }
 }
