@@ -224,7 +224,8 @@ export class Session implements SessionEndpoint, RequestSender {
   }
 
   deliverEvent(kind: number, fields: Uint8Array[]): boolean {
-    return this.sequence((seq) => encodeEvent(seq, kind, fields, allocateFromSlab));
+    if (this.over) return false;
+    return this.sequence(encodeEvent(this.lastSeq + 1, kind, fields, allocateFromSlab));
   }
 
   deliverPrepared(event: PreparedEvent): boolean {
@@ -331,13 +332,12 @@ export class Session implements SessionEndpoint, RequestSender {
   }
 
   /**
-   * Numbers, encodes (once) and keeps a RESULT or EVENT, and sends it when connected.
-   * Returns false when the session cannot take it.
+   * Keeps a RESULT or EVENT encoded (once) with sequence number lastSeq + 1, and sends it when
+   * connected. Returns false when the session cannot take it. (Callers encode and pass the body
+   * rather than an encoding callback: no closure per frame on the message path.)
    */
-  private sequence(encode: (seq: number) => Uint8Array): boolean {
-    if (this.over) return false;
-    const body = encode(this.lastSeq + 1);
-    if (!this.keep(body, body.length)) return false;
+  private sequence(body: Uint8Array): boolean {
+    if (this.over || !this.keep(body, body.length)) return false;
     const connection = this.connection;
     if (connection !== null) {
       connection.sendBody(body);
@@ -404,9 +404,8 @@ export class Session implements SessionEndpoint, RequestSender {
   }
 
   private sendResult(reqId: number, reply: Reply): void {
-    this.sequence((seq) =>
-      encodeResult(seq, reqId, reply.code, reply.text === '' ? NO_TEXT : utf8Encode(reply.text), reply.values, allocateFromSlab),
-    );
+    if (this.over) return;
+    this.sequence(encodeResult(this.lastSeq + 1, reqId, reply.code, reply.text === '' ? NO_TEXT : utf8Encode(reply.text), reply.values, allocateFromSlab));
   }
 
   private scheduleTokenExpiry(expiresAtMs: number): void {
