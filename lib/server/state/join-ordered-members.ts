@@ -1,4 +1,5 @@
 import type { ChannelMember } from './channel-store';
+import type { SessionEndpoint } from './session-endpoint';
 
 /**
  * A member as one in-memory channel keeps it: the member's fields plus a link to the member who
@@ -12,6 +13,7 @@ class LinkedMember implements ChannelMember {
   readonly uid: number;
   readonly uidBytes: Uint8Array;
   readonly sessionId: string;
+  readonly endpoint: SessionEndpoint | undefined;
   older: LinkedMember | null = null;
   newer: LinkedMember | null = null;
 
@@ -21,6 +23,7 @@ class LinkedMember implements ChannelMember {
     this.uid = member.uid;
     this.uidBytes = member.uidBytes;
     this.sessionId = member.sessionId;
+    this.endpoint = member.endpoint;
   }
 }
 
