@@ -108,7 +108,7 @@ export class Connection {
     const session = this.boundSession;
     this.boundSession = null;
     if (session !== null) session.detach(this);
-    this.host.logger.debug(`${this.remote}: connection closed`);
+    if (this.host.logger.enabled('debug')) this.host.logger.debug(`${this.remote}: connection closed`);
     this.host.connectionClosed(this);
   }
 
@@ -213,7 +213,7 @@ export class Connection {
         return this.fail(ErrorCode.LogoutOldVersion, `unsupported protocol version ${frame.version}`);
       }
       this.state = 'open';
-      this.host.logger.debug(`${this.remote}: HELLO from ${JSON.stringify(utf8Decode(frame.client))}`);
+      if (this.host.logger.enabled('debug')) this.host.logger.debug(`${this.remote}: HELLO from ${JSON.stringify(utf8Decode(frame.client))}`);
       this.transport.send(this.host.welcomeBody);
       return;
     }

@@ -77,8 +77,7 @@ export class Session implements SessionEndpoint, RequestSender {
   readonly appId: string;
   readonly account: string;
   readonly accountBytes: Uint8Array;
-  /** For log lines. */
-  readonly label: string;
+  private labelText: string | null = null;
   /** The channel this session is a member of (latin1 key), or null: one channel at a time. */
   joinedChannel: string | null = null;
   /** Why the session ended (a LOGGED_OUT code), once it has. */
@@ -106,7 +105,7 @@ export class Session implements SessionEndpoint, RequestSender {
     this.appId = latin1(identity.appIdBytes);
     this.accountBytes = identity.accountBytes;
     this.account = latin1(identity.accountBytes);
-    this.label = `session ${identity.sessionId.slice(0, 8)} (${Buffer.from(identity.accountBytes).toString('utf8')}@${Buffer.from(identity.appIdBytes).toString('utf8')})`;
+
     const { maxKeptFrames, maxKeptBytes } = host.limits;
     this.windowFrames = Math.max(1, Math.floor(maxKeptFrames / 2));
     this.windowBytes = Math.max(1, Math.floor(maxKeptBytes / 2));
@@ -116,6 +115,12 @@ export class Session implements SessionEndpoint, RequestSender {
   /** This session, as routers deliver to it (RequestSender.endpoint). */
   get endpoint(): SessionEndpoint {
     return this;
+  }
+
+  /** For log lines; built when a line needs it. */
+  get label(): string {
+    this.labelText ??= `session ${this.sessionId.slice(0, 8)} (${Buffer.from(this.accountBytes).toString('utf8')}@${Buffer.from(this.appId, 'latin1').toString('utf8')})`;
+    return this.labelText;
   }
 
   get ended(): boolean {
@@ -174,7 +179,7 @@ export class Session implements SessionEndpoint, RequestSender {
     // Kept bodies live on in shared slabs; for the resume window they get buffers of their own.
     this.kept.ownCopies();
     const windowMs = this.host.limits.resumeWindowMs;
-    this.host.logger.debug(`${this.label}: connection lost, waiting ${windowMs} ms for a resume`);
+    if (this.host.logger.enabled('debug')) this.host.logger.debug(`${this.label}: connection lost, waiting ${windowMs} ms for a resume`);
     this.resumeTimer = setTimeout(() => {
       this.resumeTimer = null;
       this.end(ErrorCode.LogoutNet, 'resume window over');
@@ -262,7 +267,7 @@ export class Session implements SessionEndpoint, RequestSender {
       connection.unbindSession();
       connection.finish({ type: FrameType.LoggedOut, code, text: utf8Encode(text) });
     }
-    this.host.logger.info(`${this.label}: ended (${code} ${text})`);
+    if (this.host.logger.enabled('info')) this.host.logger.info(`${this.label}: ended (${code} ${text})`);
     this.host.sessionEnded(this);
   }
 

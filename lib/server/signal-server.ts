@@ -244,7 +244,7 @@ export class SignalServer implements ConnectionHost, SessionHost, RequestService
       }
       connection.sendFrame({ type: FrameType.LoginOk, uid: session.uid, sessionId: utf8Encode(session.sessionId) });
       session.attach(connection);
-      this.logger.info(`${session.label}: logged in from ${connection.remote} as uid ${session.uid}`);
+      if (this.logger.enabled('info')) this.logger.info(`${session.label}: logged in from ${connection.remote} as uid ${session.uid}`);
       this.afterLogin(session);
     };
     if (isPromise(registered)) {
@@ -283,9 +283,9 @@ export class SignalServer implements ConnectionHost, SessionHost, RequestService
     if (this.sessions.get(session.sessionId) === session) this.sessions.delete(session.sessionId);
     this.settle(
       then(this.channels.sessionEnded(session), () => this.channels.userOnline(session, 'logout', session.endCode ?? undefined)),
-      `${session.label}: leaving its channel failed`,
+      () => `${session.label}: leaving its channel failed`,
     );
-    this.settle(this.invites.sessionEnded(session, session.endCode ?? ErrorCode.LogoutOther), `${session.label}: ending its invitations failed`);
+    this.settle(this.invites.sessionEnded(session, session.endCode ?? ErrorCode.LogoutOther), () => `${session.label}: ending its invitations failed`);
     const unregistered = this.directory.unregister(session);
     if (isPromise(unregistered)) {
       unregistered.catch((e: unknown) => this.logger.error(`${session.label}: unregister failed: ${String(e)}`));
@@ -323,7 +323,7 @@ export class SignalServer implements ConnectionHost, SessionHost, RequestService
       }
       return then(this.invites.sessionStarted(session), () => this.channels.userOnline(session, 'login'));
     });
-    this.settle(delivered, `${session.label}: delivering held messages failed`);
+    this.settle(delivered, () => `${session.label}: delivering held messages failed`);
   }
 
   private heldMessageExpired(appId: string, account: string, message: HeldMessage): void {
@@ -333,8 +333,10 @@ export class SignalServer implements ConnectionHost, SessionHost, RequestService
   }
 
   /** Logs the failure of work nobody waits for. */
-  private settle(work: MaybePromise<unknown>, what: string): void {
-    if (isPromise(work)) work.catch((e: unknown) => this.logger.error(`${what}: ${(e as Error)?.stack ?? String(e)}`));
+  /** `what` names the work in the log line; a function when building the name costs (per login). */
+  private settle(work: MaybePromise<unknown>, what: string | (() => string)): void {
+    if (!isPromise(work)) return;
+    work.catch((e: unknown) => this.logger.error(`${typeof what === 'string' ? what : what()}: ${(e as Error)?.stack ?? String(e)}`));
   }
 
   private accept(transport: FrameTransport): Connection {

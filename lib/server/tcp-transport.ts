@@ -14,12 +14,17 @@ export type ConnectionFactory = (transport: FrameTransport) => Connection;
 
 /** One TCP socket. The frames of one event-loop turn leave in one write (write-batch.ts). */
 class TcpFrameTransport implements FrameTransport, BatchSink {
-  readonly remote: string;
+  private remoteText: string | null = null;
   private readonly batch = new WriteBatch(this);
   private closeTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly socket: net.Socket, private readonly maxBufferedBytes: number) {
-    this.remote = `tcp ${socket.remoteAddress}:${socket.remotePort}`;
+  }
+
+  /** For log lines; asked of the kernel only when a line needs it (a login storm logs none). */
+  get remote(): string {
+    this.remoteText ??= `tcp ${this.socket.remoteAddress}:${this.socket.remotePort}`;
+    return this.remoteText;
   }
 
   send(body: Uint8Array): void {
@@ -119,7 +124,7 @@ export class TcpTransport {
     const transport = new TcpFrameTransport(socket, this.maxBufferedBytes);
     const reader = new LengthPrefixedReader(this.maxFrameBytes);
     const connection = this.accept(transport);
-    this.logger.debug(`${transport.remote}: connected`);
+    if (this.logger.enabled('debug')) this.logger.debug(`${transport.remote}: connected`);
     socket.on('data', (chunk: Buffer) => {
       if (!connection.isOpen) return;
       connection.heard();
@@ -132,7 +137,9 @@ export class TcpTransport {
       }
       for (let i = 0; i < bodies.length; i++) connection.receive(bodies[i]);
     });
-    socket.on('error', (e) => this.logger.debug(`${transport.remote}: socket error: ${e.message}`));
+    socket.on('error', (e) => {
+      if (this.logger.enabled('debug')) this.logger.debug(`${transport.remote}: socket error: ${e.message}`);
+    });
     socket.on('close', () => {
       this.sockets.delete(socket);
       transport.closed();
