@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { FrameType, Op, utf8Decode, utf8Encode } from '../../lib/protocol';
+import { EventKind, FrameType, Op, utf8Decode, utf8Encode } from '../../lib/protocol';
+import { event, join, say } from './channel-helpers';
 import { RawClient } from './raw-client';
 import { ServerFixture } from './server-fixture';
 
@@ -116,5 +117,41 @@ describe('02-server: sequence numbers and resume', () => {
     const fail = await bob2.expect(FrameType.ResumeFail);
     expect(fail.code).to.equal(102);
     expect(utf8Decode(fail.text)).to.contain('beyond the last frame 0');
+  });
+
+  it('replays channel messages sent while a member was away once, in order, each with its own seq', async () => {
+    const alice = await fixture.loggedIn(APP, 'alice');
+    const bob = await fixture.loggedIn(APP, 'bob');
+    // Alice acknowledges as a client does, or the bound of 10 kept frames would hold her requests.
+    alice.client.autoAck = true;
+    await join(bob.client, 'room');
+    await join(alice.client, 'room');
+    expect(await event(bob.client, EventKind.ChannelUserJoined)).to.deep.equal(['room', 'alice', String(alice.uid)]);
+    await say(alice.client, 'room', 'seen');
+    const seen = await bob.client.expect(FrameType.Event);
+    expect(utf8Decode(seen.fields[3])).to.equal('seen');
+    // Acknowledged, so the session's few kept frames (the bound here is 10) are the ones below.
+    bob.client.send({ type: FrameType.Ack, seq: seen.seq });
+    await sleep(50);
+
+    bob.client.destroy();
+    await sleep(100);
+    for (let i = 0; i < 3; i++) await say(alice.client, 'room', `while away ${i}`);
+
+    const bob2 = await fixture.tcp();
+    await resume(bob2, bob.sessionId, seen.seq);
+    await bob2.expect(FrameType.ResumeOk);
+    const replayed = [await bob2.expect(FrameType.Event), await bob2.expect(FrameType.Event), await bob2.expect(FrameType.Event)];
+    expect(replayed.map((f) => f.seq)).to.deep.equal([seen.seq + 1, seen.seq + 2, seen.seq + 3]);
+    expect(replayed.map((f) => f.kind)).to.deep.equal([EventKind.ChannelMsg, EventKind.ChannelMsg, EventKind.ChannelMsg]);
+    expect(replayed.map((f) => utf8Decode(f.fields[3]))).to.deep.equal(['while away 0', 'while away 1', 'while away 2']);
+    await sleep(100);
+    expect(bob2.buffered).to.equal(0);
+
+    // Live again: the next message continues the sequence.
+    await say(alice.client, 'room', 'back');
+    const live = await bob2.expect(FrameType.Event);
+    expect(live.seq).to.equal(seen.seq + 4);
+    expect(utf8Decode(live.fields[3])).to.equal('back');
   });
 });
