@@ -15,7 +15,7 @@ import { cpuSeconds, rssBytes } from './process-stats';
 import { RunRecord, writeResults } from './results';
 import { ScenarioRun, scenarioRuns, Sizes, socketsNeeded } from './scenarios';
 import { goalsText, textTable } from './table';
-import { BenchPaths, Target, TARGETS } from './targets';
+import { BenchPaths, RunningServer, Target, TARGETS } from './targets';
 
 let sourceRuns = 0;
 /** 127.0.1, 127.0.2, ...: the source addresses of each load generator run (see clients.ts). */
@@ -38,6 +38,8 @@ const USAGE = `Usage: node dist/bench/run.js [--quick] [--only agora,socketio,fl
 /** Descriptors a process keeps besides the benchmark's sockets (stdio, epoll, timers, listeners). */
 const SPARE_FILE_DESCRIPTORS = 200;
 const RSS_SAMPLE_MS = 100;
+/** After a warm-up run, before the measured one. */
+const WARMUP_SETTLE_MS = 1000;
 
 function parseOptions(argv: string[]): RunnerOptions {
   const root = resolve(__dirname, '..', '..');
@@ -82,9 +84,13 @@ function log(text: string): void {
 
 /** Runs one scenario against one target: fresh server, load generator, server's CPU and memory. */
 async function runOne(target: Target, run: ScenarioRun, paths: BenchPaths): Promise<Outcome> {
-  const server = await target.startServer(paths, run.timeoutMs + 60000);
+  const server = await target.startServer(paths, 2 * run.timeoutMs + 60000);
   const pid = server.process.pid;
   try {
+    if (run.warmup !== undefined) {
+      const failure = await warmUp(target, run, run.warmup, paths, server);
+      if (failure !== null) return { status: 'failed', reason: failure };
+    }
     const rssBefore = rssBytes(pid);
     const cpuBefore = cpuSeconds(pid);
     let rssPeak = rssBefore;
@@ -136,6 +142,19 @@ async function runOne(target: Target, run: ScenarioRun, paths: BenchPaths): Prom
   } finally {
     await server.process.stop();
   }
+}
+
+/** The unmeasured run before a scenario (ScenarioRun.warmup); answers why it failed, or null. */
+async function warmUp(target: Target, run: ScenarioRun, params: ScenarioRun['params'], paths: BenchPaths, server: RunningServer): Promise<string | null> {
+  const args = Object.entries(params).flatMap(([k, v]) => [`--${k}`, String(v)]);
+  const command = [...target.loadgenCommand(paths, server), '--scenario', run.scenario, ...args];
+  process.env.AGORA_SIG_BENCH_SOURCE_PREFIX = nextSourcePrefix();
+  const loadgen = startBounded(`${target.name} warm-up`, command, run.timeoutMs);
+  const code = await loadgen.exited;
+  if (code !== 0) return `warm-up run: load generator exit ${code}: ${loadgen.stderrTail().trim().split('\n').slice(-3).join(' | ')}`;
+  // Let the server finish with the warm-up's sessions (they log out as the load generator ends).
+  await new Promise((resolve) => setTimeout(resolve, WARMUP_SETTLE_MS));
+  return null;
 }
 
 async function main(): Promise<void> {
