@@ -26,6 +26,8 @@ export interface ServerConfig {
   tcpPort: number;
   wsPort: number;
   heartbeatMs: number;
+  /** How long a connection may stay without a logged-in (or resumed) session before it is closed. */
+  loginTimeoutMs: number;
   resumeWindowMs: number;
   maxFrameBytes: number;
   /** Frames a session keeps for its client until they are acknowledged (count bound). */
@@ -76,6 +78,7 @@ export const DEFAULT_CONFIG: Readonly<ServerConfig> = Object.freeze({
   tcpPort: 9720,
   wsPort: 9721,
   heartbeatMs: 10000,
+  loginTimeoutMs: 10000,
   resumeWindowMs: 60000,
   maxFrameBytes: PROTOCOL_MAX_FRAME_BYTES,
   maxKeptFrames: 10000,
@@ -112,6 +115,7 @@ Options (each overrides the environment variable named after it, which overrides
   --ws-port <port>            WebSocket/HTTP port for browsers (AGORA_SIG_WS_PORT, default 9721; 0 = any free port)
   --config <file>             JSON config file (AGORA_SIG_CONFIG)
   --heartbeat-ms <ms>         heartbeat interval announced to clients (AGORA_SIG_HEARTBEAT_MS, default 10000)
+  --login-timeout-ms <ms>     how long a connection may go without logging in (AGORA_SIG_LOGIN_TIMEOUT_MS, default 10000)
   --resume-window-ms <ms>     how long a lost session waits for its client (AGORA_SIG_RESUME_WINDOW_MS, default 60000)
   --log-level <level>         ${LOG_LEVELS.join(' | ')} (AGORA_SIG_LOG_LEVEL, default info)
   --app-ids <list>            comma-separated appId or appId:certificate entries (AGORA_SIG_APP_IDS)
@@ -130,7 +134,7 @@ type Overrides = Partial<Omit<ServerConfig, 'apps' | 'invite'>> & { apps?: Parti
 
 /** Settings of the config file and of the programmatic configuration. */
 const FILE_KEYS: readonly (keyof ServerConfig)[] = [
-  'host', 'tcpPort', 'wsPort', 'heartbeatMs', 'resumeWindowMs', 'maxFrameBytes', 'maxKeptFrames',
+  'host', 'tcpPort', 'wsPort', 'heartbeatMs', 'loginTimeoutMs', 'resumeWindowMs', 'maxFrameBytes', 'maxKeptFrames',
   'maxKeptBytes', 'maxQueuedRequests', 'maxQueuedRequestBytes', 'logLevel', 'apps', 'userChannelMessagesPerSecond', 'channelMessagesPerSecond',
   'defaultChannelTtlSeconds', 'memberEventsLimit', 'maxMessageTtlSeconds', 'pushTtlSeconds', 'maxHeldMessagesPerApp',
   'maxHeldBytesPerApp', 'maxHeldMessagesPerAccount', 'maxUserAttrsPerAccount', 'invite',
@@ -145,6 +149,7 @@ const SETTINGS: readonly { flag: string; env: string; key: SettingKey }[] = [
   { flag: 'tcp-port', env: 'AGORA_SIG_TCP_PORT', key: 'tcpPort' },
   { flag: 'ws-port', env: 'AGORA_SIG_WS_PORT', key: 'wsPort' },
   { flag: 'heartbeat-ms', env: 'AGORA_SIG_HEARTBEAT_MS', key: 'heartbeatMs' },
+  { flag: 'login-timeout-ms', env: 'AGORA_SIG_LOGIN_TIMEOUT_MS', key: 'loginTimeoutMs' },
   { flag: 'resume-window-ms', env: 'AGORA_SIG_RESUME_WINDOW_MS', key: 'resumeWindowMs' },
   { flag: 'log-level', env: 'AGORA_SIG_LOG_LEVEL', key: 'logLevel' },
   { flag: 'app-ids', env: 'AGORA_SIG_APP_IDS', key: 'appIds' },
@@ -270,6 +275,8 @@ function parseSetting(key: SettingKey | 'apps' | 'invite', source: string, raw: 
       return { [key]: parseInteger(source, raw, 0, 65535) };
     case 'heartbeatMs':
       return { heartbeatMs: parseInteger(source, raw, 100, 3600000) };
+    case 'loginTimeoutMs':
+      return { loginTimeoutMs: parseInteger(source, raw, 100, 3600000) };
     case 'resumeWindowMs':
       return { resumeWindowMs: parseInteger(source, raw, 0, 86400000) };
     case 'maxFrameBytes':

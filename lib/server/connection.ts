@@ -19,6 +19,8 @@ import type { FrameTransport } from './transport';
 export interface ConnectionHost {
   readonly logger: Logger;
   readonly heartbeatMs: number;
+  /** How long the connection may go without a logged-in or resumed session. */
+  readonly loginTimeoutMs: number;
   /** The encoded WELCOME, the same for every connection. */
   readonly welcomeBody: Uint8Array;
   login(connection: Connection, frame: LoginFrame): MaybePromise<void>;
@@ -38,6 +40,7 @@ export class Connection {
   private state: State = 'awaiting-hello';
   private boundSession: Session | null = null;
   private lastHeardMs = Date.now();
+  private readonly openedMs = this.lastHeardMs;
   /** Non-null while a LOGIN or RESUME is being decided asynchronously. */
   private held: Uint8Array[] | null = null;
   private paused = false;
@@ -258,11 +261,18 @@ export class Connection {
   }
 
   /**
-   * The host's watchdog asks every heartbeat: a client silent for SILENT_HEARTBEATS intervals is
-   * gone. (One sweep for all connections rather than a timer each: less memory per idle client.)
+   * The host's watchdog asks regularly: a client silent for SILENT_HEARTBEATS intervals is gone,
+   * and so is one without a session loginTimeoutMs after it connected. (One sweep for all
+   * connections rather than a timer each: less memory per idle client.)
    */
   checkAlive(nowMs: number): void {
-    if (this.paused || !this.isOpen) return;
+    if (!this.isOpen) return;
+    // A connection that talks (PINGs) but never logs in would hold its socket for good.
+    if (this.boundSession === null && nowMs - this.openedMs >= this.host.loginTimeoutMs) {
+      this.fail(ErrorCode.LogoutNet, `no LOGIN or RESUME succeeded within ${this.host.loginTimeoutMs} ms of connecting`);
+      return;
+    }
+    if (this.paused) return;
     const silentMs = nowMs - this.lastHeardMs;
     if (silentMs >= SILENT_HEARTBEATS * this.host.heartbeatMs) {
       this.close(ErrorCode.LogoutNet, `nothing received for ${silentMs} ms`);

@@ -69,6 +69,7 @@ export class SignalServer implements ConnectionHost, SessionHost, RequestService
   readonly directory: SessionDirectory;
   readonly router: MessageRouter;
   readonly heartbeatMs: number;
+  readonly loginTimeoutMs: number;
   readonly welcomeBody: Uint8Array;
   readonly limits: SessionLimits;
   /** The one timer queue of channel TTLs, `_member_num` updates and held-message expiry. */
@@ -86,7 +87,7 @@ export class SignalServer implements ConnectionHost, SessionHost, RequestService
   private readonly apps: AppRegistry;
   private readonly sessions = new Map<string, Session>();
   private readonly connections = new Set<Connection>();
-  /** Checks every connection for silence once per heartbeat (started with the first one). */
+  /** Checks every connection for silence and for a missing login (started with the first one). */
   private watchdog: NodeJS.Timeout | null = null;
   private readonly tcp: TcpTransport;
   private readonly websocket: WebSocketTransport;
@@ -138,6 +139,7 @@ export class SignalServer implements ConnectionHost, SessionHost, RequestService
     this.messageLimits = { maxTtlSeconds: settings.maxMessageTtlSeconds, pushTtlSeconds: settings.pushTtlSeconds };
     this.apps = new AppRegistry(this.config.apps.acceptAnyAppId, this.config.apps.apps);
     this.heartbeatMs = this.config.heartbeatMs;
+    this.loginTimeoutMs = this.config.loginTimeoutMs;
     this.limits = {
       resumeWindowMs: this.config.resumeWindowMs,
       maxKeptFrames: this.config.maxKeptFrames,
@@ -346,11 +348,19 @@ export class SignalServer implements ConnectionHost, SessionHost, RequestService
       this.watchdog = setInterval(() => {
         const now = Date.now();
         for (const c of this.connections) c.checkAlive(now);
-      }, this.heartbeatMs);
+      }, this.watchdogIntervalMs());
       this.watchdog.unref();
     }
     if (this.closing) connection.close(ErrorCode.LogoutOther, 'server shutting down');
     return connection;
+  }
+
+  /**
+   * A heartbeat, or less when the login timeout is shorter: a connection without a session is
+   * closed at most a quarter of the timeout late.
+   */
+  private watchdogIntervalMs(): number {
+    return Math.max(25, Math.min(this.heartbeatMs, Math.floor(this.loginTimeoutMs / 4)));
   }
 
   /** 32-bit, never 0, unique per login while fewer than 2^32-1 logins happened. */

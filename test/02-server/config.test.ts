@@ -28,7 +28,7 @@ describe('02-server: configuration', () => {
 
   it('defaults to loopback, ports 9720/9721 and any App ID', () => {
     const config = loadConfig([], {});
-    expect(config).to.deep.include({ host: '127.0.0.1', tcpPort: 9720, wsPort: 9721, heartbeatMs: 10000, resumeWindowMs: 60000, maxFrameBytes: 1048576 });
+    expect(config).to.deep.include({ host: '127.0.0.1', tcpPort: 9720, wsPort: 9721, heartbeatMs: 10000, loginTimeoutMs: 10000, resumeWindowMs: 60000, maxFrameBytes: 1048576 });
     expect(config.apps).to.deep.equal({ acceptAnyAppId: true, apps: [] });
     expect(DEFAULT_CONFIG.tcpPort).to.equal(9720);
   });
@@ -51,6 +51,8 @@ describe('02-server: configuration', () => {
     const fromFlags = loadConfig(['--tcp-port', '3001', '--ws-port=3002', '--log-level', 'error', '--app-ids', 'x,y:cy', '--accept-any-app-id', 'true'], env);
     expect(fromFlags).to.deep.include({ host: '127.0.0.2', tcpPort: 3001, wsPort: 3002, heartbeatMs: 5000, logLevel: 'error' });
     expect(fromFlags.apps).to.deep.equal({ acceptAnyAppId: true, apps: [{ appId: 'x' }, { appId: 'y', certificate: 'cy' }] });
+    expect(loadConfig(['--login-timeout-ms', '2500'], { AGORA_SIG_LOGIN_TIMEOUT_MS: '7000' }).loginTimeoutMs).to.equal(2500);
+    expect(loadConfig([], { AGORA_SIG_LOGIN_TIMEOUT_MS: '7000' }).loginTimeoutMs).to.equal(7000);
   });
 
   it('rejects bad values with a readable error', () => {
@@ -58,6 +60,7 @@ describe('02-server: configuration', () => {
       [['--tcp-port', '70000'], {}, /--tcp-port must be an integer from 0 to 65535/],
       [[], { AGORA_SIG_WS_PORT: 'abc' }, /AGORA_SIG_WS_PORT must be an integer/],
       [['--log-level', 'loud'], {}, /--log-level must be one of/],
+      [['--login-timeout-ms', '50'], {}, /--login-timeout-ms must be an integer from 100 to 3600000/],
       [['--nope'], {}, /unknown option --nope/],
       [['--host'], {}, /--host needs a value/],
       [['--config', path.join(dir, 'missing.json')], {}, /cannot read config file/],

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { FrameType, Op, utf8Decode } from '../../lib/protocol';
+import { Frame, FrameOf, FrameType, Op, utf8Decode } from '../../lib/protocol';
 import { RawClient } from './raw-client';
 import { ServerFixture } from './server-fixture';
 
@@ -130,5 +130,41 @@ describe('02-server: malformed and hostile clients', () => {
     // A random body can happen to be a valid frame; such a client simply stays connected.
     await Promise.all(clients.map((c) => c.waitClosed(1000).catch(() => c.destroy())));
     await expectStillServing();
+  });
+});
+
+describe('02-server: connections that never log in', () => {
+  const fixture = new ServerFixture();
+  beforeEach(() => fixture.start({ heartbeatMs: 10000, loginTimeoutMs: 400 }));
+  afterEach(() => fixture.stop());
+
+  it('closes with BYE 102 a connection that pings but sends no LOGIN within loginTimeoutMs', async () => {
+    const client = await fixture.tcp();
+    await client.hello();
+    const started = Date.now();
+    // Pings keep it from being silent; only the missing login can end it.
+    let bye: Frame | null = null;
+    for (let nonce = 0; bye === null && Date.now() - started < 3000; nonce++) {
+      client.send({ type: FrameType.Ping, nonce });
+      const frame = await client.next(3000);
+      if (frame.type === FrameType.Bye) bye = frame;
+      else expect(frame).to.deep.equal({ type: FrameType.Pong, nonce });
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(bye).to.deep.include({ type: FrameType.Bye, code: 102 });
+    expect(utf8Decode((bye as FrameOf<FrameType.Bye>).text)).to.equal('no LOGIN or RESUME succeeded within 400 ms of connecting');
+    // Checked every quarter of the timeout: closed between 400 ms and 500 ms (and a margin).
+    expect(Date.now() - started).to.be.within(400 - 20, 900);
+    await client.waitClosed();
+  });
+
+  it('leaves a logged-in connection alone well past the login timeout', async () => {
+    const { client } = await fixture.loggedIn(APP, 'patient');
+    for (let i = 0; i < 12; i++) {
+      client.send({ type: FrameType.Ping, nonce: i });
+      expect((await client.expect(FrameType.Pong)).nonce).to.equal(i);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(client.closed).to.equal(false);
   });
 });
