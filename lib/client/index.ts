@@ -1,6 +1,5 @@
 export * from './backoff';
 export * from './client-status';
-export * from './error-codes';
 export * from './pending-requests';
 export * from './session-client';
 export * from './web-socket-like';

@@ -17,7 +17,7 @@ import {
 } from '../protocol';
 import { reconnectDelayMs } from './backoff';
 import { ClientStatus } from './client-status';
-import { ClientErrorCode } from './error-codes';
+import { AGORA_E_CODE } from '../protocol/error-codes';
 import { PendingRequest, PendingRequests, RequestResult, ResultHandler } from './pending-requests';
 import { binaryMessageBody, WEBSOCKET_OPEN, WebSocketFactory, WebSocketLike } from './web-socket-like';
 
@@ -125,7 +125,7 @@ export class SessionClient {
   request(op: number, args: Array<string | Uint8Array>, onResult: ResultHandler): void {
     if (this.statusValue === ClientStatus.LoggedOut || this.loggingOut) {
       const text = 'not logged in';
-      queueMicrotask(() => onResult({ code: ClientErrorCode.NotLoggedIn, text, values: [] }));
+      queueMicrotask(() => onResult({ code: AGORA_E_CODE.GENERAL_E_NOT_LOGIN, text, values: [] }));
       return;
     }
     const request = this.pending.add(op, args.map(toBytes), onResult);
@@ -135,7 +135,7 @@ export class SessionClient {
   /** Ends the session: LOGOUT when connected (onLogout(101) follows), else at once. */
   logout(): void {
     if (this.statusValue === ClientStatus.LoggedOut) {
-      this.finish(ClientErrorCode.LogoutUser, 'not logged in');
+      this.finish(AGORA_E_CODE.LOGOUT_E_USER, 'not logged in');
       return;
     }
     if (this.loggingOut) return;
@@ -144,7 +144,7 @@ export class SessionClient {
       this.send({ type: FrameType.Logout });
       return;
     }
-    this.finish(ClientErrorCode.LogoutUser, 'logged out');
+    this.finish(AGORA_E_CODE.LOGOUT_E_USER, 'logged out');
   }
 
   private connect(): void {
@@ -298,11 +298,11 @@ export class SessionClient {
       return;
     }
     const logoutCode =
-      code === ClientErrorCode.LoginTokenExpired
-        ? ClientErrorCode.LogoutTokenExpired
-        : code === ClientErrorCode.LoginTokenWrong
-          ? ClientErrorCode.LogoutTokenWrong
-          : ClientErrorCode.LogoutOther;
+      code === AGORA_E_CODE.LOGIN_E_TOKENEXPIRED
+        ? AGORA_E_CODE.LOGOUT_E_TOKENEXPIRED
+        : code === AGORA_E_CODE.LOGIN_E_TOKENWRONG
+          ? AGORA_E_CODE.LOGOUT_E_TOKENWRONG
+          : AGORA_E_CODE.LOGOUT_E_OTHER;
     this.finish(logoutCode, `login after a lost session refused: ${text}`);
   }
 
@@ -324,14 +324,14 @@ export class SessionClient {
   }
 
   private onBye(code: number, text: string): void {
-    if (code === ClientErrorCode.LogoutOldVersion) {
+    if (code === AGORA_E_CODE.LOGOUT_E_OLDVERSION) {
       if (this.statusValue === ClientStatus.LoggingIn) {
         this.teardown();
         this.statusValue = ClientStatus.LoggedOut;
-        this.dropPending(ClientErrorCode.LoginOldVersion, text);
-        this.safely(() => this.listener.loginFailed?.(ClientErrorCode.LoginOldVersion, text));
+        this.dropPending(AGORA_E_CODE.LOGIN_E_OLDVERSION, text);
+        this.safely(() => this.listener.loginFailed?.(AGORA_E_CODE.LOGIN_E_OLDVERSION, text));
       } else {
-        this.finish(ClientErrorCode.LogoutOldVersion, text);
+        this.finish(AGORA_E_CODE.LOGOUT_E_OLDVERSION, text);
       }
       return;
     }
@@ -377,7 +377,7 @@ export class SessionClient {
 
   private protocolFailure(reason: string): void {
     this.log('warning', `protocol error: ${reason}`);
-    this.send({ type: FrameType.Bye, code: ClientErrorCode.LogoutPacket, text: utf8Encode(reason) });
+    this.send({ type: FrameType.Bye, code: AGORA_E_CODE.LOGOUT_E_PACKET, text: utf8Encode(reason) });
     this.connectionLost();
   }
 
@@ -386,7 +386,7 @@ export class SessionClient {
     this.teardown();
     if (this.statusValue === ClientStatus.LoggedOut) return;
     if (this.loggingOut) {
-      this.finish(ClientErrorCode.LogoutUser, 'logged out');
+      this.finish(AGORA_E_CODE.LOGOUT_E_USER, 'logged out');
       return;
     }
     if (this.statusValue === ClientStatus.LoggedIn) {
@@ -412,11 +412,11 @@ export class SessionClient {
   private giveUp(): void {
     if (this.statusValue === ClientStatus.LoggingIn) {
       this.statusValue = ClientStatus.LoggedOut;
-      this.dropPending(ClientErrorCode.LoginNet, 'could not connect');
-      this.safely(() => this.listener.loginFailed?.(ClientErrorCode.LoginNet, `could not connect to ${this.options.url}`));
+      this.dropPending(AGORA_E_CODE.LOGIN_E_NET, 'could not connect');
+      this.safely(() => this.listener.loginFailed?.(AGORA_E_CODE.LOGIN_E_NET, `could not connect to ${this.options.url}`));
       return;
     }
-    this.finish(ClientErrorCode.LogoutNet, 'reconnection given up');
+    this.finish(AGORA_E_CODE.LOGOUT_E_NET, 'reconnection given up');
   }
 
   /** The session is over for good: no more reconnection, every kept request dropped. */
@@ -429,7 +429,7 @@ export class SessionClient {
     const dropped = this.pending.drain().length;
     this.pending.reset();
     if (dropped > 0) this.log('info', `${dropped} unanswered request(s) dropped`);
-    if (wasLoggedOut && code !== ClientErrorCode.LogoutUser) return;
+    if (wasLoggedOut && code !== AGORA_E_CODE.LOGOUT_E_USER) return;
     this.safely(() => this.listener.logout?.(code, text));
   }
 

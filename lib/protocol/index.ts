@@ -6,3 +6,4 @@ export * from './frame';
 export * from './ops';
 export * from './codec';
 export * from './length-prefixed-reader';
+export * from './error-codes';

@@ -1,5 +1,5 @@
 /** Channel names, special channels and built-in attributes (docs/protocol.md, "Channels"). */
-import { ErrorCode } from './error-codes';
+import { AGORA_E_CODE } from '../protocol/error-codes';
 import type { Refusal } from './state/channel-store';
 import { latin1 } from './latin1';
 
@@ -53,27 +53,27 @@ function visibleProblem(what: string, bytes: Uint8Array): string | null {
  * special channels. Null when it is fine.
  */
 export function channelNameRefusal(name: Uint8Array): Refusal | null {
-  if (name.length === 0) return { code: ErrorCode.GeneralWrongParam, text: 'channel name is empty' };
+  if (name.length === 0) return { code: AGORA_E_CODE.GENERAL_E_WRONG_PARAM, text: 'channel name is empty' };
   if (name.length > MAX_CHANNEL_NAME_BYTES) {
-    return { code: ErrorCode.GeneralLargeParam, text: `channel name is ${name.length} bytes, at most ${MAX_CHANNEL_NAME_BYTES} allowed` };
+    return { code: AGORA_E_CODE.GENERAL_E_LARGE_PARAM, text: `channel name is ${name.length} bytes, at most ${MAX_CHANNEL_NAME_BYTES} allowed` };
   }
   const problem = visibleProblem('channel name', name);
-  if (problem !== null) return { code: ErrorCode.GeneralWrongParam, text: problem };
+  if (problem !== null) return { code: AGORA_E_CODE.GENERAL_E_WRONG_PARAM, text: problem };
   const key = latin1(name);
   if (key.startsWith(RESERVED_PREFIX) && !isSpecialChannel(key)) {
-    return { code: ErrorCode.JoinChannelOther, text: `channel name ${key} is reserved (names starting with ${RESERVED_PREFIX} other than ${USER_ONLINE_CHANNEL} and ${CHANNEL_EVENT_CHANNEL})` };
+    return { code: AGORA_E_CODE.JOINCHANNEL_E_OTHER, text: `channel name ${key} is reserved (names starting with ${RESERVED_PREFIX} other than ${USER_ONLINE_CHANNEL} and ${CHANNEL_EVENT_CHANNEL})` };
   }
   return null;
 }
 
 /** Why an attribute name or value is refused (1004 empty name, 1005 too large), or null. */
 export function attrRefusal(name: Uint8Array, value: Uint8Array | null): Refusal | null {
-  if (name.length === 0) return { code: ErrorCode.GeneralWrongParam, text: 'attribute name is empty' };
+  if (name.length === 0) return { code: AGORA_E_CODE.GENERAL_E_WRONG_PARAM, text: 'attribute name is empty' };
   if (name.length > MAX_ATTR_NAME_BYTES) {
-    return { code: ErrorCode.GeneralLargeParam, text: `attribute name is ${name.length} bytes, at most ${MAX_ATTR_NAME_BYTES} allowed` };
+    return { code: AGORA_E_CODE.GENERAL_E_LARGE_PARAM, text: `attribute name is ${name.length} bytes, at most ${MAX_ATTR_NAME_BYTES} allowed` };
   }
   if (value !== null && value.length > MAX_ATTR_VALUE_BYTES) {
-    return { code: ErrorCode.GeneralLargeParam, text: `attribute value is ${value.length} bytes, at most ${MAX_ATTR_VALUE_BYTES} allowed` };
+    return { code: AGORA_E_CODE.GENERAL_E_LARGE_PARAM, text: `attribute value is ${value.length} bytes, at most ${MAX_ATTR_VALUE_BYTES} allowed` };
   }
   return null;
 }
@@ -81,7 +81,7 @@ export function attrRefusal(name: Uint8Array, value: Uint8Array | null): Refusal
 /** Built-ins take numbers: `_channel_ttl` seconds >= 0 (fractions allowed), the others whole numbers >= 0. */
 export function builtinValueRefusal(name: string, value: Uint8Array): Refusal | null {
   const text = latin1(value);
-  const wrong = (what: string): Refusal => ({ code: ErrorCode.GeneralWrongParam, text: `${name} must be ${what}, got "${Buffer.from(value).toString('utf8')}"` });
+  const wrong = (what: string): Refusal => ({ code: AGORA_E_CODE.GENERAL_E_WRONG_PARAM, text: `${name} must be ${what}, got "${Buffer.from(value).toString('utf8')}"` });
   switch (name) {
     case BuiltinAttr.ChannelTtl:
       return /^\d+(\.\d+)?$/.test(text) && Number(text) <= 315360000 ? null : wrong('a number of seconds from 0 to 315360000');

@@ -21,7 +21,7 @@ import {
   USER_ONLINE_CHANNEL,
 } from './channel-rules';
 import { decimalBytes } from './decimal';
-import { ErrorCode } from './error-codes';
+import { AGORA_E_CODE } from '../protocol/error-codes';
 import { failure, Reply, RequestSender, success } from './handlers/request-handler';
 import type { ChannelMember, ChannelStore, RecentMembers } from './state/channel-store';
 import { then, MaybePromise } from './state/maybe-promise';
@@ -55,7 +55,7 @@ function* except(members: Iterable<ChannelMember>, sessionId: string): Generator
 }
 
 /** The leave codes of AGORA_E_CODE that CHANNEL_LEFT carries. */
-export type LeaveCode = ErrorCode.LeaveChannelByUser | ErrorCode.LeaveChannelLogout | ErrorCode.LeaveChannelDisconnected | ErrorCode.LeaveChannelOther;
+export type LeaveCode = AGORA_E_CODE.LEAVECHANNEL_E_BYUSER | AGORA_E_CODE.LEAVECHANNEL_E_LOGOUT | AGORA_E_CODE.LEAVECHANNEL_E_DISCONN | AGORA_E_CODE.LEAVECHANNEL_E_OTHER;
 
 export class ChannelService {
   constructor(
@@ -84,7 +84,7 @@ export class ChannelService {
     const name = latin1(nameBytes);
     const channelBytes = nameBytes.slice();
     const previous = user.joinedChannel;
-    const left = previous !== null && previous !== name ? this.leave(user, previous, ErrorCode.LeaveChannelByUser, true) : false;
+    const left = previous !== null && previous !== name ? this.leave(user, previous, AGORA_E_CODE.LEAVECHANNEL_E_BYUSER, true) : false;
     const member: ChannelMember = { account: user.account, accountBytes: user.accountBytes, uid: user.uid, uidBytes: user.uidBytes, sessionId: user.sessionId, endpoint: user.endpoint };
     return then(left, () =>
       then(this.store.join(user.appId, name, member), (outcome) => {
@@ -110,16 +110,16 @@ export class ChannelService {
   leaveByRequest(user: RequestSender, nameBytes: Uint8Array): MaybePromise<Reply> {
     const name = latin1(nameBytes);
     if (user.joinedChannel !== name) {
-      return failure(ErrorCode.LeaveChannelOther, `not a member of channel ${utf8(name)}`);
+      return failure(AGORA_E_CODE.LEAVECHANNEL_E_OTHER, `not a member of channel ${utf8(name)}`);
     }
-    return then(this.leave(user, name, ErrorCode.LeaveChannelByUser, true), () => success());
+    return then(this.leave(user, name, AGORA_E_CODE.LEAVECHANNEL_E_BYUSER, true), () => success());
   }
 
   /** The session is over: the others see it leave (the session itself hears nothing). */
   sessionEnded(user: RequestSender): MaybePromise<void> {
     const current = user.joinedChannel;
     if (current === null) return;
-    return then(this.leave(user, current, ErrorCode.LeaveChannelDisconnected, false), () => undefined);
+    return then(this.leave(user, current, AGORA_E_CODE.LEAVECHANNEL_E_DISCONN, false), () => undefined);
   }
 
   /**
@@ -129,10 +129,10 @@ export class ChannelService {
   sendMessage(user: RequestSender, nameBytes: Uint8Array, msg: Uint8Array, force: boolean): MaybePromise<Reply> {
     const refusal = channelNameRefusal(nameBytes);
     if (refusal !== null) return failure(refusal.code, refusal.text);
-    if (msg.length > MAX_MESSAGE_BYTES) return failure(ErrorCode.GeneralLargeParam, `message is ${msg.length} bytes, at most ${MAX_MESSAGE_BYTES} allowed`);
+    if (msg.length > MAX_MESSAGE_BYTES) return failure(AGORA_E_CODE.GENERAL_E_LARGE_PARAM, `message is ${msg.length} bytes, at most ${MAX_MESSAGE_BYTES} allowed`);
     const name = latin1(nameBytes);
     if (!force && user.joinedChannel !== name) {
-      return failure(ErrorCode.SendMessageOther, `not a member of channel ${utf8(name)} (join it, or send with MSG_CHANNEL_FORCE)`);
+      return failure(AGORA_E_CODE.SENDMESSAGE_E_OTHER, `not a member of channel ${utf8(name)} (join it, or send with MSG_CHANNEL_FORCE)`);
     }
     return then(this.store.admitMessage(user.appId, name, user.account), (limited) => {
       if (limited !== null) return failure(limited.code, limited.text);

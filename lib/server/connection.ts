@@ -9,7 +9,7 @@ import { Frame, LoginFrame, ResumeFrame } from '../protocol/frame';
 import { FRAME_TYPE_NAMES, FrameType } from '../protocol/frame-type';
 import { ProtocolError } from '../protocol/protocol-error';
 import { utf8Decode, utf8Encode } from '../protocol/text';
-import { ErrorCode } from './error-codes';
+import { AGORA_E_CODE } from '../protocol/error-codes';
 import { OutgoingFrame, PreparedEvent } from './prepared-event';
 import type { Logger } from './logger';
 import type { Session } from './session';
@@ -90,7 +90,7 @@ export class Connection {
     if (!this.isOpen) return;
     if (this.held !== null) {
       if (this.held.length >= MAX_HELD_FRAMES) {
-        this.fail(ErrorCode.LogoutPacket, `more than ${MAX_HELD_FRAMES} frames sent before the login was answered`);
+        this.fail(AGORA_E_CODE.LOGOUT_E_PACKET, `more than ${MAX_HELD_FRAMES} frames sent before the login was answered`);
         return;
       }
       this.held.push(body);
@@ -101,7 +101,7 @@ export class Connection {
 
   /** The transport could not split its stream into frames (or got a text message). */
   protocolError(reason: string): void {
-    this.fail(ErrorCode.LogoutPacket, reason);
+    this.fail(AGORA_E_CODE.LOGOUT_E_PACKET, reason);
   }
 
   transportClosed(): void {
@@ -170,8 +170,8 @@ export class Connection {
     try {
       frame = decodeFrame(body);
     } catch (e) {
-      if (e instanceof ProtocolError) this.fail(ErrorCode.LogoutPacket, e.reason);
-      else this.fail(ErrorCode.LogoutPacket, `undecodable frame: ${String(e)}`);
+      if (e instanceof ProtocolError) this.fail(AGORA_E_CODE.LOGOUT_E_PACKET, e.reason);
+      else this.fail(AGORA_E_CODE.LOGOUT_E_PACKET, `undecodable frame: ${String(e)}`);
       return;
     }
     let outcome: MaybePromise<void>;
@@ -179,7 +179,7 @@ export class Connection {
       outcome = this.handleFrame(frame, body);
     } catch (e) {
       this.host.logger.error(`${this.remote}: failed on ${FRAME_TYPE_NAMES[frame.type]}: ${(e as Error)?.stack ?? String(e)}`);
-      this.close(ErrorCode.LogoutOther, 'internal server error');
+      this.close(AGORA_E_CODE.LOGOUT_E_OTHER, 'internal server error');
       return;
     }
     if (isPromise(outcome)) this.holdUntil(outcome, frame.type);
@@ -191,7 +191,7 @@ export class Connection {
     outcome
       .catch((e: unknown) => {
         this.host.logger.error(`${this.remote}: failed on ${FRAME_TYPE_NAMES[type]}: ${(e as Error)?.stack ?? String(e)}`);
-        this.close(ErrorCode.LogoutOther, 'internal server error');
+        this.close(AGORA_E_CODE.LOGOUT_E_OTHER, 'internal server error');
       })
       .then(() => {
         const held = this.held;
@@ -211,9 +211,9 @@ export class Connection {
 
   private handleFrame(frame: Frame, body: Uint8Array): MaybePromise<void> {
     if (this.state === 'awaiting-hello') {
-      if (frame.type !== FrameType.Hello) return this.fail(ErrorCode.LogoutPacket, `expected HELLO, got ${FRAME_TYPE_NAMES[frame.type]}`);
+      if (frame.type !== FrameType.Hello) return this.fail(AGORA_E_CODE.LOGOUT_E_PACKET, `expected HELLO, got ${FRAME_TYPE_NAMES[frame.type]}`);
       if (frame.version !== PROTOCOL_VERSION) {
-        return this.fail(ErrorCode.LogoutOldVersion, `unsupported protocol version ${frame.version}`);
+        return this.fail(AGORA_E_CODE.LOGOUT_E_OLDVERSION, `unsupported protocol version ${frame.version}`);
       }
       this.state = 'open';
       if (this.host.logger.enabled('debug')) this.host.logger.debug(`${this.remote}: HELLO from ${JSON.stringify(utf8Decode(frame.client))}`);
@@ -223,17 +223,17 @@ export class Connection {
     const session = this.boundSession;
     switch (frame.type) {
       case FrameType.Request:
-        if (session === null) return this.fail(ErrorCode.LogoutPacket, 'request before login');
+        if (session === null) return this.fail(AGORA_E_CODE.LOGOUT_E_PACKET, 'request before login');
         {
           const problem = session.acceptRequest(frame, body);
-          if (problem !== null) this.fail(ErrorCode.LogoutPacket, problem);
+          if (problem !== null) this.fail(AGORA_E_CODE.LOGOUT_E_PACKET, problem);
         }
         return;
       case FrameType.Ack:
-        if (session === null) return this.fail(ErrorCode.LogoutPacket, 'ACK before login');
+        if (session === null) return this.fail(AGORA_E_CODE.LOGOUT_E_PACKET, 'ACK before login');
         {
           const problem = session.ack(frame.seq);
-          if (problem !== null) this.fail(ErrorCode.LogoutPacket, problem);
+          if (problem !== null) this.fail(AGORA_E_CODE.LOGOUT_E_PACKET, problem);
         }
         return;
       case FrameType.Ping:
@@ -244,11 +244,11 @@ export class Connection {
       case FrameType.Login:
         return this.host.login(this, frame);
       case FrameType.Resume:
-        if (session !== null) return this.fail(ErrorCode.LogoutPacket, 'RESUME on a connection that already has a session');
+        if (session !== null) return this.fail(AGORA_E_CODE.LOGOUT_E_PACKET, 'RESUME on a connection that already has a session');
         return this.host.resume(this, frame);
       case FrameType.Logout:
-        if (session !== null) session.end(ErrorCode.LogoutUser, 'logged out');
-        else this.finish({ type: FrameType.LoggedOut, code: ErrorCode.LogoutUser, text: utf8Encode('logged out') });
+        if (session !== null) session.end(AGORA_E_CODE.LOGOUT_E_USER, 'logged out');
+        else this.finish({ type: FrameType.LoggedOut, code: AGORA_E_CODE.LOGOUT_E_USER, text: utf8Encode('logged out') });
         return;
       case FrameType.Bye:
         this.host.logger.info(`${this.remote}: client said BYE(${frame.code}, ${JSON.stringify(utf8Decode(frame.text))})`);
@@ -256,7 +256,7 @@ export class Connection {
         this.transport.end();
         return;
       default:
-        return this.fail(ErrorCode.LogoutPacket, `unexpected ${FRAME_TYPE_NAMES[frame.type]} from a client`);
+        return this.fail(AGORA_E_CODE.LOGOUT_E_PACKET, `unexpected ${FRAME_TYPE_NAMES[frame.type]} from a client`);
     }
   }
 
@@ -269,13 +269,13 @@ export class Connection {
     if (!this.isOpen) return;
     // A connection that talks (PINGs) but never logs in would hold its socket for good.
     if (this.boundSession === null && nowMs - this.openedMs >= this.host.loginTimeoutMs) {
-      this.fail(ErrorCode.LogoutNet, `no LOGIN or RESUME succeeded within ${this.host.loginTimeoutMs} ms of connecting`);
+      this.fail(AGORA_E_CODE.LOGOUT_E_NET, `no LOGIN or RESUME succeeded within ${this.host.loginTimeoutMs} ms of connecting`);
       return;
     }
     if (this.paused) return;
     const silentMs = nowMs - this.lastHeardMs;
     if (silentMs >= SILENT_HEARTBEATS * this.host.heartbeatMs) {
-      this.close(ErrorCode.LogoutNet, `nothing received for ${silentMs} ms`);
+      this.close(AGORA_E_CODE.LOGOUT_E_NET, `nothing received for ${silentMs} ms`);
     }
   }
 }

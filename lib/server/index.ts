@@ -8,7 +8,7 @@ export { checkSignalingToken, makeSignalingToken, NO_NEED_TOKEN } from './token'
 export type { TokenCheck } from './token';
 export { createLogger } from './logger';
 export type { Logger, LogLevel, LogSink } from './logger';
-export { ErrorCode } from './error-codes';
+export { AGORA_E_CODE } from '../protocol/error-codes';
 export * from './state';
 export { AppMessageHub } from './app-message-hub';
 export type { AppMessage } from './app-message-hub';

@@ -11,7 +11,7 @@ import { accountProblem } from './account';
 import { channelNameRefusal } from './channel-rules';
 import { latin1 } from './latin1';
 import { decimalBytes } from './decimal';
-import { ErrorCode } from './error-codes';
+import { AGORA_E_CODE } from '../protocol/error-codes';
 import { failure, Reply, RequestSender, success } from './handlers/request-handler';
 import type { InviteConfig } from './invite-config';
 import { DTMF_MSG_TYPE, dtmfProblem, inviteOptions, isReply, numberProblem, parseExtra, uidArg } from './invite-rules';
@@ -72,20 +72,20 @@ export class InviteService {
     const refusal = channelNameRefusal(channelBytes);
     if (refusal !== null) return failure(refusal.code, refusal.text);
     const problem = accountProblem(callee);
-    if (problem !== null) return failure(ErrorCode.GeneralWrongParam, `invalid account: ${problem}`);
+    if (problem !== null) return failure(AGORA_E_CODE.GENERAL_E_WRONG_PARAM, `invalid account: ${problem}`);
     const uidValue = uidArg(uid);
     if (isReply(uidValue)) return uidValue;
     const options = inviteOptions(extra);
     if (isReply(options)) return options;
     const calleeKey = key(callee);
-    if (calleeKey === sender.account) return failure(ErrorCode.GeneralWrongParam, 'cannot invite oneself');
+    if (calleeKey === sender.account) return failure(AGORA_E_CODE.GENERAL_E_WRONG_PARAM, 'cannot invite oneself');
     const invitation = this.make(sender, channelBytes, calleeKey, calleeKey, false, extra, extra.slice(), options.timeoutSeconds);
     return then(this.store.add(invitation), (existing) => {
       if (existing !== null) return this.reinvite(sender, invitation, existing);
       return then(this.directory.lookup(sender.appId, calleeKey), (session) => {
         if (session !== null) return this.deliver(sender, invitation, session);
         if (!options.requirePeerOnline) return success();
-        return then(this.store.remove(invitation.id), () => this.failNow(sender, invitation, ErrorCode.InvitePeerOffline));
+        return then(this.store.remove(invitation.id), () => this.failNow(sender, invitation, AGORA_E_CODE.INVITE_E_PEEROFFLINE));
       });
     });
   }
@@ -98,17 +98,17 @@ export class InviteService {
     if (wrong !== null) return wrong;
     const options = inviteOptions(extra);
     if (isReply(options)) return options;
-    if (options.object === null) return failure(ErrorCode.GeneralWrongParam, 'extra of a phone invitation must be a JSON object (or empty)');
+    if (options.object === null) return failure(AGORA_E_CODE.GENERAL_E_WRONG_PARAM, 'extra of a phone invitation must be a JSON object (or empty)');
     const merged: Record<string, unknown> = { ...options.object, phoneNum: Buffer.from(phoneNum).toString('utf8') };
     if (sourceNum.length > 0) merged.srcNum = Buffer.from(sourceNum).toString('utf8');
     const gateway = this.settings.gatewayOf(sender.appId);
     const invitation = this.make(sender, channelBytes, key(phoneNum), gateway ?? '', true, extra, bytes(JSON.stringify(merged)), options.timeoutSeconds);
-    if (gateway === null) return this.failNow(sender, invitation, ErrorCode.InvitePeerOffline);
+    if (gateway === null) return this.failNow(sender, invitation, AGORA_E_CODE.INVITE_E_PEEROFFLINE);
     return then(this.store.add(invitation), (existing) => {
       if (existing !== null) return this.reinvite(sender, invitation, existing);
       return then(this.directory.lookup(sender.appId, gateway), (session) => {
         if (session !== null) return this.deliver(sender, invitation, session);
-        return then(this.store.remove(invitation.id), () => this.failNow(sender, invitation, ErrorCode.InvitePeerOffline));
+        return then(this.store.remove(invitation.id), () => this.failNow(sender, invitation, AGORA_E_CODE.INVITE_E_PEEROFFLINE));
       });
     });
   }
@@ -121,7 +121,7 @@ export class InviteService {
       if (isReply(found)) return found;
       if (found === null) return this.noInvitation(channelBytes, caller, 'from');
       const what = `the invitation to channel "${utf8(found.channel)}" from ${utf8(found.caller.account)}`;
-      if (found.state === 'accepted') return failure(ErrorCode.InviteOther, `${what} is already accepted${answer === 'refuse' ? ' (end it with INVITE_END)' : ''}`);
+      if (found.state === 'accepted') return failure(AGORA_E_CODE.INVITE_E_OTHER, `${what} is already accepted${answer === 'refuse' ? ' (end it with INVITE_END)' : ''}`);
       const changed = answer === 'accept' ? this.store.accept(found.id) : this.store.remove(found.id);
       return then(changed, (invitation) => {
         if (invitation === null) return this.noInvitation(channelBytes, caller, 'from');
@@ -183,7 +183,7 @@ export class InviteService {
         const peerUid = asCaller ? this.calleeUidForCaller(invitation) : invitation.caller.uid;
         if (uidValue === 0 || peerUid === uidValue) current = { invitation, asCaller };
       }
-      if (current === null) return failure(ErrorCode.InviteOther, uidValue === 0 ? 'no call to send DTMF in' : `no call with uid ${uidValue} to send DTMF in`);
+      if (current === null) return failure(AGORA_E_CODE.INVITE_E_OTHER, uidValue === 0 ? 'no call to send DTMF in' : `no call with uid ${uidValue} to send DTMF in`);
       return then(this.sendDtmf(current, digits), (reply) => (reply.code === 0 ? success([decimalBytes(serverMsgId())]) : reply));
     });
   }
@@ -212,7 +212,7 @@ export class InviteService {
             if (invitation.state === 'waiting') return;
             return then(this.toHolder(invitation, EventKind.InviteEndByPeer, [...this.callerFields(invitation), reason]), () => undefined);
           }
-          if (invitation.state === 'ringing') return this.fail(invitation, ErrorCode.InviteNet);
+          if (invitation.state === 'ringing') return this.fail(invitation, AGORA_E_CODE.INVITE_E_NET);
           return then(this.toCaller(invitation, EventKind.InviteEndByPeer, [...this.calleeSeenByCaller(invitation), reason]), () => undefined);
         }),
       ),
@@ -249,7 +249,7 @@ export class InviteService {
       return then(this.router.deliver(ringing.appId, ringing.target, EventKind.InviteReceived, fields, session.sessionId), (took) => {
         if (!took) {
           // Its session ended between the lookup and now: as for a callee that vanished.
-          return then(this.store.remove(ringing.id), (gone) => (gone === null ? success() : this.failNow(sender, gone, ErrorCode.InviteNet)));
+          return then(this.store.remove(ringing.id), (gone) => (gone === null ? success() : this.failNow(sender, gone, AGORA_E_CODE.INVITE_E_NET)));
         }
         sender.deliverEvent(EventKind.InviteReceivedByPeer, this.calleeSeenByCaller(ringing));
         return success();
@@ -259,29 +259,29 @@ export class InviteService {
 
   private reinvite(sender: RequestSender, attempt: Invitation, existing: Invitation): Reply {
     const uid = existing.holder !== null && !existing.phone ? decimalBytes(existing.holder.uid) : ZERO;
-    sender.deliverEvent(EventKind.InviteFailed, [keyBytes(attempt.channel), keyBytes(attempt.callee), uid, decimalBytes(ErrorCode.InviteReinvite), attempt.extra]);
+    sender.deliverEvent(EventKind.InviteFailed, [keyBytes(attempt.channel), keyBytes(attempt.callee), uid, decimalBytes(AGORA_E_CODE.INVITE_E_REINVITE), attempt.extra]);
     return success();
   }
 
   /** INVITE_FAILED to the caller, who is the sender of the request at hand. */
-  private failNow(sender: RequestSender, invitation: Invitation, code: ErrorCode): Reply {
+  private failNow(sender: RequestSender, invitation: Invitation, code: AGORA_E_CODE): Reply {
     sender.deliverEvent(EventKind.InviteFailed, this.failedFields(invitation, code));
     return success();
   }
 
-  private fail(invitation: Invitation, code: ErrorCode): MaybePromise<void> {
+  private fail(invitation: Invitation, code: AGORA_E_CODE): MaybePromise<void> {
     return then(this.toCaller(invitation, EventKind.InviteFailed, this.failedFields(invitation, code)), () => undefined);
   }
 
-  private failedFields(invitation: Invitation, code: ErrorCode): Uint8Array[] {
+  private failedFields(invitation: Invitation, code: AGORA_E_CODE): Uint8Array[] {
     return [keyBytes(invitation.channel), keyBytes(invitation.callee), decimalBytes(this.calleeUidForCaller(invitation)), decimalBytes(code), invitation.extra];
   }
 
   private expired(invitation: Invitation, why: InviteExpiry): void {
     const work =
       why === 'offline'
-        ? this.fail(invitation, ErrorCode.InvitePeerOffline)
-        : then(this.fail(invitation, ErrorCode.InviteTimeout), () =>
+        ? this.fail(invitation, AGORA_E_CODE.INVITE_E_PEEROFFLINE)
+        : then(this.fail(invitation, AGORA_E_CODE.INVITE_E_TIMEOUT), () =>
             invitation.state === 'ringing' ? then(this.toHolder(invitation, EventKind.InviteEndByPeer, [...this.callerFields(invitation), TIMEOUT_REASON]), () => undefined) : undefined,
           );
     if (isPromise(work)) work.catch((e: unknown) => this.onError('an invitation deadline', e));
@@ -289,11 +289,11 @@ export class InviteService {
 
   private sendDtmf(found: Found, digits: Uint8Array): MaybePromise<Reply> {
     const { invitation, asCaller } = found;
-    if (invitation.state === 'waiting') return failure(ErrorCode.InviteOther, `the invitation to channel "${utf8(invitation.channel)}" has not reached ${utf8(invitation.callee)} yet`);
+    if (invitation.state === 'waiting') return failure(AGORA_E_CODE.INVITE_E_OTHER, `the invitation to channel "${utf8(invitation.channel)}" has not reached ${utf8(invitation.callee)} yet`);
     const from = asCaller ? this.callerFields(invitation) : this.calleeSeenByCaller(invitation);
     const fields = [...from, DTMF, digits.slice(), EMPTY];
     const sent = asCaller ? this.toHolder(invitation, EventKind.InviteMsg, fields) : this.toCaller(invitation, EventKind.InviteMsg, fields);
-    return then(sent, (took) => (took ? success() : failure(ErrorCode.InviteOther, 'the other party of the call is gone')));
+    return then(sent, (took) => (took ? success() : failure(AGORA_E_CODE.INVITE_E_OTHER, 'the other party of the call is gone')));
   }
 
   /** [channel, caller, callerUid]: how the callee's side names the caller. */
@@ -323,7 +323,7 @@ export class InviteService {
     const refusal = channelNameRefusal(channelBytes);
     if (refusal !== null) return failure(refusal.code, refusal.text);
     const problem = accountProblem(peer);
-    if (problem !== null) return failure(ErrorCode.GeneralWrongParam, `invalid account: ${problem}`);
+    if (problem !== null) return failure(AGORA_E_CODE.GENERAL_E_WRONG_PARAM, `invalid account: ${problem}`);
     const uidValue = uidArg(uid);
     if (isReply(uidValue)) return uidValue;
     const parsed = parseExtra(extra);
@@ -343,7 +343,7 @@ export class InviteService {
         (i) => i.holder?.sessionId === sender.sessionId && i.channel === channel && i.caller.account === caller && (wanted === null || !i.phone || i.callee === wanted),
       );
       if (matches.length > 1) {
-        return failure(ErrorCode.GeneralWrongParam, `${matches.length} calls from ${utf8(caller)} in channel "${utf8(channel)}": name the phone number in the extra's "phoneNum"`);
+        return failure(AGORA_E_CODE.GENERAL_E_WRONG_PARAM, `${matches.length} calls from ${utf8(caller)} in channel "${utf8(channel)}": name the phone number in the extra's "phoneNum"`);
       }
       return matches[0] ?? null;
     });
@@ -361,7 +361,7 @@ export class InviteService {
     const who = Buffer.from(peer).toString('utf8');
     const channel = Buffer.from(channelBytes).toString('utf8');
     return failure(
-      ErrorCode.InviteOther,
+      AGORA_E_CODE.INVITE_E_OTHER,
       preposition === 'from'
         ? `no invitation to channel "${channel}" from ${who} (it never was, or it ended, was answered, failed or expired)`
         : `no invitation in channel "${channel}" with ${who} (it never was, or it ended, was refused, failed or expired)`,

@@ -1,6 +1,6 @@
 import { accountProblem } from './account';
 import type { AppRegistry } from './app-registry';
-import { ErrorCode } from './error-codes';
+import { AGORA_E_CODE } from '../protocol/error-codes';
 import { checkSignalingToken } from './token';
 import { latin1 } from './latin1';
 
@@ -18,11 +18,11 @@ export function checkLogin(
   token: Uint8Array,
   nowMs: number = Date.now(),
 ): LoginCheck {
-  if (appId.length === 0 || appId.length > MAX_APP_ID_BYTES) return { ok: false, code: ErrorCode.LoginTokenWrong, text: 'unknown App ID' };
+  if (appId.length === 0 || appId.length > MAX_APP_ID_BYTES) return { ok: false, code: AGORA_E_CODE.LOGIN_E_TOKENWRONG, text: 'unknown App ID' };
   const app = apps.lookup(latin1(appId));
-  if (!app.accepted) return { ok: false, code: ErrorCode.LoginTokenWrong, text: 'unknown App ID' };
+  if (!app.accepted) return { ok: false, code: AGORA_E_CODE.LOGIN_E_TOKENWRONG, text: 'unknown App ID' };
   const problem = accountProblem(account);
-  if (problem !== null) return { ok: false, code: ErrorCode.LoginInvalidUser, text: `invalid account: ${problem}` };
+  if (problem !== null) return { ok: false, code: AGORA_E_CODE.LOGIN_E_INVALID_USER, text: `invalid account: ${problem}` };
   // Without a certificate there is nothing to verify a token against: "_no_need_token" or any other is accepted.
   if (app.certificate === undefined) return { ok: true };
   const check = checkSignalingToken(token, appId, app.certificate, account, nowMs);
@@ -30,8 +30,8 @@ export function checkLogin(
     case 'ok':
       return { ok: true, expiredTs: check.expiredTs };
     case 'expired':
-      return { ok: false, code: ErrorCode.LoginTokenExpired, text: `token expired at ${check.expiredTs}` };
+      return { ok: false, code: AGORA_E_CODE.LOGIN_E_TOKENEXPIRED, text: `token expired at ${check.expiredTs}` };
     case 'wrong':
-      return { ok: false, code: ErrorCode.LoginTokenWrong, text: `wrong token: ${check.reason}` };
+      return { ok: false, code: AGORA_E_CODE.LOGIN_E_TOKENWRONG, text: `wrong token: ${check.reason}` };
   }
 }

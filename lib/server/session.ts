@@ -24,7 +24,7 @@ import { FrameType } from '../protocol/frame-type';
 import { utf8Encode } from '../protocol/text';
 import type { Connection } from './connection';
 import { decimalBytes } from './decimal';
-import { ErrorCode } from './error-codes';
+import { AGORA_E_CODE } from '../protocol/error-codes';
 import type { Reply, RequestSender } from './handlers/request-handler';
 import { allocateFromSlab } from './frame-slab';
 import { KeptFrames } from './kept-frames';
@@ -160,7 +160,7 @@ export class Session implements SessionEndpoint, RequestSender {
     if (previous !== null && previous !== connection) {
       this.connection = null;
       previous.unbindSession();
-      previous.close(ErrorCode.LogoutNet, 'session resumed on another connection');
+      previous.close(AGORA_E_CODE.LOGOUT_E_NET, 'session resumed on another connection');
     }
     this.kept.trimThrough(lastSeq);
     this.bind(connection);
@@ -182,7 +182,7 @@ export class Session implements SessionEndpoint, RequestSender {
     if (this.host.logger.enabled('debug')) this.host.logger.debug(`${this.label}: connection lost, waiting ${windowMs} ms for a resume`);
     this.resumeTimer = setTimeout(() => {
       this.resumeTimer = null;
-      this.end(ErrorCode.LogoutNet, 'resume window over');
+      this.end(AGORA_E_CODE.LOGOUT_E_NET, 'resume window over');
     }, windowMs);
   }
 
@@ -247,7 +247,7 @@ export class Session implements SessionEndpoint, RequestSender {
   }
 
   kick(): void {
-    this.end(ErrorCode.LogoutKicked, 'logged in elsewhere');
+    this.end(AGORA_E_CODE.LOGOUT_E_KICKED, 'logged in elsewhere');
   }
 
   /** Ends the session: LOGGED_OUT(code, text) to a connected client, then the account is offline. */
@@ -322,7 +322,7 @@ export class Session implements SessionEndpoint, RequestSender {
       this.overBound = null;
       if (this.connection !== connection || this.kept.oldestSeq > seq) return;
       connection.fail(
-        ErrorCode.LogoutPacket,
+        AGORA_E_CODE.LOGOUT_E_PACKET,
         `client did not acknowledge within ${ackGraceMs} ms the frames up to seq ${seq} it had when it went over the bound ` +
           `(${this.kept.count} frames, ${this.kept.bytes} bytes unacknowledged); the bound is ${maxKeptFrames} frames or ${maxKeptBytes} bytes`,
       );
@@ -358,7 +358,7 @@ export class Session implements SessionEndpoint, RequestSender {
   private keep(frame: OutgoingFrame, size: number): boolean {
     const { maxKeptFrames, maxKeptBytes } = this.host.limits;
     if (this.connection === null && (this.kept.count + 1 > maxKeptFrames || this.kept.bytes + size > maxKeptBytes)) {
-      this.end(ErrorCode.LogoutOther, `more than ${maxKeptFrames} frames or ${maxKeptBytes} bytes kept while disconnected`);
+      this.end(AGORA_E_CODE.LOGOUT_E_OTHER, `more than ${maxKeptFrames} frames or ${maxKeptBytes} bytes kept while disconnected`);
       return false;
     }
     this.lastSeq++;
@@ -405,7 +405,7 @@ export class Session implements SessionEndpoint, RequestSender {
 
   private internalError(request: RequestFrame, e: unknown): Reply {
     this.host.logger.error(`${this.label}: request ${request.reqId} (op ${request.op}) failed: ${(e as Error)?.stack ?? String(e)}`);
-    return { code: ErrorCode.GeneralUnknown, text: 'internal server error', values: [] };
+    return { code: AGORA_E_CODE.GENERAL_E_UNKNOWN, text: 'internal server error', values: [] };
   }
 
   private sendResult(reqId: number, reply: Reply): void {
@@ -416,7 +416,7 @@ export class Session implements SessionEndpoint, RequestSender {
   private scheduleTokenExpiry(expiresAtMs: number): void {
     const wait = expiresAtMs - Date.now();
     if (wait <= 0) {
-      this.end(ErrorCode.LogoutTokenExpired, 'token expired');
+      this.end(AGORA_E_CODE.LOGOUT_E_TOKENEXPIRED, 'token expired');
       return;
     }
     this.tokenTimer = setTimeout(() => {

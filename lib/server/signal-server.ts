@@ -16,7 +16,7 @@ import { decimalBytes } from './decimal';
 import { resolveConfig, ServerConfig, ServerConfigInput } from './config';
 import { Connection, ConnectionHost } from './connection';
 import { newSessionId } from './session-id';
-import { ErrorCode } from './error-codes';
+import { AGORA_E_CODE } from '../protocol/error-codes';
 import { dispatchRequest } from './handlers/dispatch';
 import { gatewayResolver } from './invite-config';
 import { InviteService } from './invite-service';
@@ -194,7 +194,7 @@ export class SignalServer implements ConnectionHost, SessionHost, RequestService
     this.closing = true;
     if (this.watchdog !== null) clearInterval(this.watchdog);
     this.watchdog = null;
-    for (const connection of [...this.connections]) connection.close(ErrorCode.LogoutOther, 'server shutting down');
+    for (const connection of [...this.connections]) connection.close(AGORA_E_CODE.LOGOUT_E_OTHER, 'server shutting down');
     for (const session of [...this.sessions.values()]) {
       session.dispose();
       const unregistered = this.directory.unregister(session);
@@ -213,7 +213,7 @@ export class SignalServer implements ConnectionHost, SessionHost, RequestService
 
   login(connection: Connection, frame: LoginFrame): MaybePromise<void> {
     if (connection.session !== null) {
-      connection.sendFrame({ type: FrameType.LoginFail, code: ErrorCode.LoginAlreadyLogin, text: utf8Encode('already logged in') });
+      connection.sendFrame({ type: FrameType.LoginFail, code: AGORA_E_CODE.LOGIN_E_ALREADY_LOGIN, text: utf8Encode('already logged in') });
       return;
     }
     const check = checkLogin(this.apps, frame.appId, frame.account, frame.token);
@@ -232,7 +232,7 @@ export class SignalServer implements ConnectionHost, SessionHost, RequestService
     });
     if (session.ended) {
       // The token ran out between the check and now.
-      connection.finish({ type: FrameType.LoginFail, code: ErrorCode.LoginTokenExpired, text: utf8Encode('token expired') });
+      connection.finish({ type: FrameType.LoginFail, code: AGORA_E_CODE.LOGIN_E_TOKENEXPIRED, text: utf8Encode('token expired') });
       return;
     }
     this.sessions.set(session.sessionId, session);
@@ -265,7 +265,7 @@ export class SignalServer implements ConnectionHost, SessionHost, RequestService
     const problem = session === undefined ? 'unknown session (the resume window is over or the server restarted)' : session.resumeProblem(frame.lastSeq);
     if (session === undefined || problem !== null) {
       this.logger.info(`${connection.remote}: resume refused: ${problem}`);
-      connection.sendFrame({ type: FrameType.ResumeFail, code: ErrorCode.LogoutNet, text: utf8Encode(problem ?? '') });
+      connection.sendFrame({ type: FrameType.ResumeFail, code: AGORA_E_CODE.LOGOUT_E_NET, text: utf8Encode(problem ?? '') });
       return;
     }
     session.resume(connection, frame.lastSeq);
@@ -287,7 +287,7 @@ export class SignalServer implements ConnectionHost, SessionHost, RequestService
       then(this.channels.sessionEnded(session), () => this.channels.userOnline(session, 'logout', session.endCode ?? undefined)),
       () => `${session.label}: leaving its channel failed`,
     );
-    this.settle(this.invites.sessionEnded(session, session.endCode ?? ErrorCode.LogoutOther), () => `${session.label}: ending its invitations failed`);
+    this.settle(this.invites.sessionEnded(session, session.endCode ?? AGORA_E_CODE.LOGOUT_E_OTHER), () => `${session.label}: ending its invitations failed`);
     const unregistered = this.directory.unregister(session);
     if (isPromise(unregistered)) {
       unregistered.catch((e: unknown) => this.logger.error(`${session.label}: unregister failed: ${String(e)}`));
@@ -330,7 +330,7 @@ export class SignalServer implements ConnectionHost, SessionHost, RequestService
 
   private heldMessageExpired(appId: string, account: string, message: HeldMessage): void {
     const text = `message to ${Buffer.from(account, 'latin1').toString('utf8')} expired: the peer did not log in within its time to live`;
-    const fields = [decimalBytes(message.serverMsgId), decimalBytes(ErrorCode.SendMessageTimeout), utf8Encode(text)];
+    const fields = [decimalBytes(message.serverMsgId), decimalBytes(AGORA_E_CODE.SENDMESSAGE_E_TIMEOUT), utf8Encode(text)];
     this.settle(this.router.deliver(appId, message.fromAccount, EventKind.MsgExpired, fields, message.fromSessionId), 'MSG_EXPIRED failed');
   }
 
@@ -351,7 +351,7 @@ export class SignalServer implements ConnectionHost, SessionHost, RequestService
       }, this.watchdogIntervalMs());
       this.watchdog.unref();
     }
-    if (this.closing) connection.close(ErrorCode.LogoutOther, 'server shutting down');
+    if (this.closing) connection.close(AGORA_E_CODE.LOGOUT_E_OTHER, 'server shutting down');
     return connection;
   }
 

@@ -1,6 +1,6 @@
 /** Channel requests: join, leave, queries, attributes and channel messages (see ChannelService). */
 import { accountProblem } from '../account';
-import { ErrorCode } from '../error-codes';
+import { AGORA_E_CODE } from '../../protocol/error-codes';
 import { arityProblem } from './arity';
 import { failure, RequestHandler } from './request-handler';
 
@@ -17,7 +17,7 @@ export const handleChannelQueryIsIn: RequestHandler = (services, sender, args) =
   const wrong = arityProblem('CHANNEL_QUERY_ISIN', args, ['channel', 'account']);
   if (wrong !== null) return wrong;
   const problem = accountProblem(args[1]);
-  if (problem !== null) return failure(ErrorCode.GeneralWrongParam, `invalid account: ${problem}`);
+  if (problem !== null) return failure(AGORA_E_CODE.GENERAL_E_WRONG_PARAM, `invalid account: ${problem}`);
   return services.channels.queryIsIn(sender, args[0], args[1]);
 };
 

@@ -1,5 +1,5 @@
 /** DBG(a, b): a few diagnostics, answered as values [a', b'] for onDbg. */
-import { ErrorCode } from '../error-codes';
+import { AGORA_E_CODE } from '../../protocol/error-codes';
 import { arityProblem } from './arity';
 import { failure, RequestHandler, success } from './request-handler';
 
@@ -22,6 +22,6 @@ export const handleDbg: RequestHandler = (services, _sender, args) => {
   if (wrong !== null) return wrong;
   const name = Buffer.from(args[0]).toString('utf8');
   const command = Object.prototype.hasOwnProperty.call(COMMANDS, name) ? COMMANDS[name] : undefined;
-  if (command === undefined) return failure(ErrorCode.GeneralWrongParam, `unknown dbg command "${name}" (known: ${Object.keys(COMMANDS).join(', ')})`);
+  if (command === undefined) return failure(AGORA_E_CODE.GENERAL_E_WRONG_PARAM, `unknown dbg command "${name}" (known: ${Object.keys(COMMANDS).join(', ')})`);
   return success(command(services, args[1]));
 };

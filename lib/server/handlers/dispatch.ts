@@ -1,5 +1,5 @@
 import { isOp, Op, OP_NAMES } from '../../protocol/ops';
-import { ErrorCode } from '../error-codes';
+import { AGORA_E_CODE } from '../../protocol/error-codes';
 import type { MaybePromise } from '../state/maybe-promise';
 import { handleMessageApp } from './app-messages';
 import {
@@ -56,6 +56,6 @@ for (const op of Object.keys(OP_NAMES).map(Number) as Op[]) HANDLERS.set(op, IMP
 /** Runs the handler of `op`; an unknown op gets 1004. */
 export function dispatchRequest(services: RequestServices, sender: RequestSender, op: number, args: Uint8Array[]): MaybePromise<Reply> {
   const handler = isOp(op) ? HANDLERS.get(op) : undefined;
-  if (handler === undefined) return failure(ErrorCode.GeneralWrongParam, `unknown op ${op}`);
+  if (handler === undefined) return failure(AGORA_E_CODE.GENERAL_E_WRONG_PARAM, `unknown op ${op}`);
   return handler(services, sender, args);
 }

@@ -8,7 +8,7 @@ import { EventKind } from '../../protocol/ops';
 import { utf8Decode, utf8Encode } from '../../protocol/text';
 import { accountProblem } from '../account';
 import { decimalBytes } from '../decimal';
-import { ErrorCode } from '../error-codes';
+import { AGORA_E_CODE } from '../../protocol/error-codes';
 import { then, MaybePromise } from '../state/maybe-promise';
 import { arityProblem } from './arity';
 import { failure, Reply, RequestHandler, RequestSender, RequestServices, success } from './request-handler';
@@ -26,21 +26,21 @@ function parseTtl(options: Uint8Array, maxTtlSeconds: number): number | Reply {
   try {
     parsed = JSON.parse(Buffer.from(options).toString('utf8'));
   } catch (e) {
-    return failure(ErrorCode.GeneralWrongParam, `options are not valid JSON: ${(e as Error).message}`);
+    return failure(AGORA_E_CODE.GENERAL_E_WRONG_PARAM, `options are not valid JSON: ${(e as Error).message}`);
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return failure(ErrorCode.GeneralWrongParam, 'options must be a JSON object');
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return failure(AGORA_E_CODE.GENERAL_E_WRONG_PARAM, 'options must be a JSON object');
   const ttl = (parsed as Record<string, unknown>).ttl;
   if (ttl === undefined) return 0;
-  if (typeof ttl !== 'number' || !Number.isInteger(ttl) || ttl < 0) return failure(ErrorCode.GeneralWrongParam, `options.ttl must be a whole number of seconds >= 0, got ${JSON.stringify(ttl)}`);
-  if (ttl > maxTtlSeconds) return failure(ErrorCode.GeneralLargeParam, `options.ttl is ${ttl} seconds, at most ${maxTtlSeconds} allowed`);
+  if (typeof ttl !== 'number' || !Number.isInteger(ttl) || ttl < 0) return failure(AGORA_E_CODE.GENERAL_E_WRONG_PARAM, `options.ttl must be a whole number of seconds >= 0, got ${JSON.stringify(ttl)}`);
+  if (ttl > maxTtlSeconds) return failure(AGORA_E_CODE.GENERAL_E_LARGE_PARAM, `options.ttl is ${ttl} seconds, at most ${maxTtlSeconds} allowed`);
   return ttl;
 }
 
 /** Delivers INSTANT_MSG now, or holds it `ttlSeconds` (> 0) for an offline peer, or fails with 400. */
 function sendToPeer(services: RequestServices, sender: RequestSender, peer: Uint8Array, msg: Uint8Array, ttlSeconds: number): MaybePromise<Reply> {
   const problem = accountProblem(peer);
-  if (problem !== null) return failure(ErrorCode.GeneralWrongParam, `invalid peer account: ${problem}`);
-  if (msg.length > MAX_MESSAGE_BYTES) return failure(ErrorCode.GeneralLargeParam, `message is ${msg.length} bytes, at most ${MAX_MESSAGE_BYTES} allowed`);
+  if (problem !== null) return failure(AGORA_E_CODE.GENERAL_E_WRONG_PARAM, `invalid peer account: ${problem}`);
+  if (msg.length > MAX_MESSAGE_BYTES) return failure(AGORA_E_CODE.GENERAL_E_LARGE_PARAM, `message is ${msg.length} bytes, at most ${MAX_MESSAGE_BYTES} allowed`);
   const id = services.nextServerMsgId();
   const serverMsgId = decimalBytes(id);
   const peerKey = latin1(peer);
@@ -49,7 +49,7 @@ function sendToPeer(services: RequestServices, sender: RequestSender, peer: Uint
   if (delivered === true) return success([serverMsgId]);
   return then(delivered, (ok) => {
     if (ok) return success([serverMsgId]);
-    if (ttlSeconds <= 0) return failure(ErrorCode.SendMessageOther, `peer ${utf8Decode(peer)} is offline`);
+    if (ttlSeconds <= 0) return failure(AGORA_E_CODE.SENDMESSAGE_E_OTHER, `peer ${utf8Decode(peer)} is offline`);
     const held = services.offlineMessages.hold(sender.appId, peerKey, {
       serverMsgId: id,
       fromAccount: sender.account,
@@ -81,6 +81,6 @@ export const handleQueryUserStatus: RequestHandler = (services, sender, args) =>
   const wrong = arityProblem('QUERY_USER_STATUS', args, ['account']);
   if (wrong !== null) return wrong;
   const problem = accountProblem(args[0]);
-  if (problem !== null) return failure(ErrorCode.GeneralWrongParam, `invalid account: ${problem}`);
+  if (problem !== null) return failure(AGORA_E_CODE.GENERAL_E_WRONG_PARAM, `invalid account: ${problem}`);
   return then(services.directory.isOnline(sender.appId, latin1(args[0])), (yes) => success([yes ? ONLINE : OFFLINE]));
 };

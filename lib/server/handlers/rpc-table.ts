@@ -5,7 +5,7 @@
 import { accountProblem } from '../account';
 import { channelNameRefusal, USER_LIST_LIMIT } from '../channel-rules';
 import { latin1 } from '../latin1';
-import { ErrorCode } from '../error-codes';
+import { AGORA_E_CODE } from '../../protocol/error-codes';
 import { isPromise, then, MaybePromise } from '../state/maybe-promise';
 import type { Reply, RequestSender, RequestServices } from './request-handler';
 import { getUserAttr, getUserAttrAll, setUserAttr } from './user-attrs';
@@ -105,15 +105,15 @@ export const RPC_FUNCTIONS: readonly string[] = Object.keys(TABLE).map((f) => RP
 export function callRpc(services: RequestServices, sender: RequestSender, name: Uint8Array, req: Uint8Array): MaybePromise<RpcAnswer> {
   const fullName = utf8(name);
   const fn = fullName.startsWith(RPC_PREFIX) && Object.prototype.hasOwnProperty.call(TABLE, fullName.slice(RPC_PREFIX.length)) ? TABLE[fullName.slice(RPC_PREFIX.length)] : undefined;
-  if (fn === undefined) return failed(ErrorCode.GeneralWrongParam, `unknown function "${fullName}"`);
-  if (req.length > MAX_RPC_REQUEST_BYTES) return failed(ErrorCode.GeneralLargeParam, `request is ${req.length} bytes, at most ${MAX_RPC_REQUEST_BYTES} allowed`);
+  if (fn === undefined) return failed(AGORA_E_CODE.GENERAL_E_WRONG_PARAM, `unknown function "${fullName}"`);
+  if (req.length > MAX_RPC_REQUEST_BYTES) return failed(AGORA_E_CODE.GENERAL_E_LARGE_PARAM, `request is ${req.length} bytes, at most ${MAX_RPC_REQUEST_BYTES} allowed`);
   let args: unknown;
   try {
     args = JSON.parse(utf8(req));
   } catch (e) {
-    return failed(ErrorCode.GeneralWrongParam, `request is not valid JSON: ${(e as Error).message}`);
+    return failed(AGORA_E_CODE.GENERAL_E_WRONG_PARAM, `request is not valid JSON: ${(e as Error).message}`);
   }
-  if (typeof args !== 'object' || args === null || Array.isArray(args)) return failed(ErrorCode.GeneralWrongParam, 'request must be a JSON object');
+  if (typeof args !== 'object' || args === null || Array.isArray(args)) return failed(AGORA_E_CODE.GENERAL_E_WRONG_PARAM, 'request must be a JSON object');
   try {
     const answer = fn(services, sender, args as Args);
     return isPromise(answer) ? answer.catch(rescue) : answer;
@@ -123,7 +123,7 @@ export function callRpc(services: RequestServices, sender: RequestSender, name: 
 }
 
 function rescue(e: unknown): RpcAnswer {
-  if (e instanceof ArgumentProblem) return failed(ErrorCode.GeneralWrongParam, e.message);
+  if (e instanceof ArgumentProblem) return failed(AGORA_E_CODE.GENERAL_E_WRONG_PARAM, e.message);
   throw e;
 }
 

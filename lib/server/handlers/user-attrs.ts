@@ -2,7 +2,7 @@
 import { accountProblem } from '../account';
 import { attrRefusal } from '../channel-rules';
 import { latin1 } from '../latin1';
-import { ErrorCode } from '../error-codes';
+import { AGORA_E_CODE } from '../../protocol/error-codes';
 import { then, MaybePromise } from '../state/maybe-promise';
 import type { UserAttr } from '../state/user-attr-store';
 import { arityProblem } from './arity';
@@ -21,7 +21,7 @@ export function setUserAttr(services: RequestServices, sender: RequestSender, na
 function owner(sender: RequestSender, account: Uint8Array): Uint8Array | Reply {
   if (account.length === 0) return sender.accountBytes;
   const problem = accountProblem(account);
-  return problem === null ? account : failure(ErrorCode.GeneralWrongParam, `invalid account: ${problem}`);
+  return problem === null ? account : failure(AGORA_E_CODE.GENERAL_E_WRONG_PARAM, `invalid account: ${problem}`);
 }
 
 /** values [account, name, value]; a missing attribute has an empty value. */

@@ -1,4 +1,4 @@
-import { ErrorCode } from '../error-codes';
+import { AGORA_E_CODE } from '../../protocol/error-codes';
 import type { Scheduler, ScheduledTask } from '../scheduler';
 import { BuiltinAttr, isSpecialChannel, USER_LIST_LIMIT } from '../channel-rules';
 import type { ChannelAttr, ChannelMember, ChannelStore, ChannelStoreListener, JoinOutcome, LeaveOutcome, RecentMembers, Refusal } from './channel-store';
@@ -157,7 +157,7 @@ export class MemoryChannelStore implements ChannelStore {
     const sent = this.userMessages.get(user) ?? 0;
     const userLimit = this.rates.userMessagesPerSecond;
     if (sent >= userLimit) {
-      return { code: ErrorCode.GeneralFailed, text: `rate limit: a user sends at most ${userLimit} channel messages a second` };
+      return { code: AGORA_E_CODE.GENERAL_E_FAILED, text: `rate limit: a user sends at most ${userLimit} channel messages a second` };
     }
     const channel = this.channelOf(appId, name, false);
     if (channel !== undefined) {
@@ -170,7 +170,7 @@ export class MemoryChannelStore implements ChannelStore {
       const limit = custom !== undefined && custom > 0 ? custom : this.rates.channelMessagesPerSecond;
       if (window.count >= limit) {
         const source = custom !== undefined && custom > 0 ? ' (_sendmsg_limit)' : '';
-        return { code: ErrorCode.GeneralFailed, text: `rate limit: channel ${Buffer.from(name, 'latin1').toString('utf8')} carries at most ${limit} messages a second${source}` };
+        return { code: AGORA_E_CODE.GENERAL_E_FAILED, text: `rate limit: channel ${Buffer.from(name, 'latin1').toString('utf8')} carries at most ${limit} messages a second${source}` };
       }
       window.count++;
     }
@@ -206,7 +206,7 @@ export class MemoryChannelStore implements ChannelStore {
     }
     const writes = channel.attrWrites.get(attr) ?? 0;
     if (writes >= limit) {
-      return { code: ErrorCode.GeneralFailed, text: `rate limit: attribute ${Buffer.from(attr, 'latin1').toString('utf8')} changes at most ${limit} times a second (_setattr_limit)` };
+      return { code: AGORA_E_CODE.GENERAL_E_FAILED, text: `rate limit: attribute ${Buffer.from(attr, 'latin1').toString('utf8')} changes at most ${limit} times a second (_setattr_limit)` };
     }
     channel.attrWrites.set(attr, writes + 1);
     return null;

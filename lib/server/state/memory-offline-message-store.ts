@@ -1,4 +1,4 @@
-import { ErrorCode } from '../error-codes';
+import { AGORA_E_CODE } from '../../protocol/error-codes';
 import type { ScheduledTask, Scheduler } from '../scheduler';
 import type { Refusal } from './channel-store';
 import type { HeldMessage, OfflineMessageListener, OfflineMessageStore } from './offline-message-store';
@@ -39,10 +39,10 @@ export class MemoryOfflineMessageStore implements OfflineMessageStore {
     const key = userKey(appId, account);
     const queue = this.queues.get(key);
     if ((queue?.size ?? 0) >= maxMessagesPerAccount) {
-      return { code: ErrorCode.SendMessageOther, text: `the peer is offline and already has ${maxMessagesPerAccount} messages held (the bound per account)` };
+      return { code: AGORA_E_CODE.SENDMESSAGE_E_OTHER, text: `the peer is offline and already has ${maxMessagesPerAccount} messages held (the bound per account)` };
     }
     if (usage.messages >= maxMessagesPerApp || usage.bytes + message.msg.length > maxBytesPerApp) {
-      return { code: ErrorCode.SendMessageOther, text: `the peer is offline and the App ID holds the most it may (${maxMessagesPerApp} messages, ${maxBytesPerApp} bytes)` };
+      return { code: AGORA_E_CODE.SENDMESSAGE_E_OTHER, text: `the peer is offline and the App ID holds the most it may (${maxMessagesPerApp} messages, ${maxBytesPerApp} bytes)` };
     }
     const kept: HeldMessage = { ...message, msg: message.msg.slice() };
     const task = this.scheduler.at(message.expiresAtMs, () => this.expire(appId, account, key, kept.serverMsgId));

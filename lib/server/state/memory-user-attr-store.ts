@@ -1,4 +1,4 @@
-import { ErrorCode } from '../error-codes';
+import { AGORA_E_CODE } from '../../protocol/error-codes';
 import type { Refusal } from './channel-store';
 import type { UserAttr, UserAttrStore } from './user-attr-store';
 import { userKey } from './user-key';
@@ -22,7 +22,7 @@ export class MemoryUserAttrStore implements UserAttrStore {
       this.users.set(key, attrs);
     }
     if (!attrs.has(name) && attrs.size >= this.maxAttrsPerAccount) {
-      return { code: ErrorCode.GeneralLargeParam, text: `an account holds at most ${this.maxAttrsPerAccount} attributes` };
+      return { code: AGORA_E_CODE.GENERAL_E_LARGE_PARAM, text: `an account holds at most ${this.maxAttrsPerAccount} attributes` };
     }
     attrs.set(name, value.slice());
     return null;
