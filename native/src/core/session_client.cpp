@@ -221,13 +221,9 @@ void SessionClient::connect() {
     send(protocol::makeLogin(credentials_.appId, credentials_.account, credentials_.token,
                              credentials_.uid, credentials_.deviceId));
   }
-  std::weak_ptr<SessionClient> weak = shared_from_this();
-  loop_->watch(socket, true, [weak](bool readable, bool writable, bool failed) {
-    std::shared_ptr<SessionClient> self = weak.lock();
-    if (!self) return;
-    std::lock_guard<std::mutex> lock(self->mutex_);
-    self->onIo(readable, writable, failed);
-  });
+  loop_->watch(socket, true, whileAlive([](SessionClient& s, bool readable, bool writable, bool failed) {
+    s.onIo(readable, writable, failed);
+  }));
   scheduleTick(kHandshakeTick);
 }
 
@@ -304,16 +300,12 @@ void SessionClient::send(const protocol::Frame& frame) {
   // application) leaves in one write at the round's end rather than one write each.
   if (c->flushDeferred) return;
   c->flushDeferred = true;
-  std::weak_ptr<SessionClient> weak = shared_from_this();
-  loop_->deferToRoundEnd([weak, c] {
-    std::shared_ptr<SessionClient> self = weak.lock();
-    if (!self) return;
-    std::lock_guard<std::mutex> lock(self->mutex_);
+  loop_->deferToRoundEnd(whileAlive([c](SessionClient& s) {
     // The connection may have been replaced meanwhile; the new one flushes for itself.
-    if (self->connection_.get() != c) return;
+    if (s.connection_.get() != c) return;
     c->flushDeferred = false;
-    self->flush();
-  });
+    s.flush();
+  }));
 }
 
 void SessionClient::readAvailable() {
@@ -525,13 +517,7 @@ void SessionClient::sendRequest(const PendingRequest& request) {
 
 void SessionClient::scheduleTick(milliseconds delay) {
   if (tickTimer_) loop_->cancelTimer(tickTimer_);
-  std::weak_ptr<SessionClient> weak = shared_from_this();
-  tickTimer_ = loop_->addTimer(delay, [weak] {
-    std::shared_ptr<SessionClient> self = weak.lock();
-    if (!self) return;
-    std::lock_guard<std::mutex> lock(self->mutex_);
-    self->tick();
-  });
+  tickTimer_ = loop_->addTimer(delay, whileAlive([](SessionClient& s) { s.tick(); }));
 }
 
 void SessionClient::tick() {
@@ -595,13 +581,7 @@ void SessionClient::scheduleRetry() {
     giveUp();
     return;
   }
-  std::weak_ptr<SessionClient> weak = shared_from_this();
-  retryTimer_ = loop_->addTimer(delay, [weak] {
-    std::shared_ptr<SessionClient> self = weak.lock();
-    if (!self) return;
-    std::lock_guard<std::mutex> lock(self->mutex_);
-    self->retryNow();
-  });
+  retryTimer_ = loop_->addTimer(delay, whileAlive([](SessionClient& s) { s.retryNow(); }));
 }
 
 void SessionClient::retryNow() {

@@ -98,6 +98,20 @@ class SessionClient : public std::enable_shared_from_this<SessionClient> {
   enum class Phase { Idle, LoggingIn, Online, Reconnecting, LoggingOut };
   struct Connection;
 
+  // Wraps `work(SessionClient&, args...)` as a socket handler, timer or deferred task for the
+  // loop: it runs under the session lock, and not at all once the session is gone. With post(),
+  // the one way loop-thread code enters a session.
+  template <typename Work>
+  auto whileAlive(Work work) {
+    std::weak_ptr<SessionClient> weak = shared_from_this();
+    return [weak, work](auto... args) {
+      std::shared_ptr<SessionClient> self = weak.lock();
+      if (!self) return;
+      std::lock_guard<std::mutex> lock(self->mutex_);
+      work(*self, args...);
+    };
+  }
+
   void setPhase(Phase phase);
   void connect();
   void closeConnection();
