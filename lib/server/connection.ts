@@ -123,15 +123,11 @@ export class Connection {
     if (this.isOpen) this.transport.send(body);
   }
 
-  /** A prepared EVENT with this client's sequence number (`size`: its body length). */
-  sendEvent(event: PreparedEvent, seq: number, size: number): void {
-    if (this.isOpen) this.transport.sendEvent(event, seq, size);
-  }
-
-  /** A kept frame again (after a login or resume). */
-  sendKept(frame: OutgoingFrame, seq: number): void {
-    if (frame instanceof PreparedEvent) this.sendEvent(frame, seq, frame.sizeWithSeq(seq));
-    else this.sendBody(frame);
+  /** A sequenced frame (RESULT or EVENT): its encoded body, or a prepared EVENT with `seq`. */
+  sendSequenced(frame: OutgoingFrame, seq: number): void {
+    if (!this.isOpen) return;
+    if (frame instanceof PreparedEvent) this.transport.sendEvent(frame, seq, frame.sizeWithSeq(seq));
+    else this.transport.send(frame);
   }
 
   bindSession(session: Session): void {

@@ -7,7 +7,7 @@
  *
  * The price: a kept body pins its whole slab. Bodies of connected sessions are short-lived (the
  * client acknowledges within a heartbeat); a session that loses its connection copies what it
- * keeps into buffers of their own (KeptFrames.ownCopies) so a resume window cannot pin slabs.
+ * keeps into buffers of their own (ownedCopy) so a resume window cannot pin slabs.
  */
 import type { ByteAllocator } from '../protocol/codec';
 
@@ -28,3 +28,8 @@ export const allocateFromSlab: ByteAllocator = (size) => {
   used += size;
   return body;
 };
+
+/** The body itself when it fills its own buffer; else (a view into a slab) a copy that does. */
+export function ownedCopy(body: Uint8Array): Uint8Array {
+  return body.byteLength === body.buffer.byteLength ? body : body.slice();
+}

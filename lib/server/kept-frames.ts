@@ -3,6 +3,7 @@
  * prepared EVENTs shared with the other recipients of a fan-out (their seq is their position).
  * Sequence numbers are contiguous, so only the first one is stored.
  */
+import { ownedCopy } from './frame-slab';
 import { OutgoingFrame, PreparedEvent } from './prepared-event';
 
 export class KeptFrames {
@@ -60,7 +61,7 @@ export class KeptFrames {
   ownCopies(): void {
     for (let i = this.head; i < this.frames.length; i++) {
       const frame = this.frames[i];
-      if (frame instanceof Uint8Array && frame.byteLength !== frame.buffer.byteLength) this.frames[i] = frame.slice();
+      if (frame instanceof Uint8Array) this.frames[i] = ownedCopy(frame);
     }
   }
 

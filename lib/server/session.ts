@@ -26,7 +26,7 @@ import type { Connection } from './connection';
 import { decimalBytes } from './decimal';
 import { AGORA_E_CODE } from '../protocol/error-codes';
 import type { Reply, RequestSender } from './handlers/request-handler';
-import { allocateFromSlab } from './frame-slab';
+import { allocateFromSlab, ownedCopy } from './frame-slab';
 import { KeptFrames } from './kept-frames';
 import { RequestQueue } from './request-queue';
 import type { Logger } from './logger';
@@ -105,7 +105,6 @@ export class Session implements SessionEndpoint, RequestSender {
     this.appId = latin1(identity.appIdBytes);
     this.accountBytes = identity.accountBytes;
     this.account = latin1(identity.accountBytes);
-
     const { maxKeptFrames, maxKeptBytes } = host.limits;
     this.windowFrames = Math.max(1, Math.floor(maxKeptFrames / 2));
     this.windowBytes = Math.max(1, Math.floor(maxKeptBytes / 2));
@@ -144,7 +143,7 @@ export class Session implements SessionEndpoint, RequestSender {
   /** Binds the connection that logged in; frames sequenced before now follow. */
   attach(connection: Connection): void {
     this.bind(connection);
-    this.kept.forEach((frame, seq) => connection.sendKept(frame, seq));
+    this.kept.forEach((frame, seq) => connection.sendSequenced(frame, seq));
   }
 
   /** Why a RESUME with `lastSeq` cannot be honoured, or null. */
@@ -165,7 +164,7 @@ export class Session implements SessionEndpoint, RequestSender {
     this.kept.trimThrough(lastSeq);
     this.bind(connection);
     connection.sendFrame({ type: FrameType.ResumeOk, lastReqId: this.lastReqIdValue });
-    this.kept.forEach((frame, seq) => connection.sendKept(frame, seq));
+    this.kept.forEach((frame, seq) => connection.sendSequenced(frame, seq));
     this.host.logger.info(`${this.label}: resumed on ${connection.remote} after seq ${lastSeq}`);
     // Requests queued behind the window come after the replayed frames.
     this.drain();
@@ -230,20 +229,13 @@ export class Session implements SessionEndpoint, RequestSender {
 
   deliverEvent(kind: number, fields: Uint8Array[]): boolean {
     if (this.over) return false;
-    return this.sequence(encodeEvent(this.lastSeq + 1, kind, fields, allocateFromSlab));
+    const body = encodeEvent(this.lastSeq + 1, kind, fields, allocateFromSlab);
+    return this.sequence(body, body.length);
   }
 
   deliverPrepared(event: PreparedEvent): boolean {
     if (this.over) return false;
-    const seq = this.lastSeq + 1;
-    const size = event.sizeWithSeq(seq);
-    if (!this.keep(event, size)) return false;
-    const connection = this.connection;
-    if (connection !== null) {
-      connection.sendEvent(event, seq, size);
-      this.checkBound(connection);
-    }
-    return true;
+    return this.sequence(event, event.sizeWithSeq(this.lastSeq + 1));
   }
 
   kick(): void {
@@ -337,41 +329,30 @@ export class Session implements SessionEndpoint, RequestSender {
   }
 
   /**
-   * Keeps a RESULT or EVENT encoded (once) with sequence number lastSeq + 1, and sends it when
-   * connected. Returns false when the session cannot take it. (Callers encode and pass the body
-   * rather than an encoding callback: no closure per frame on the message path.)
+   * Keeps a RESULT or EVENT with sequence number lastSeq + 1 (`size`: its body length), encoded
+   * by the caller, and sends it when connected. Returns false when the session cannot take it: it
+   * is over, or it is disconnected and over the kept bound (then it ends). Callers encode rather
+   * than pass an encoding callback: no closure per frame on the message path.
    */
-  private sequence(body: Uint8Array): boolean {
-    if (this.over || !this.keep(body, body.length)) return false;
-    const connection = this.connection;
-    if (connection !== null) {
-      connection.sendBody(body);
-      this.checkBound(connection);
-    }
-    return true;
-  }
-
-  /**
-   * Keeps the frame with sequence number lastSeq + 1 until acknowledged; a disconnected session
-   * over the kept bound ends instead (false).
-   */
-  private keep(frame: OutgoingFrame, size: number): boolean {
+  private sequence(frame: OutgoingFrame, size: number): boolean {
+    if (this.over) return false;
     const { maxKeptFrames, maxKeptBytes } = this.host.limits;
-    if (this.connection === null && (this.kept.count + 1 > maxKeptFrames || this.kept.bytes + size > maxKeptBytes)) {
+    const connection = this.connection;
+    if (connection === null && (this.kept.count + 1 > maxKeptFrames || this.kept.bytes + size > maxKeptBytes)) {
       this.end(AGORA_E_CODE.LOGOUT_E_OTHER, `more than ${maxKeptFrames} frames or ${maxKeptBytes} bytes kept while disconnected`);
       return false;
     }
     this.lastSeq++;
-    // Kept for a resume while disconnected: a buffer of its own, not a view pinning a slab.
-    const keptFrame = this.connection === null && frame instanceof Uint8Array && frame.byteLength !== frame.buffer.byteLength ? frame.slice() : frame;
-    this.kept.push(keptFrame, size);
-    return true;
-  }
-
-  /** A connected client just went over the kept bound: it must acknowledge in time. */
-  private checkBound(connection: Connection): void {
-    const { maxKeptFrames, maxKeptBytes } = this.host.limits;
+    if (connection === null) {
+      // Kept for a resume: a buffer of its own, not a view pinning a slab.
+      this.kept.push(frame instanceof Uint8Array ? ownedCopy(frame) : frame, size);
+      return true;
+    }
+    this.kept.push(frame, size);
+    connection.sendSequenced(frame, this.lastSeq);
+    // Just over the kept bound: the client must acknowledge in time.
     if (this.overBound === null && (this.kept.count > maxKeptFrames || this.kept.bytes > maxKeptBytes)) this.watchAcks(connection);
+    return true;
   }
 
   private process(request: RequestFrame): void {
@@ -410,7 +391,8 @@ export class Session implements SessionEndpoint, RequestSender {
 
   private sendResult(reqId: number, reply: Reply): void {
     if (this.over) return;
-    this.sequence(encodeResult(this.lastSeq + 1, reqId, reply.code, reply.text === '' ? NO_TEXT : utf8Encode(reply.text), reply.values, allocateFromSlab));
+    const body = encodeResult(this.lastSeq + 1, reqId, reply.code, reply.text === '' ? NO_TEXT : utf8Encode(reply.text), reply.values, allocateFromSlab);
+    this.sequence(body, body.length);
   }
 
   private scheduleTokenExpiry(expiresAtMs: number): void {

@@ -18,8 +18,7 @@ class TcpFrameTransport implements FrameTransport, BatchSink {
   private readonly batch = new WriteBatch(this);
   private closeTimer: NodeJS.Timeout | null = null;
 
-  constructor(private readonly socket: net.Socket, private readonly maxBufferedBytes: number) {
-  }
+  constructor(private readonly socket: net.Socket, private readonly maxBufferedBytes: number) {}
 
   /** For log lines; asked of the kernel only when a line needs it (a login storm logs none). */
   get remote(): string {
@@ -28,23 +27,19 @@ class TcpFrameTransport implements FrameTransport, BatchSink {
   }
 
   send(body: Uint8Array): void {
-    const socket = this.socket;
-    if (socket.destroyed || socket.writableEnded) return;
+    if (!this.writable) return;
     this.batch.add(body);
-    // A client that stops reading must not make the server buffer without bound.
-    if (socket.writableLength + this.batch.pendingBytes > this.maxBufferedBytes) this.destroy();
+    this.checkBuffered();
   }
 
   sendEvent(event: PreparedEvent, seq: number, size: number): void {
-    const socket = this.socket;
-    if (socket.destroyed || socket.writableEnded) return;
+    if (!this.writable) return;
     this.batch.addEvent(event, seq, size);
-    if (socket.writableLength + this.batch.pendingBytes > this.maxBufferedBytes) this.destroy();
+    this.checkBuffered();
   }
 
   writeBatch(bytes: Buffer): void {
-    const socket = this.socket;
-    if (!socket.destroyed && !socket.writableEnded) socket.write(bytes);
+    if (this.writable) this.socket.write(bytes);
   }
 
   end(): void {
@@ -72,6 +67,15 @@ class TcpFrameTransport implements FrameTransport, BatchSink {
   closed(): void {
     this.batch.discard();
     if (this.closeTimer !== null) clearTimeout(this.closeTimer);
+  }
+
+  private get writable(): boolean {
+    return !this.socket.destroyed && !this.socket.writableEnded;
+  }
+
+  /** A client that stops reading must not make the server buffer without bound. */
+  private checkBuffered(): void {
+    if (this.socket.writableLength + this.batch.pendingBytes > this.maxBufferedBytes) this.destroy();
   }
 }
 

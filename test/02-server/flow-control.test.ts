@@ -261,6 +261,7 @@ describe('02-server: when a session pauses reading', () => {
       },
       bindSession: () => undefined,
       sendBody: () => undefined,
+      sendSequenced: () => undefined,
     };
     const session = new Session(host, { sessionId: 'f'.repeat(32), uid: 1, appIdBytes: utf8Encode('a'), accountBytes: utf8Encode('u') });
     session.attach(fake as unknown as Connection);
