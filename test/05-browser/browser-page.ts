@@ -21,6 +21,14 @@ const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
+/** Headless Chromium on a fresh profile folder, which the caller removes after closing it. */
+export async function launchChromium(options: { viewport?: { width: number; height: number } } = {}): Promise<{ context: BrowserContext; profile: string }> {
+  if (!fs.existsSync(CHROMIUM_PATH)) throw new Error(`no Chromium at ${CHROMIUM_PATH} (apt-get install chromium)`);
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'agora-sig-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS, ...options });
+  return { context, profile };
+}
+
 /**
  * Serves the test pages from a port of its own: an application's page that loads the SDK with
  * <script src="http://<signal server>/signal.js">, as a page written for the original SDK would
@@ -50,9 +58,7 @@ export class TestBrowser {
   private constructor(private readonly context: BrowserContext, private readonly profile: string, private readonly pages: PageServer) {}
 
   static async launch(): Promise<TestBrowser> {
-    if (!fs.existsSync(CHROMIUM_PATH)) throw new Error(`no Chromium at ${CHROMIUM_PATH} (apt-get install chromium)`);
-    const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'agora-sig-chromium-'));
-    const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
+    const { context, profile } = await launchChromium();
     return new TestBrowser(context, profile, await PageServer.start());
   }
 

@@ -2,24 +2,13 @@
 // after a short chat, and a screenshot of it kept in test-artifacts/.
 import { expect } from 'chai';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { BrowserContext, chromium, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { SignalServer } from '../../lib/server';
+import { launchChromium } from '../05-browser/browser-page';
 
 const REPO_ROOT = path.resolve(__dirname, '../../..');
 const ARTIFACTS = path.join(REPO_ROOT, 'test-artifacts');
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const VIEWPORT = { width: 1200, height: 760 };
 const CHANNEL = 'lobby';
 
@@ -85,20 +74,13 @@ describe('07 demo page', function () {
   const pageErrors: string[] = [];
 
   before(async function () {
-    if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium package`);
     if (!fs.existsSync(path.join(REPO_ROOT, 'dist/browser/signal.js'))) {
       throw new Error('dist/browser/signal.js is missing: build the browser SDK with `node scripts/build-browser.mjs`');
     }
     server = new SignalServer({ host: '127.0.0.1', tcpPort: 0, wsPort: 0, logLevel: 'silent' });
     const { wsPort } = await server.listen();
     baseUrl = `http://127.0.0.1:${wsPort}/`;
-    userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'demo-page-chromium-'));
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: CHROMIUM_ARGS,
-      viewport: VIEWPORT,
-    });
+    ({ context, profile: userDataDir } = await launchChromium({ viewport: VIEWPORT }));
     alice = context.pages()[0] ?? (await context.newPage());
     bob = await context.newPage();
     for (const [who, page] of [['alice', alice], ['bob', bob]] as const) {
