@@ -8,6 +8,17 @@ export interface Outcome {
   reason?: string;
   /** The load generator's `metrics` object. */
   metrics?: Record<string, unknown>;
+  /**
+   * CPU seconds over the load generator's measured interval (first send to last delivery, first
+   * connect to last login): the server's read by the runner from /proc at the load generator's
+   * marks, the load generator's own (getrusage / process.cpuUsage). Only the throughput scenarios
+   * mark one.
+   */
+  interval?: {
+    server_cpu_seconds: number;
+    loadgen_cpu_seconds: number;
+    machine_cores: number;
+  };
   /** Measured by the runner from /proc of the server process. */
   server?: {
     cpu_seconds: number;
@@ -47,6 +58,67 @@ function metric(path: string): (o: Outcome) => number | undefined {
   };
 }
 
+/**
+ * Where the CPU of a throughput scenario went. Server and load generator share this machine, so a
+ * rate is bounded by what the two together need per operation as much as by the server: the last
+ * figure is the rate the run would have reached had the same CPU per operation filled every core,
+ * an upper bound for any spreading of the work over more threads or processes on this machine.
+ */
+function cpuShares(ratePath: string, rateUnit: string): FigureDefinition[] {
+  const busyFraction = (o: Outcome): number | undefined => {
+    const seconds = num(o.metrics?.seconds);
+    const i = o.interval;
+    return i && seconds ? (i.server_cpu_seconds + i.loadgen_cpu_seconds) / (i.machine_cores * seconds) : undefined;
+  };
+  const rate = metric(ratePath);
+  return [
+    {
+      metric: 'server cores used',
+      unit: 'cores',
+      better: 'lower',
+      what: "server process user+system CPU seconds over the measured interval (read from /proc/<pid>/stat at the load generator's marks) / its seconds",
+      value: (o) => {
+        const seconds = num(o.metrics?.seconds);
+        return o.interval && seconds ? o.interval.server_cpu_seconds / seconds : undefined;
+      },
+    },
+    {
+      metric: 'loadgen cores used',
+      unit: 'cores',
+      better: 'lower',
+      what: 'load generator process user+system CPU seconds over the measured interval (its own getrusage / process.cpuUsage) / its seconds',
+      value: (o) => {
+        const seconds = num(o.metrics?.seconds);
+        return o.interval && seconds ? o.interval.loadgen_cpu_seconds / seconds : undefined;
+      },
+    },
+    {
+      metric: 'machine CPU busy',
+      unit: '%',
+      better: 'lower',
+      what: 'server + load generator CPU seconds over the measured interval / (cores x seconds): near 100%, the two processes together take the whole machine',
+      value: (o) => {
+        const busy = busyFraction(o);
+        return busy === undefined ? undefined : busy * 100;
+      },
+    },
+    {
+      metric: MACHINE_BOUND,
+      unit: rateUnit,
+      better: 'higher',
+      what: 'the rate / machine CPU busy: what the same server + load generator CPU per operation would reach using every core of this machine (an upper bound, assuming perfect scaling)',
+      value: (o) => {
+        const busy = busyFraction(o);
+        const r = rate(o);
+        return busy && r !== undefined ? r / busy : undefined;
+      },
+    },
+  ];
+}
+
+/** The name of the machine-bound figure (cpuShares), which the goals quote beside a rate. */
+export const MACHINE_BOUND = 'bound at full machine';
+
 const latency = (scope: string, keys: ('p50' | 'p99' | 'p999')[]): FigureDefinition[] =>
   keys.map((k) => ({
     metric: `latency ${k === 'p999' ? 'p99.9' : k}`,
@@ -82,12 +154,14 @@ export const FIGURES: Record<ScenarioName, FigureDefinition[]> = {
       metric: 'server CPU',
       unit: 's/M msg',
       better: 'lower',
-      what: 'server process user+system CPU seconds (/proc/<pid>/stat) during the load generator run, per million delivered messages',
+      what: 'server process user+system CPU seconds (/proc/<pid>/stat) over the measured interval (the whole load generator run when it marks none), per million delivered messages',
       value: (o) => {
         const delivered = num(o.metrics?.delivered);
-        return o.server && delivered ? (o.server.cpu_seconds / delivered) * 1e6 : undefined;
+        const seconds = o.interval?.server_cpu_seconds ?? o.server?.cpu_seconds;
+        return seconds !== undefined && delivered ? (seconds / delivered) * 1e6 : undefined;
       },
     },
+    ...cpuShares('delivered_per_s', 'msg/s'),
   ],
   fanout: [
     {
@@ -98,6 +172,7 @@ export const FIGURES: Record<ScenarioName, FigureDefinition[]> = {
       value: metric('deliveries_per_s'),
     },
     ...latency('delivery latency (send to receipt, one clock) over all deliveries', ['p50', 'p99']),
+    ...cpuShares('deliveries_per_s', '/s'),
   ],
   'login-storm': [
     {
@@ -107,6 +182,7 @@ export const FIGURES: Record<ScenarioName, FigureDefinition[]> = {
       what: 'accounts / seconds until every account is logged in (login confirmed to the client)',
       value: metric('logins_per_s'),
     },
+    ...cpuShares('logins_per_s', '/s'),
   ],
   idle: [
     {

@@ -1,5 +1,5 @@
 /** The performance targets of this project, checked against the figures of one run. */
-import type { Figure } from './figures';
+import { Figure, MACHINE_BOUND } from './figures';
 
 export interface GoalResult {
   goal: string;
@@ -33,12 +33,18 @@ function ratioGoal(goal: string, figures: Figure[], other: 'floor' | 'socketio',
   });
 }
 
-function absoluteGoal(goal: string, figures: Figure[], test: (value: number) => boolean): GoalResult[] {
+/**
+ * `all`: every figure of the run; a rate is quoted with its machine bound (figures.ts cpuShares),
+ * which tells a target the machine cannot reach at this CPU cost from one the server does not.
+ */
+function absoluteGoal(goal: string, figures: Figure[], test: (value: number) => boolean, all: Figure[] = []): GoalResult[] {
   if (figures.length === 0) return [{ goal, observed: 'scenario not run', verdict: 'N/A' }];
   return figures.map((f) => {
     const a = f.values.agora;
     if (a === undefined) return { goal: `${goal} [${f.run}]`, observed: 'missing agora figure', verdict: 'N/A' };
-    return { goal: `${goal} [${f.run}]`, observed: `${fmt(a)} ${f.unit}`, verdict: test(a) ? 'PASS' : 'FAIL' };
+    const bound = all.find((b) => b.run === f.run && b.metric === MACHINE_BOUND)?.values.agora;
+    const boundText = bound === undefined ? '' : ` (${MACHINE_BOUND}: ${fmt(bound)} ${f.unit})`;
+    return { goal: `${goal} [${f.run}]`, observed: `${fmt(a)} ${f.unit}${boundText}`, verdict: test(a) ? 'PASS' : 'FAIL' };
   });
 }
 
@@ -50,8 +56,8 @@ export function checkGoals(figures: Figure[]): GoalResult[] {
     ...ratioGoal('p2p latency p99 at low rate within 5x of the floor', find(figures, lowRate, 'latency p99'), 'floor', (r) => r <= 5),
     ...ratioGoal('p2p throughput at least 5x Socket.IO', find(figures, (id) => id === 'p2p-throughput', 'delivered'), 'socketio', (r) => r >= 5),
     ...ratioGoal('channel fan-out at least 5x Socket.IO', find(figures, fanout, 'deliveries'), 'socketio', (r) => r >= 5),
-    ...absoluteGoal('channel fan-out at least 1,000,000 deliveries/s', find(figures, fanout, 'deliveries'), (v) => v >= 1e6),
+    ...absoluteGoal('channel fan-out at least 1,000,000 deliveries/s', find(figures, fanout, 'deliveries'), (v) => v >= 1e6, figures),
     ...absoluteGoal('at most 10 KB (10,240 bytes) of server memory per idle session', find(figures, (id) => id.startsWith('idle-'), 'RSS per session'), (v) => v <= 10240),
-    ...absoluteGoal('at least 20,000 logins per second', find(figures, (id) => id === 'login-storm', 'logins'), (v) => v >= 20000),
+    ...absoluteGoal('at least 20,000 logins per second', find(figures, (id) => id === 'login-storm', 'logins'), (v) => v >= 20000, figures),
   ];
 }

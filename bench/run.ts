@@ -5,6 +5,7 @@
  * bench/results/. Usage: node dist/bench/run.js [--quick] [--only agora,socketio,floor]
  *   [--scenarios id,id] [--loadgen PATH] [--floor-relay PATH] [--note TEXT]
  */
+import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { killAllStarted, startBounded } from './bounded-process';
 import { Figure, figuresOf, Outcome } from './figures';
@@ -38,6 +39,13 @@ const USAGE = `Usage: node dist/bench/run.js [--quick] [--only agora,socketio,fl
 /** Descriptors a process keeps besides the benchmark's sockets (stdio, epoll, timers, listeners). */
 const SPARE_FILE_DESCRIPTORS = 200;
 const RSS_SAMPLE_MS = 100;
+/** The lines a load generator prints around its measured interval (bench/native/measurements.h). */
+const MEASURE_BEGIN = '@measure-begin';
+const MEASURE_END = '@measure-end';
+
+function round2(x: number): number {
+  return Math.round(x * 100) / 100;
+}
 /** After a warm-up run, before the measured one. */
 const WARMUP_SETTLE_MS = 1000;
 
@@ -106,8 +114,18 @@ async function runOne(target: Target, run: ScenarioRun, paths: BenchPaths): Prom
     const args = Object.entries(run.params).flatMap(([k, v]) => [`--${k}`, String(v)]);
     const command = [...target.loadgenCommand(paths, server), '--scenario', run.scenario, ...args];
     process.env.AGORA_SIG_BENCH_SOURCE_PREFIX = nextSourcePrefix();
+    let serverCpuAtBegin: number | undefined;
+    let serverCpuAtEnd: number | undefined;
     const loadgen = startBounded(`${target.name} loadgen`, command, run.timeoutMs, (line) => {
-      if (line.startsWith('{')) {
+      // The load generator marks its measured interval, so both processes' CPU covers the same time.
+      if (line === MEASURE_BEGIN || line === MEASURE_END) {
+        try {
+          if (line === MEASURE_BEGIN) serverCpuAtBegin = cpuSeconds(pid);
+          else serverCpuAtEnd = cpuSeconds(pid);
+        } catch {
+          // The server ended; the load generator's exit reports it.
+        }
+      } else if (line.startsWith('{')) {
         resultLine = line;
         // The idle scenario holds its sessions for a moment after this line.
         try {
@@ -129,9 +147,15 @@ async function runOne(target: Target, run: ScenarioRun, paths: BenchPaths): Prom
     } catch {
       return { status: 'failed', reason: `result line is not JSON: ${resultLine.slice(0, 200)}` };
     }
+    const metrics = parsed.metrics ?? {};
+    const loadgenCpu = metrics.loadgen_cpu_s;
     return {
       status: 'ok',
-      metrics: parsed.metrics ?? {},
+      metrics,
+      interval:
+        serverCpuAtBegin !== undefined && serverCpuAtEnd !== undefined && typeof loadgenCpu === 'number'
+          ? { server_cpu_seconds: round2(serverCpuAtEnd - serverCpuAtBegin), loadgen_cpu_seconds: round2(loadgenCpu), machine_cores: cpus().length }
+          : undefined,
       server: {
         cpu_seconds: Math.round((cpuAfter - cpuBefore) * 100) / 100,
         rss_before_bytes: rssBefore,

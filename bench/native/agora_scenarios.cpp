@@ -338,13 +338,16 @@ Metrics p2pThroughput(const LoadgenOptions& o) {
   fleet.awaitLogins(60);
   ThroughputListener listener(fleet, pairs, perPair, static_cast<size_t>(o.param("size")));
   size_t total = pairs * perPair;
+  MeasuredInterval measured;
+  measured.begin();
   auto start = Clock::now();
   fleet.listener = &listener;
   listener.start();
   bool complete = awaitCount(listener.delivered, total, 10);
   double seconds = secondsSince(start);
-  fleet.listener = nullptr;
   Metrics m;
+  measured.end(m);
+  fleet.listener = nullptr;
   m.set("delivered_per_s", static_cast<double>(listener.delivered.load()) / seconds);
   m.set("delivered", static_cast<double>(listener.delivered.load()));
   m.set("seconds", seconds);
@@ -392,6 +395,8 @@ Metrics fanout(const LoadgenOptions& o) {
   fprintf(stderr, "  %zu members joined in %.1f s\n", members + 1, joinSeconds);
   fleet.listener = &listener;
   Session& sender = *fleet.sessions[0];
+  MeasuredInterval measured;
+  measured.begin();
   auto start = Clock::now();
   size_t issued = 0;
   size_t expected = members * messages;
@@ -422,9 +427,10 @@ Metrics fanout(const LoadgenOptions& o) {
     }
   }
   double seconds = secondsSince(start);
+  Metrics m;
+  measured.end(m);
   fleet.listener = nullptr;
   std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  Metrics m;
   m.set("deliveries_per_s", static_cast<double>(listener.deliveries.load()) / seconds);
   m.set("deliveries", static_cast<double>(listener.deliveries.load()));
   m.setObject("latency_us", latencySummary(listener.samples, false));
@@ -441,11 +447,14 @@ Metrics fanout(const LoadgenOptions& o) {
 Metrics loginStorm(const LoadgenOptions& o) {
   size_t accounts = static_cast<size_t>(o.param("accounts"));
   Fleet fleet(o, accounts, "login", true);
+  MeasuredInterval measured;
+  measured.begin();
   auto start = Clock::now();
   fleet.loginAll();
   fleet.awaitLogins(300);
   double seconds = secondsSince(start);
   Metrics m;
+  measured.end(m);
   m.set("logins_per_s", static_cast<double>(accounts) / seconds);
   m.set("seconds", seconds);
   return m;

@@ -311,6 +311,8 @@ Metrics p2pThroughput(const LoadgenOptions& o) {
     }
   };
   std::this_thread::sleep_for(std::chrono::milliseconds(100));  // ids registered
+  MeasuredInterval measured;
+  measured.begin();
   auto start = Clock::now();
   for (size_t p = 0; p < pairs; ++p) {
     for (int k = 0; k < kWindow && issued[p] < perPair; ++k) {
@@ -323,6 +325,7 @@ Metrics p2pThroughput(const LoadgenOptions& o) {
   runUntil(loop, [&] { return delivered >= total; }, 10, [&] { return delivered; });
   double seconds = secondsSince(start);
   Metrics m;
+  measured.end(m);
   m.set("delivered_per_s", static_cast<double>(delivered) / seconds);
   m.set("delivered", static_cast<double>(delivered));
   m.set("seconds", seconds);
@@ -375,6 +378,8 @@ Metrics fanout(const LoadgenOptions& o) {
   runUntil(loop, [&] { return joinedCount >= members; }, 10, [&] { return joinedCount; });
   if (joinedCount < members) throw std::runtime_error("members did not all join the group");
   double joinSeconds = secondsSince(joinStart);
+  MeasuredInterval measured;
+  measured.begin();
   auto start = Clock::now();
   size_t issued = 0;
   auto lastChange = Clock::now();
@@ -398,6 +403,7 @@ Metrics fanout(const LoadgenOptions& o) {
   }
   double seconds = secondsSince(start);
   Metrics m;
+  measured.end(m);
   m.set("deliveries_per_s", static_cast<double>(deliveries) / seconds);
   m.set("deliveries", static_cast<double>(deliveries));
   m.setObject("latency_us", latencySummary(samples, false));
@@ -410,11 +416,14 @@ Metrics fanout(const LoadgenOptions& o) {
 // ---- login-storm and idle ----
 
 // Connects count sessions and waits until each got back a frame sent to itself; returns seconds.
-double connectAll(const LoadgenOptions& o, FloorLoop& loop, size_t count, bool spread) {
+// `measured`, when given, covers the connects.
+double connectAll(const LoadgenOptions& o, FloorLoop& loop, size_t count, bool spread,
+                  MeasuredInterval* measured = nullptr) {
   requireDescriptors(count);
   uint64_t base = idBase();
   size_t registered = 0;
   loop.onFrame = [&](size_t, uint64_t, const char*, size_t) { ++registered; };
+  if (measured) measured->begin();
   auto start = Clock::now();
   for (size_t i = 0; i < count; ++i) {
     size_t conn = loop.add(connectFloor(o, base + i, spread ? spreadSourceAddress(i) : ""));
@@ -430,8 +439,10 @@ double connectAll(const LoadgenOptions& o, FloorLoop& loop, size_t count, bool s
 Metrics loginStorm(const LoadgenOptions& o) {
   size_t accounts = static_cast<size_t>(o.param("accounts"));
   FloorLoop loop;
-  double seconds = connectAll(o, loop, accounts, true);
+  MeasuredInterval measured;
+  double seconds = connectAll(o, loop, accounts, true, &measured);
   Metrics m;
+  measured.end(m);
   m.set("logins_per_s", static_cast<double>(accounts) / seconds);
   m.set("seconds", seconds);
   return m;

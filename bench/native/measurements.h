@@ -4,6 +4,7 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/resource.h>
 
 #include <algorithm>
 #include <chrono>
@@ -88,6 +89,39 @@ class Metrics {
     return buffer;
   }
   std::vector<std::pair<std::string, std::string>> fields_;
+};
+
+// User + system CPU seconds of this process so far, all threads.
+inline double processCpuSeconds() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  auto seconds = [](const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6; };
+  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
+
+// The measured part of a scenario (first send to last delivery, first connect to last login).
+// Both processes' CPU is taken over this same interval: the load generator's own here, the
+// server's by the runner, which reads it from /proc when it sees the two marks on stdout. A
+// 2-core machine shared by server and load generator is only as fast as the two together allow.
+class MeasuredInterval {
+ public:
+  void begin() {
+    mark("@measure-begin");
+    cpuAtBegin_ = processCpuSeconds();
+  }
+  void end(Metrics& m) {
+    double used = processCpuSeconds() - cpuAtBegin_;
+    mark("@measure-end");
+    m.set("loadgen_cpu_s", used);
+  }
+
+ private:
+  static void mark(const char* line) {
+    fputs(line, stdout);
+    fputc('\n', stdout);
+    fflush(stdout);
+  }
+  double cpuAtBegin_ = 0;
 };
 
 // Latency percentiles in microseconds; sorts samples.

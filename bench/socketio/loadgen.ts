@@ -9,6 +9,7 @@ import type { Socket } from 'socket.io-client';
 import { LoadgenOptions, parseLoadgenOptions, ScenarioParams, UsageError } from '../loadgen-options';
 import { summarizeLatency } from '../latency-summary';
 import { closeAll, connectMany, emitWithAck } from './clients';
+import { MeasuredInterval } from './measured-interval';
 
 /** Handshakes in flight at once; more only overflows the server's listen backlog. */
 const CONNECT_CONCURRENCY = 500;
@@ -158,6 +159,8 @@ async function p2pThroughput(url: string, p: Partial<ScenarioParams>): Promise<M
       if (delivered >= total) waiting.check();
     });
   }
+  const measured = new MeasuredInterval();
+  measured.begin();
   const started = performance.now();
   await Promise.all(
     sockets.slice(0, pairs).map((sender, i) =>
@@ -166,8 +169,9 @@ async function p2pThroughput(url: string, p: Partial<ScenarioParams>): Promise<M
   );
   await waiting.promise;
   const seconds = (performance.now() - started) / 1000;
+  const cpu = measured.end();
   closeAll(sockets);
-  return { delivered_per_s: Math.round(delivered / seconds), delivered, seconds: round3(seconds) };
+  return { delivered_per_s: Math.round(delivered / seconds), delivered, seconds: round3(seconds), ...cpu };
 }
 
 async function fanout(url: string, p: Partial<ScenarioParams>): Promise<Metrics> {
@@ -191,10 +195,13 @@ async function fanout(url: string, p: Partial<ScenarioParams>): Promise<Metrics>
     });
   }
   const sender = sockets[0];
+  const measured = new MeasuredInterval();
+  measured.begin();
   const started = performance.now();
   await sendWindowed((ack) => sender.emit('channel message', channel, timedPayload(size), ack), messages, FANOUT_WINDOW);
   await waiting.promise;
   const seconds = (performance.now() - started) / 1000;
+  const cpu = measured.end();
   closeAll(sockets);
   const latency = summarizeLatency(samples);
   return {
@@ -202,16 +209,20 @@ async function fanout(url: string, p: Partial<ScenarioParams>): Promise<Metrics>
     deliveries,
     seconds: round3(seconds),
     latency_us: { p50: latency.p50, p99: latency.p99 },
+    ...cpu,
   };
 }
 
 async function loginStorm(url: string, p: Partial<ScenarioParams>): Promise<Metrics> {
   const accounts = p.accounts!;
+  const measured = new MeasuredInterval();
+  measured.begin();
   const started = performance.now();
   const sockets = await connectMany(url, accounts, (i) => `storm-${i}`, CONNECT_CONCURRENCY, CONNECT_TIMEOUT_MS);
   const seconds = (performance.now() - started) / 1000;
+  const cpu = measured.end();
   closeAll(sockets);
-  return { logins_per_s: Math.round(accounts / seconds), logins: accounts, seconds: round3(seconds) };
+  return { logins_per_s: Math.round(accounts / seconds), logins: accounts, seconds: round3(seconds), ...cpu };
 }
 
 /** Stays connected a little after printing so that the runner can read the server's memory. */
