@@ -37,8 +37,15 @@ function hexByte(n: number): string {
 class BodyReader {
   pos = 1;
   field = '';
+  // Fields are views made from these: reading `.buffer` calls into the runtime each time, and
+  // `subarray` goes through the species constructor (Buffer's is a JavaScript class).
+  private readonly buffer: ArrayBufferLike;
+  private readonly base: number;
 
-  constructor(private readonly bytes: Uint8Array, private readonly typeName: string) {}
+  constructor(private readonly bytes: Uint8Array, private readonly typeName: string) {
+    this.buffer = bytes.buffer;
+    this.base = bytes.byteOffset;
+  }
 
   private where(at: number): string {
     return `${this.typeName}.${this.field} at offset ${at}`;
@@ -83,10 +90,8 @@ class BodyReader {
     }
     const start = this.pos;
     this.pos = start + length;
-    // A plain view, even into a Node Buffer: Buffer's subarray builds a Buffer through its
-    // species constructor, which costs more than the rest of decoding a field.
-    const bytes = this.bytes;
-    return new Uint8Array(bytes.buffer, bytes.byteOffset + start, length);
+    // A plain view, even into a Node Buffer.
+    return new Uint8Array(this.buffer, this.base + start, length);
   }
 
   readList(): Uint8Array[] {

@@ -29,6 +29,10 @@ export class LengthPrefixedReader {
     if (this.failure !== null) throw this.failure;
     const bodies: Uint8Array[] = [];
     const end = chunk.length;
+    // Bodies are plain views made from the chunk's buffer, read once: `subarray` on a Node Buffer
+    // runs Buffer's constructor for every frame, and `.buffer` is a call into the runtime.
+    const buffer = chunk.buffer;
+    const base = chunk.byteOffset;
     let pos = 0;
     while (pos < end) {
       if (this.body !== null) {
@@ -56,7 +60,7 @@ export class LengthPrefixedReader {
       this.checkLength(length);
 
       if (end - pos >= length) {
-        bodies.push(chunk.subarray(pos, pos + length));
+        bodies.push(new Uint8Array(buffer, base + pos, length));
         pos += length;
       } else {
         this.body = new Uint8Array(length);
