@@ -8,11 +8,17 @@ export interface InviteConfig {
   defaultTimeoutMs: number;
   /** The SIP gateway account of App IDs that name none of their own; empty: none. */
   sipGateway: string;
+  /**
+   * Live invitations (waiting, ringing or accepted) one session may have made at a time; 0: no
+   * bound. Accepted invitations have no timeout, so without a bound one client could fill the
+   * server's memory with calls.
+   */
+  maxPerSession: number;
 }
 
-export const DEFAULT_INVITE_CONFIG: Readonly<InviteConfig> = Object.freeze({ offlineWaitMs: 20000, defaultTimeoutMs: 30000, sipGateway: '' });
+export const DEFAULT_INVITE_CONFIG: Readonly<InviteConfig> = Object.freeze({ offlineWaitMs: 20000, defaultTimeoutMs: 30000, sipGateway: '', maxPerSession: 1000 });
 
-export const INVITE_CONFIG_KEYS: readonly (keyof InviteConfig)[] = ['offlineWaitMs', 'defaultTimeoutMs', 'sipGateway'];
+export const INVITE_CONFIG_KEYS: readonly (keyof InviteConfig)[] = ['offlineWaitMs', 'defaultTimeoutMs', 'sipGateway', 'maxPerSession'];
 
 /** Thrown as the config's own error type by the caller. */
 export type ConfigProblem = (message: string) => Error;
@@ -34,6 +40,14 @@ function parseMs(source: string, raw: unknown, problem: ConfigProblem): number {
   return value;
 }
 
+function parseCount(source: string, raw: unknown, problem: ConfigProblem): number {
+  const value = typeof raw === 'string' && /^\s*\d+\s*$/.test(raw) ? Number(raw) : raw;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 1000000) {
+    throw problem(`${source} must be an integer from 0 (no bound) to 1000000, got ${JSON.stringify(raw)}`);
+  }
+  return value;
+}
+
 /** `invite` of the config file or of `new SignalServer`: any subset of InviteConfig. */
 export function parseInviteConfig(source: string, raw: unknown, problem: ConfigProblem): Partial<InviteConfig> {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw problem(`${source} must be an object { ${INVITE_CONFIG_KEYS.join(', ')} }`);
@@ -42,6 +56,7 @@ export function parseInviteConfig(source: string, raw: unknown, problem: ConfigP
     if (v === undefined) continue;
     if (k === 'offlineWaitMs' || k === 'defaultTimeoutMs') result[k] = parseMs(`${source}.${k}`, v, problem);
     else if (k === 'sipGateway') result.sipGateway = parseGatewayAccount(`${source}.sipGateway`, v, problem);
+    else if (k === 'maxPerSession') result.maxPerSession = parseCount(`${source}.maxPerSession`, v, problem);
     else throw problem(`${source} has an unknown key "${k}" (known: ${INVITE_CONFIG_KEYS.join(', ')})`);
   }
   return result;

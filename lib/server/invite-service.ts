@@ -80,7 +80,7 @@ export class InviteService {
     const calleeKey = key(callee);
     if (calleeKey === sender.account) return failure(AGORA_E_CODE.GENERAL_E_WRONG_PARAM, 'cannot invite oneself');
     const invitation = this.make(sender, channelBytes, calleeKey, calleeKey, false, extra, extra.slice(), options.timeoutSeconds);
-    return then(this.store.add(invitation), (existing) => {
+    return this.addWithinBound(sender, invitation, (existing) => {
       if (existing !== null) return this.reinvite(sender, invitation, existing);
       return then(this.directory.lookup(sender.appId, calleeKey), (session) => {
         if (session !== null) return this.deliver(sender, invitation, session);
@@ -104,7 +104,7 @@ export class InviteService {
     const gateway = this.settings.gatewayOf(sender.appId);
     const invitation = this.make(sender, channelBytes, key(phoneNum), gateway ?? '', true, extra, bytes(JSON.stringify(merged)), options.timeoutSeconds);
     if (gateway === null) return this.failNow(sender, invitation, AGORA_E_CODE.INVITE_E_PEEROFFLINE);
-    return then(this.store.add(invitation), (existing) => {
+    return this.addWithinBound(sender, invitation, (existing) => {
       if (existing !== null) return this.reinvite(sender, invitation, existing);
       return then(this.directory.lookup(sender.appId, gateway), (session) => {
         if (session !== null) return this.deliver(sender, invitation, session);
@@ -220,6 +220,23 @@ export class InviteService {
   }
 
   // -------------------------------------------------------------------------------------------
+
+  /**
+   * Adds the invitation, unless the sender's session already made `maxPerSession` live ones: then
+   * RESULT 700 says so and nothing changes. `added` gets what the store answers.
+   */
+  private addWithinBound(sender: RequestSender, invitation: Invitation, added: (existing: Invitation | null) => MaybePromise<Reply>): MaybePromise<Reply> {
+    const max = this.settings.maxPerSession;
+    if (max === 0) return then(this.store.add(invitation), added);
+    return then(this.store.ofSession(sender.sessionId), (invitations) => {
+      let made = 0;
+      for (const other of invitations) if (other.caller.sessionId === sender.sessionId) made++;
+      if (made >= max) {
+        return failure(AGORA_E_CODE.INVITE_E_OTHER, `this session has made ${made} live invitations, at most ${max} allowed (end one with INVITE_END first)`);
+      }
+      return then(this.store.add(invitation), added);
+    });
+  }
 
   private make(sender: RequestSender, channelBytes: Uint8Array, callee: string, target: string, phone: boolean, extra: Uint8Array, deliveredExtra: Uint8Array, timeoutSeconds: number): Invitation {
     const now = this.now();

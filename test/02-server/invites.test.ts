@@ -447,10 +447,47 @@ describe('02-server: invitation timers at the real defaults (20 s offline wait, 
   });
 });
 
+describe('02-server: live invitations per session are bounded (invite.maxPerSession)', () => {
+  const fixture = new ServerFixture();
+  beforeEach(() => fixture.start({ invite: { maxPerSession: 3, sipGateway: 'gw' } }));
+  afterEach(() => fixture.stop());
+
+  it('refuses one more with 700 and a text, changes nothing, and takes one again after INVITE_END', async () => {
+    const alice = await fixture.loggedIn(APP, 'alice');
+    const bob = await fixture.loggedIn(APP, 'bob');
+    // Three live invitations of every kind: accepted, ringing, waiting for an offline callee.
+    await withEvents(alice.client, Op.InviteUser, ['c1', 'bob', '0', ''], [K.InviteReceivedByPeer]);
+    await event(bob.client, K.InviteReceived);
+    await withEvents(bob.client, Op.InviteAccept, ['c1', 'alice', '0', ''], []);
+    await event(alice.client, K.InviteAcceptedByPeer);
+    await withEvents(alice.client, Op.InviteUser, ['c2', 'bob', '0', ''], [K.InviteReceivedByPeer]);
+    await event(bob.client, K.InviteReceived);
+    await withEvents(alice.client, Op.InviteUser, ['c3', 'carol', '0', ''], []);
+
+    expect(await refused(alice.client, Op.InviteUser, ['c4', 'bob', '0', ''], 700)).to.equal(
+      'this session has made 3 live invitations, at most 3 allowed (end one with INVITE_END first)',
+    );
+    expect(await refused(alice.client, Op.InvitePhone, ['c5', '+100', '', ''], 700)).to.contain('at most 3 allowed');
+    await quiet(bob.client);
+    expect(fixture.server.stats().invitations).to.equal(3);
+
+    // Invitations it received do not count against the callee's own bound.
+    await withEvents(bob.client, Op.InviteUser, ['b1', 'alice', '0', ''], [K.InviteReceivedByPeer]);
+    await event(alice.client, K.InviteReceived);
+
+    await withEvents(alice.client, Op.InviteEnd, ['c2', 'bob', '0', ''], [K.InviteEndByMyself]);
+    await event(bob.client, K.InviteEndByPeer);
+    await withEvents(alice.client, Op.InviteUser, ['c4', 'bob', '0', ''], [K.InviteReceivedByPeer]);
+    expect(await event(bob.client, K.InviteReceived)).to.deep.equal(['c4', 'alice', String(alice.uid), '']);
+  });
+});
+
 describe('02-server: invitation settings', () => {
   it('defaults, the invite key, per-App ID gateways, --sip-gateway and AGORA_SIG_SIP_GATEWAY; bad values stop with a message', () => {
-    expect(resolveConfig({}).invite).to.deep.equal({ offlineWaitMs: 20000, defaultTimeoutMs: 30000, sipGateway: '' });
-    expect(resolveConfig({ invite: { offlineWaitMs: 5 } }).invite).to.deep.equal({ offlineWaitMs: 5, defaultTimeoutMs: 30000, sipGateway: '' });
+    expect(resolveConfig({}).invite).to.deep.equal({ offlineWaitMs: 20000, defaultTimeoutMs: 30000, sipGateway: '', maxPerSession: 1000 });
+    expect(resolveConfig({ invite: { offlineWaitMs: 5 } }).invite).to.deep.equal({ offlineWaitMs: 5, defaultTimeoutMs: 30000, sipGateway: '', maxPerSession: 1000 });
+    expect(resolveConfig({ invite: { maxPerSession: 0 } }).invite.maxPerSession).to.equal(0);
+    expect(() => resolveConfig({ invite: { maxPerSession: -1 } })).to.throw('invite.maxPerSession must be an integer from 0 (no bound) to 1000000');
     expect(resolveConfig({ apps: [{ appId: 'x', sipGateway: 'gw' }] }).apps.apps).to.deep.equal([{ appId: 'x', sipGateway: 'gw' }]);
     expect(loadConfig(['--sip-gateway', 'gw1'], {}).invite.sipGateway).to.equal('gw1');
     expect(loadConfig([], { AGORA_SIG_SIP_GATEWAY: 'gw2' }).invite.sipGateway).to.equal('gw2');
