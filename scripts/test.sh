@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The whole test suite: the native core on its own (CTest), then every TypeScript layer (mocha):
-# protocol, server, addon, end to end. Prints one closing line "N passed, N failed".
+# The whole test suite: the native core on its own (CTest), its Windows build (run under Wine by
+# the end-to-end tests), then every TypeScript layer (mocha): protocol, server, addon, end to end.
+# Prints one closing line "N passed, N failed".
 set -uo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -18,6 +19,10 @@ native_failed=$(sed -nE 's/.*, ([0-9]+) tests failed.*/\1/p' <<<"$native_line")
 native_total=${native_total:-0}
 native_failed=${native_failed:-0}
 [ "$native_status" -ne 0 ] && [ "$native_failed" -eq 0 ] && native_failed=1
+
+# The Windows build of the core and its programs, which the end-to-end tests run under Wine.
+bash scripts/test-windows.sh 2>&1 | tee "$logdir/windows.log"
+[ "${PIPESTATUS[0]}" -ne 0 ] && native_failed=$(( native_failed + 1 ))
 
 AGORA_SIG_NATIVE_BUILD_DIR="${AGORA_SIG_NATIVE_BUILD_DIR:-$root/build-native}" \
   npx mocha "$@" 2>&1 | tee "$logdir/mocha.log"

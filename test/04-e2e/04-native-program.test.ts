@@ -1,8 +1,7 @@
 import { expect } from 'chai';
-import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { REPO_ROOT, startServer } from './harness';
+import { REPO_ROOT, runProgram, startServer } from './harness';
 
 // A C++ program written against the Windows surface, linked to the plain core library (no Node),
 // logs in and does a message round trip against the server (channel_roundtrip: in a channel;
@@ -17,12 +16,7 @@ describe('04 e2e: a native C++ program against the server', function () {
       if (!fs.existsSync(exe)) throw new Error(`${exe} is missing: run npm run test:native first`);
       const { server, tcpPort } = await startServer();
       try {
-        const out = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-          execFile(exe, ['demo-app'], { env: { ...process.env, AGORA_SIG_SERVER: `127.0.0.1:${tcpPort}` }, timeout: 20000 }, (err, stdout, stderr) => {
-            const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
-            resolve({ code, stdout, stderr });
-          });
-        });
+        const out = await runProgram([exe, 'demo-app'], tcpPort);
         expect(out.code, out.stdout + out.stderr).to.equal(0);
         expect(out.stdout).to.contain('ok');
       } finally {
