@@ -65,10 +65,14 @@ function metric(path: string): (o: Outcome) => number | undefined {
  * an upper bound for any spreading of the work over more threads or processes on this machine.
  */
 function cpuShares(ratePath: string, rateUnit: string): FigureDefinition[] {
-  const busyFraction = (o: Outcome): number | undefined => {
+  /** CPU seconds of the interval (of its processes, as `cpu` picks them) per second of it. */
+  const cores = (o: Outcome, cpu: (i: NonNullable<Outcome['interval']>) => number): number | undefined => {
     const seconds = num(o.metrics?.seconds);
-    const i = o.interval;
-    return i && seconds ? (i.server_cpu_seconds + i.loadgen_cpu_seconds) / (i.machine_cores * seconds) : undefined;
+    return o.interval && seconds ? cpu(o.interval) / seconds : undefined;
+  };
+  const busyFraction = (o: Outcome): number | undefined => {
+    const both = cores(o, (i) => i.server_cpu_seconds + i.loadgen_cpu_seconds);
+    return both === undefined ? undefined : both / o.interval!.machine_cores;
   };
   const rate = metric(ratePath);
   return [
@@ -77,20 +81,14 @@ function cpuShares(ratePath: string, rateUnit: string): FigureDefinition[] {
       unit: 'cores',
       better: 'lower',
       what: "server process user+system CPU seconds over the measured interval (read from /proc/<pid>/stat at the load generator's marks) / its seconds",
-      value: (o) => {
-        const seconds = num(o.metrics?.seconds);
-        return o.interval && seconds ? o.interval.server_cpu_seconds / seconds : undefined;
-      },
+      value: (o) => cores(o, (i) => i.server_cpu_seconds),
     },
     {
       metric: 'loadgen cores used',
       unit: 'cores',
       better: 'lower',
       what: 'load generator process user+system CPU seconds over the measured interval (its own getrusage / process.cpuUsage) / its seconds',
-      value: (o) => {
-        const seconds = num(o.metrics?.seconds);
-        return o.interval && seconds ? o.interval.loadgen_cpu_seconds / seconds : undefined;
-      },
+      value: (o) => cores(o, (i) => i.loadgen_cpu_seconds),
     },
     {
       metric: 'machine CPU busy',
