@@ -42,12 +42,12 @@ const RSS_SAMPLE_MS = 100;
 /** The lines a load generator prints around its measured interval (bench/native/measurements.h). */
 const MEASURE_BEGIN = '@measure-begin';
 const MEASURE_END = '@measure-end';
+/** After a warm-up run, before the measured one. */
+const WARMUP_SETTLE_MS = 1000;
 
 function round2(x: number): number {
   return Math.round(x * 100) / 100;
 }
-/** After a warm-up run, before the measured one. */
-const WARMUP_SETTLE_MS = 1000;
 
 function parseOptions(argv: string[]): RunnerOptions {
   const root = resolve(__dirname, '..', '..');
@@ -157,7 +157,7 @@ async function runOne(target: Target, run: ScenarioRun, paths: BenchPaths): Prom
           ? { server_cpu_seconds: round2(serverCpuAtEnd - serverCpuAtBegin), loadgen_cpu_seconds: round2(loadgenCpu), machine_cores: cpus().length }
           : undefined,
       server: {
-        cpu_seconds: Math.round((cpuAfter - cpuBefore) * 100) / 100,
+        cpu_seconds: round2(cpuAfter - cpuBefore),
         rss_before_bytes: rssBefore,
         rss_at_result_bytes: rssAtResult,
         rss_peak_bytes: rssPeak,
