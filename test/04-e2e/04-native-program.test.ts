@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { REPO_ROOT, runProgram, startServer } from './harness';
+import { REPO_ROOT, startServer } from './harness';
+import { runProgram, runThroughCut } from './programs';
 
 // A C++ program written against the Windows surface, linked to the plain core library (no Node),
 // logs in and does a message round trip against the server (channel_roundtrip: in a channel;
@@ -24,4 +25,14 @@ describe('04 e2e: a native C++ program against the server', function () {
       }
     });
   }
+
+  it('reconnect_roundtrip keeps both sessions across a cut connection: a message sent meanwhile and one after arrive once, in order', async function () {
+    const exe = path.join(buildDir, 'native/examples', 'reconnect_roundtrip');
+    if (!fs.existsSync(exe)) throw new Error(`${exe} is missing: run npm run test:native first`);
+    const out = await runThroughCut([exe, 'demo-app']);
+    expect(out.cut, out.stdout + out.stderr).to.equal(true);
+    expect(out.code, out.stdout + out.stderr).to.equal(0);
+    expect(out.stdout).to.match(/alice reconnecting[\s\S]*alice reconnected/);
+    expect(out.stdout).to.contain('bob got "during" from alice\nbob got "after" from alice\nok\n');
+  });
 });

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { REPO_ROOT, runProgram, startServer } from './harness';
+import { REPO_ROOT, startServer } from './harness';
+import { runProgram, runThroughCut } from './programs';
 
 // The same example programs built for Windows (MinGW-w64, scripts/test-windows.sh) and run under
 // Wine against the server: the core's Winsock code (non-blocking connect, the poller, the wake-up
@@ -39,4 +40,14 @@ describe('04 e2e: the Windows build of the native programs, under Wine', functio
       }
     });
   }
+
+  it('reconnect_roundtrip.exe keeps both sessions across a cut connection: a message sent meanwhile and one after arrive once, in order', async function () {
+    const exe = path.join(buildDir, 'native/examples', 'reconnect_roundtrip.exe');
+    if (!fs.existsSync(exe)) throw new Error(`${exe} is missing: run bash scripts/test-windows.sh first`);
+    const out = await runThroughCut([wine, exe, 'demo-app'], env, 55000);
+    expect(out.cut, out.stdout + out.stderr).to.equal(true);
+    expect(out.code, out.stdout + out.stderr).to.equal(0);
+    expect(out.stdout).to.match(/alice reconnecting[\s\S]*alice reconnected/);
+    expect(out.stdout).to.contain('bob got "during" from alice\nbob got "after" from alice\nok\n');
+  });
 });

@@ -1,6 +1,6 @@
 // Shared pieces of the end-to-end tests: a server (in this process or as a child process that a
 // test can kill), SDK instances pointed at it, and a recorder of the callbacks an app would see.
-import { ChildProcess, execFile, spawn } from 'node:child_process';
+import { ChildProcess, spawn } from 'node:child_process';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { createAgoraSDKInstanceWin, IAgoraAPI, ICallBack } from '../../lib';
@@ -186,26 +186,6 @@ export async function waitForPort(port: number, timeoutMs: number): Promise<void
     if (Date.now() > deadline) throw new Error(`nothing listens on port ${port}`);
     await new Promise((r) => setTimeout(r, 50));
   }
-}
-
-/** What a program printed and how it ended. */
-export interface ProgramRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/**
- * Runs one of the native example programs (`command`: the program, or Wine and the program)
- * against the server at `tcpPort`; the programs read the server from AGORA_SIG_SERVER.
- */
-export function runProgram(command: string[], tcpPort: number, env: NodeJS.ProcessEnv = {}, timeoutMs = 20000): Promise<ProgramRun> {
-  return new Promise((resolve) => {
-    execFile(command[0], command.slice(1), { env: { ...process.env, ...env, AGORA_SIG_SERVER: `127.0.0.1:${tcpPort}` }, timeout: timeoutMs }, (err, stdout, stderr) => {
-      const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
 }
 
 export function sleep(ms: number): Promise<void> {
