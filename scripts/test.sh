@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The whole test suite: the native core on its own (CTest), its Windows build (run under Wine by
-# the end-to-end tests), then every TypeScript layer (mocha): protocol, server, addon, end to end.
+# The whole test suite: the native core on its own (CTest), on Linux and built for Windows (under
+# Wine), then every TypeScript layer (mocha): protocol, server, addon, end to end.
 # Prints one closing line "N passed, N failed".
 set -uo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -11,18 +11,27 @@ mkdir -p "$logdir"
 npm run build:ts || { echo "0 passed, 1 failed"; exit 1; }
 [ -f build/Release/agora_sig_addon.node ] || npm run build:native || { echo "0 passed, 1 failed"; exit 1; }
 
-bash scripts/test-native.sh 2>&1 | tee "$logdir/native.log"
-native_status=${PIPESTATUS[0]}
-native_line=$(grep -E '^[0-9]+% tests passed' "$logdir/native.log" | tail -n 1)
-native_total=$(sed -nE 's/.* out of ([0-9]+).*/\1/p' <<<"$native_line")
-native_failed=$(sed -nE 's/.*, ([0-9]+) tests failed.*/\1/p' <<<"$native_line")
-native_total=${native_total:-0}
-native_failed=${native_failed:-0}
-[ "$native_status" -ne 0 ] && [ "$native_failed" -eq 0 ] && native_failed=1
+# Runs a CTest script ($1) into a log ($2); sets ctest_total and ctest_failed from its summary.
+run_ctest() {
+  bash "$1" 2>&1 | tee "$2"
+  local status=${PIPESTATUS[0]}
+  local line
+  line=$(grep -E '^[0-9]+% tests passed' "$2" | tail -n 1)
+  ctest_total=$(sed -nE 's/.* out of ([0-9]+).*/\1/p' <<<"$line")
+  ctest_failed=$(sed -nE 's/.*, ([0-9]+) tests failed.*/\1/p' <<<"$line")
+  ctest_total=${ctest_total:-0}
+  ctest_failed=${ctest_failed:-0}
+  [ "$status" -ne 0 ] && [ "$ctest_failed" -eq 0 ] && ctest_failed=1
+  return 0
+}
 
-# The Windows build of the core and its programs, which the end-to-end tests run under Wine.
-bash scripts/test-windows.sh 2>&1 | tee "$logdir/windows.log"
-[ "${PIPESTATUS[0]}" -ne 0 ] && native_failed=$(( native_failed + 1 ))
+run_ctest scripts/test-native.sh "$logdir/native.log"
+native_total=$ctest_total
+native_failed=$ctest_failed
+# The Windows build of the core: its suite under Wine; the end-to-end tests run its programs.
+run_ctest scripts/test-windows.sh "$logdir/windows.log"
+native_total=$(( native_total + ctest_total ))
+native_failed=$(( native_failed + ctest_failed ))
 
 AGORA_SIG_NATIVE_BUILD_DIR="${AGORA_SIG_NATIVE_BUILD_DIR:-$root/build-native}" \
   npx mocha "$@" 2>&1 | tee "$logdir/mocha.log"

@@ -1,10 +1,5 @@
 // dbg("bind", address): the source address of an instance's connections.
-#include <arpa/inet.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include "core_test_support.h"
 
@@ -19,11 +14,10 @@ class SourceRecorder {
     listener_ = listenOnLoopback(port_);
     thread_ = std::thread([this] {
       while (!stopped_) {
-        pollfd p{listener_, POLLIN, 0};
-        if (poll(&p, 1, 5) <= 0) continue;
+        std::vector<TestPollFd> p = {pollEntry(listener_)};
+        if (pollSockets(p, 5) <= 0) continue;
         sockaddr_in peer{};
-        socklen_t plen = sizeof peer;
-        int fd = accept(listener_, reinterpret_cast<sockaddr*>(&peer), &plen);
+        int fd = acceptFrom(listener_, &peer);
         if (fd < 0) continue;
         char text[INET_ADDRSTRLEN] = {0};
         inet_ntop(AF_INET, &peer.sin_addr, text, sizeof text);
@@ -36,8 +30,8 @@ class SourceRecorder {
   ~SourceRecorder() {
     stopped_ = true;
     thread_.join();
-    for (int fd : accepted_) close(fd);
-    close(listener_);
+    for (int fd : accepted_) closeTestSocket(fd);
+    closeTestSocket(listener_);
   }
   std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
   std::vector<std::string> sources() {

@@ -70,9 +70,9 @@ TEST(CoreLogin, LogoutWhenNotLoggedInAnswersAtOnce) {
 
 TEST(CoreLogin, EnvironmentVariableChoosesTheServer) {
   FakeServer server;
-  setenv("AGORA_SIG_SERVER", server.address().c_str(), 1);
+  setEnvironment("AGORA_SIG_SERVER", server.address().c_str());
   agora_sdk_win::IAgoraAPI* api = createAgoraSDKInstanceCPP();
-  unsetenv("AGORA_SIG_SERVER");
+  setEnvironment("AGORA_SIG_SERVER", nullptr);
   Recorder rec;
   api->callbackSet(&rec);
   EXPECT_EQ(api->callbackGet(), &rec);

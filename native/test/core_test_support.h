@@ -3,12 +3,6 @@
 #ifndef AGORA_SIG_TEST_CORE_TEST_SUPPORT_H_
 #define AGORA_SIG_TEST_CORE_TEST_SUPPORT_H_
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -24,6 +18,7 @@
 #include "agora_sig.h"
 #include "protocol/codec.h"
 #include "protocol/frame_reader.h"
+#include "test_sockets.h"
 
 namespace coretest {
 
@@ -40,9 +35,9 @@ struct ScriptedAnswer {
 };
 // A listening TCP socket on 127.0.0.1 with a port the system picks (written to `port`).
 inline int listenOnLoopback(uint16_t& port) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  int fd = openTcpSocket();
   int on = 1;
-  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
+  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, reinterpret_cast<const char*>(&on), sizeof on);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
@@ -75,9 +70,9 @@ class FakeServer {
   void stop() {
     if (stopped_.exchange(true)) return;
     thread_.join();
-    for (auto& c : conns_) close(c.first);
+    for (auto& c : conns_) closeTestSocket(c.first);
     conns_.clear();
-    if (listener_ >= 0) close(listener_);
+    if (listener_ >= 0) closeTestSocket(listener_);
     listener_ = -1;
   }
 
@@ -170,7 +165,7 @@ class FakeServer {
   static void sendBytes(int fd, const std::string& bytes) {
     size_t off = 0;
     while (off < bytes.size()) {
-      ssize_t n = ::send(fd, bytes.data() + off, bytes.size() - off, MSG_NOSIGNAL);
+      long n = sendBytesOnce(fd, bytes.data() + off, bytes.size() - off);
       if (n <= 0) return;
       off += static_cast<size_t>(n);
     }
@@ -308,31 +303,31 @@ class FakeServer {
   void closeConn(int fd) {
     for (auto& s : sessions_)
       if (s.second.fd == fd) s.second.fd = -1;
-    close(fd);
+    closeTestSocket(fd);
     conns_.erase(fd);
   }
 
   void run() {
     while (!stopped_) {
-      std::vector<pollfd> fds;
-      fds.push_back({listener_, POLLIN, 0});
-      for (auto& c : conns_) fds.push_back({c.first, POLLIN, 0});
-      poll(fds.data(), fds.size(), 5);
+      std::vector<TestPollFd> fds;
+      fds.push_back(pollEntry(listener_));
+      for (auto& c : conns_) fds.push_back(pollEntry(c.first));
+      pollSockets(fds, 5);
       std::lock_guard<std::mutex> lock(mutex_);
       if (fds[0].revents & POLLIN) {
-        int fd = accept(listener_, nullptr, nullptr);
+        int fd = acceptFrom(listener_);
         if (fd >= 0 && refuse_) {
-          close(fd);
+          closeTestSocket(fd);
         } else if (fd >= 0) {
           conns_[fd];
         }
       }
       for (size_t i = 1; i < fds.size(); ++i) {
-        int fd = fds[i].fd;
+        int fd = static_cast<int>(fds[i].fd);
         auto it = conns_.find(fd);
         if (it == conns_.end() || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
         char buf[65536];
-        ssize_t n = recv(fd, buf, sizeof buf, 0);
+        long n = receiveBytes(fd, buf, sizeof buf);
         if (n <= 0) {
           closeConn(fd);
           continue;
