@@ -165,7 +165,7 @@ bool SessionClient::trySubmitFromCaller(PendingRequest& request) {
   writeSome(*c);
   // The socket took part of it, or failed: the loop thread writes the rest when it can, or meets
   // the failure and reconnects; the request is kept either way, so the resume sends it again.
-  if (!c->out.empty()) postFlush();
+  if (!c->out.empty()) post([](SessionClient& s) { s.flush(); });
   return true;
 }
 
@@ -277,14 +277,6 @@ void SessionClient::writeSome(Connection& c) {
     // An error shows up again as a failed read, handled where frames are not being processed.
     break;
   }
-}
-
-void SessionClient::postFlush() {
-  std::shared_ptr<SessionClient> self = shared_from_this();
-  loop_->post([self] {
-    std::lock_guard<std::mutex> lock(self->mutex_);
-    self->flush();
-  });
 }
 
 void SessionClient::send(const protocol::Frame& frame) {

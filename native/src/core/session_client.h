@@ -121,8 +121,6 @@ class SessionClient : public std::enable_shared_from_this<SessionClient> {
   // Writes what the socket takes of the output buffer now, without blocking and on any thread
   // (the loop's write interest is flush()'s business).
   void writeSome(Connection& connection);
-  // Has the loop thread flush() what the caller-thread path could not write.
-  void postFlush();
   // Numbers the request and keeps it until its RESULT (the account prepended where needed).
   const PendingRequest& keep(PendingRequest request);
   void send(const protocol::Frame& frame);
