@@ -9,12 +9,11 @@
 
 #include <atomic>
 #include <chrono>
-#include <functional>
 #include <mutex>
 #include <string>
-#include <thread>
 
 #include "agora_sig.h"
+#include "wait_until.h"
 
 using namespace agora_sdk_win;
 
@@ -111,16 +110,6 @@ class CallUser : public ICallBack {
   std::string caller_;
   std::atomic<uint32_t> callerUid_{0};
 };
-
-static bool waitUntil(const std::chrono::steady_clock::time_point& deadline,
-                      const std::function<bool()>& done, const CallUser& a, const CallUser& b) {
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (a.failed || b.failed) return false;
-    if (done()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  return false;
-}
 
 int main(int argc, char** argv) {
   const char* appId = argc > 1 ? argv[1] : "demo-app";

@@ -9,11 +9,10 @@
 
 #include <atomic>
 #include <chrono>
-#include <functional>
 #include <string>
-#include <thread>
 
 #include "agora_sig.h"
+#include "wait_until.h"
 
 using namespace agora_sdk_win;
 
@@ -82,17 +81,6 @@ class ChannelUser : public ICallBack {
   std::string name_;
   IAgoraAPI* api_;
 };
-
-static bool waitUntil(const std::chrono::steady_clock::time_point& deadline,
-                      const std::function<bool()>& done, const ChannelUser& a,
-                      const ChannelUser& b) {
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (a.failed || b.failed) return false;
-    if (done()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  return false;
-}
 
 int main(int argc, char** argv) {
   const char* appId = argc > 1 ? argv[1] : "demo-app";

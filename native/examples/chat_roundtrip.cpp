@@ -9,9 +9,9 @@
 #include <atomic>
 #include <chrono>
 #include <string>
-#include <thread>
 
 #include "agora_sig.h"
+#include "wait_until.h"
 
 using namespace agora_sdk_win;
 
@@ -63,17 +63,6 @@ class ChatUser : public ICallBack {
   IAgoraAPI* api_;
 };
 
-static bool waitUntil(const std::chrono::steady_clock::time_point& deadline,
-                      const std::atomic<bool>& a, const std::atomic<bool>& b,
-                      const std::atomic<bool>& failedA, const std::atomic<bool>& failedB) {
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (failedA || failedB) return false;
-    if (a && b) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  return false;
-}
-
 int main(int argc, char** argv) {
   const char* appId = argc > 1 ? argv[1] : "demo-app";
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
@@ -82,12 +71,12 @@ int main(int argc, char** argv) {
   bob.reply = "pong";
   alice.login();
   bob.login();
-  if (!waitUntil(deadline, alice.loggedIn, bob.loggedIn, alice.failed, bob.failed)) {
+  if (!waitUntil(deadline, [&] { return alice.loggedIn && bob.loggedIn; }, alice, bob)) {
     fprintf(stderr, "login did not complete\n");
     return 1;
   }
   alice.send("bob", "ping");
-  if (!waitUntil(deadline, bob.received, alice.received, alice.failed, bob.failed)) {
+  if (!waitUntil(deadline, [&] { return bob.received && alice.received; }, alice, bob)) {
     fprintf(stderr, "messages did not arrive\n");
     return 1;
   }

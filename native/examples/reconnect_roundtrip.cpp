@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "agora_sig.h"
+#include "wait_until.h"
 
 using namespace agora_sdk_win;
 
@@ -87,18 +88,6 @@ class ReconnectingUser : public ICallBack {
   std::vector<std::string> received_;
 };
 
-// Waits until done() or a failure or the deadline; answers whether done() came first.
-template <typename Done>
-static bool waitUntil(const std::chrono::steady_clock::time_point& deadline, ReconnectingUser& a,
-                      ReconnectingUser& b, Done done) {
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (a.failed || b.failed) return false;
-    if (done()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  return false;
-}
-
 int main(int argc, char** argv) {
   const char* appId = argc > 1 ? argv[1] : "demo-app";
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
@@ -106,26 +95,26 @@ int main(int argc, char** argv) {
   ReconnectingUser bob("bob", appId);
   alice.login();
   bob.login();
-  if (!waitUntil(deadline, alice, bob, [&] { return alice.loggedIn && bob.loggedIn; })) {
+  if (!waitUntil(deadline, [&] { return alice.loggedIn && bob.loggedIn; }, alice, bob)) {
     fprintf(stderr, "login did not complete\n");
     return 1;
   }
   printf("logged in\n");
   fflush(stdout);
 
-  if (!waitUntil(deadline, alice, bob, [&] { return alice.reconnecting.load(); })) {
+  if (!waitUntil(deadline, [&] { return alice.reconnecting.load(); }, alice, bob)) {
     fprintf(stderr, "alice never lost her connection\n");
     return 1;
   }
   // Sent while the session has no connection: kept by the core, sent after the resume.
   alice.send("bob", "during");
-  if (!waitUntil(deadline, alice, bob, [&] { return alice.reconnected && bob.reconnected; })) {
+  if (!waitUntil(deadline, [&] { return alice.reconnected && bob.reconnected; }, alice, bob)) {
     fprintf(stderr, "the sessions did not both reconnect\n");
     return 1;
   }
   alice.send("bob", "after");
   std::vector<std::string> expected = {"during", "after"};
-  if (!waitUntil(deadline, alice, bob, [&] { return bob.receivedSoFar().size() >= 2; })) {
+  if (!waitUntil(deadline, [&] { return bob.receivedSoFar().size() >= 2; }, alice, bob)) {
     fprintf(stderr, "bob did not get both messages\n");
     return 1;
   }
