@@ -16,7 +16,6 @@
 #  include <netinet/in.h>
 #  include <poll.h>
 #  include <sys/socket.h>
-#  include <unistd.h>
 #endif
 
 #include <stddef.h>
@@ -74,11 +73,7 @@ inline int acceptFrom(int listener, sockaddr_in* peer = nullptr) {
 }
 
 inline void closeTestSocket(int fd) {
-#if defined(_WIN32)
-  closesocket(static_cast<SOCKET>(fd));
-#else
-  close(fd);
-#endif
+  agora_sig::net::closeSocket(static_cast<agora_sig::net::SocketHandle>(fd));
 }
 
 // What recv / send answer: the byte count, 0 for an orderly close, below 0 for an error.
