@@ -6,16 +6,9 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 build="${AGORA_SIG_WINDOWS_BUILD_DIR:-$root/build-windows}"
-generator=()
-command -v ninja >/dev/null 2>&1 && generator=(-G Ninja)
-if [ ! -f "$build/CMakeCache.txt" ]; then
-  cmake -S "$root" -B "$build" "${generator[@]}" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-    -DCMAKE_TOOLCHAIN_FILE="$root/cmake/mingw-w64.cmake" \
-    -DAGORA_SIG_BUILD_TESTS=ON -DAGORA_SIG_BUILD_EXAMPLES=ON -DAGORA_SIG_BUILD_BENCH=OFF
-fi
-cmake --build "$build" -j "${AGORA_SIG_JOBS:-2}"
+mkdir -p "$build"
 
-# A Wine prefix of its own, made now: its first start takes seconds, which a test should not wait.
+# A Wine prefix of its own, made first: its first start takes seconds, which a test should not wait.
 # (Its complaint that 32-bit rundll32 is missing is harmless: only 64-bit Wine is installed.)
 wine="$(command -v wine64 || echo /usr/lib/wine/wine64)"
 export WINEPREFIX="$build/wineprefix" WINEDEBUG=-all
@@ -24,4 +17,9 @@ if ! "$wine" wineboot --init >"$build/wineboot.log" 2>&1; then
   exit 1
 fi
 echo "Windows programs: $build/native/examples (Wine: $wine)"
-ctest --test-dir "$build" --output-on-failure -j 2
+
+# The native build and CTest run of test-native.sh, with the cross toolchain (CTest runs each test
+# through Wine, cmake/mingw-w64.cmake).
+AGORA_SIG_NATIVE_BUILD_DIR="$build" \
+  AGORA_SIG_CMAKE_ARGS="-DCMAKE_TOOLCHAIN_FILE=$root/cmake/mingw-w64.cmake -DAGORA_SIG_BUILD_BENCH=OFF" \
+  exec bash "$root/scripts/test-native.sh"
