@@ -90,6 +90,16 @@ function log(text: string): void {
   process.stderr.write(`[bench] ${text}\n`);
 }
 
+/**
+ * The command line of one load generator run with `params`; the run gets source addresses of its
+ * own (AGORA_SIG_BENCH_SOURCE_PREFIX, which the load generator reads).
+ */
+function loadgenRun(target: Target, paths: BenchPaths, server: RunningServer, scenario: ScenarioRun['scenario'], params: ScenarioRun['params']): string[] {
+  process.env.AGORA_SIG_BENCH_SOURCE_PREFIX = nextSourcePrefix();
+  const args = Object.entries(params).flatMap(([k, v]) => [`--${k}`, String(v)]);
+  return [...target.loadgenCommand(paths, server), '--scenario', scenario, ...args];
+}
+
 /** Runs one scenario against one target: fresh server, load generator, server's CPU and memory. */
 async function runOne(target: Target, run: ScenarioRun, paths: BenchPaths): Promise<Outcome> {
   const server = await target.startServer(paths, 2 * run.timeoutMs + 60000);
@@ -111,9 +121,7 @@ async function runOne(target: Target, run: ScenarioRun, paths: BenchPaths): Prom
         // The server ended; the load generator's exit reports it.
       }
     }, RSS_SAMPLE_MS);
-    const args = Object.entries(run.params).flatMap(([k, v]) => [`--${k}`, String(v)]);
-    const command = [...target.loadgenCommand(paths, server), '--scenario', run.scenario, ...args];
-    process.env.AGORA_SIG_BENCH_SOURCE_PREFIX = nextSourcePrefix();
+    const command = loadgenRun(target, paths, server, run.scenario, run.params);
     let serverCpuAtBegin: number | undefined;
     let serverCpuAtEnd: number | undefined;
     const loadgen = startBounded(`${target.name} loadgen`, command, run.timeoutMs, (line) => {
@@ -170,9 +178,7 @@ async function runOne(target: Target, run: ScenarioRun, paths: BenchPaths): Prom
 
 /** The unmeasured run before a scenario (ScenarioRun.warmup); answers why it failed, or null. */
 async function warmUp(target: Target, run: ScenarioRun, params: ScenarioRun['params'], paths: BenchPaths, server: RunningServer): Promise<string | null> {
-  const args = Object.entries(params).flatMap(([k, v]) => [`--${k}`, String(v)]);
-  const command = [...target.loadgenCommand(paths, server), '--scenario', run.scenario, ...args];
-  process.env.AGORA_SIG_BENCH_SOURCE_PREFIX = nextSourcePrefix();
+  const command = loadgenRun(target, paths, server, run.scenario, params);
   const loadgen = startBounded(`${target.name} warm-up`, command, run.timeoutMs);
   const code = await loadgen.exited;
   if (code !== 0) return `warm-up run: load generator exit ${code}: ${loadgen.stderrTail().trim().split('\n').slice(-3).join(' | ')}`;

@@ -63,7 +63,7 @@ export function scenarioRuns(sizes: Sizes): ScenarioRun[] {
       params: { accounts: quick ? 1000 : 10000 },
       timeoutMs: quick ? 30000 : 120000,
       // The same storm once before, unmeasured (every target): measured cold, our server did
-      // 10,000-12,000 logins/s and 19,000-20,000 warm.
+      // 10,000-12,000 logins/s, warm up to 19,800 (docs/performance.md).
       warmup: { accounts: quick ? 1000 : 10000 },
     },
     {
