@@ -4,12 +4,11 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/resource.h>
 
 #include <algorithm>
 #include <chrono>
-#include <stdlib.h>
-
 #include <string>
 #include <utility>
 #include <vector>
