@@ -65,6 +65,11 @@ export interface ServerConfig {
   maxUserAttrsPerAccount: number;
   /** Invitation timers and the default SIP gateway account. */
   invite: InviteConfig;
+  /**
+   * The server-wide bound on the bytes clients can make the server keep (attributes, held
+   * messages, kept frames, queued requests, partial frames); 0 = no bound. memory-budget.ts.
+   */
+  memoryBudgetBytes: number;
 }
 
 /** What `new SignalServer(...)` and the config file take: any subset, `apps` also partially. */
@@ -98,6 +103,7 @@ export const DEFAULT_CONFIG: Readonly<ServerConfig> = Object.freeze({
   maxHeldMessagesPerAccount: 1000,
   maxUserAttrsPerAccount: 1000,
   invite: DEFAULT_INVITE_CONFIG,
+  memoryBudgetBytes: 1024 * 1024 * 1024,
 });
 
 export class ConfigError extends Error {
@@ -125,6 +131,8 @@ Options (each overrides the environment variable named after it, which overrides
                               (AGORA_SIG_SIP_GATEWAY, default none)
   --member-events-limit <n>   channels of more members than this tell nobody of joins and leaves
                               (AGORA_SIG_MEMBER_EVENTS_LIMIT, default ${DEFAULT_MEMBER_EVENTS_LIMIT}; 0 = no limit)
+  --memory-budget-bytes <n>   bound on the bytes clients can make the server keep, all together
+                              (AGORA_SIG_MEMORY_BUDGET_BYTES, default 1073741824; 0 = no bound)
   --help                      print this text
 
 See docs/server.md for the config file format.
@@ -138,6 +146,7 @@ const FILE_KEYS: readonly (keyof ServerConfig)[] = [
   'maxKeptBytes', 'maxQueuedRequests', 'maxQueuedRequestBytes', 'logLevel', 'apps', 'userChannelMessagesPerSecond', 'channelMessagesPerSecond',
   'defaultChannelTtlSeconds', 'memberEventsLimit', 'maxMessageTtlSeconds', 'pushTtlSeconds', 'maxHeldMessagesPerApp',
   'maxHeldBytesPerApp', 'maxHeldMessagesPerAccount', 'maxUserAttrsPerAccount', 'invite',
+  'memoryBudgetBytes',
 ];
 
 /** Settings as flags and environment variables name them; two of them set parts of `apps`. */
@@ -156,6 +165,7 @@ const SETTINGS: readonly { flag: string; env: string; key: SettingKey }[] = [
   { flag: 'accept-any-app-id', env: 'AGORA_SIG_ACCEPT_ANY_APP_ID', key: 'acceptAnyAppId' },
   { flag: 'sip-gateway', env: 'AGORA_SIG_SIP_GATEWAY', key: 'sipGateway' },
   { flag: 'member-events-limit', env: 'AGORA_SIG_MEMBER_EVENTS_LIMIT', key: 'memberEventsLimit' },
+  { flag: 'memory-budget-bytes', env: 'AGORA_SIG_MEMORY_BUDGET_BYTES', key: 'memoryBudgetBytes' },
 ];
 
 export interface CommandLine {
@@ -303,6 +313,8 @@ function parseSetting(key: SettingKey | 'apps' | 'invite', source: string, raw: 
       return { [key]: parseInteger(source, raw, 0, 100000000) };
     case 'maxHeldBytesPerApp':
       return { maxHeldBytesPerApp: parseInteger(source, raw, 0, 64 * 1024 * 1024 * 1024) };
+    case 'memoryBudgetBytes':
+      return { memoryBudgetBytes: parseInteger(source, raw, 0, 1024 * 1024 * 1024 * 1024) };
     case 'logLevel':
       if (typeof raw !== 'string' || !isLogLevel(raw.trim())) {
         throw new ConfigError(`${source} must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(raw)}`);

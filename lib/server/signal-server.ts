@@ -23,6 +23,7 @@ import { InviteService } from './invite-service';
 import type { MessageLimits, Reply, RequestServices, ServerStats } from './handlers/request-handler';
 import { checkLogin } from './login-check';
 import { createLogger, Logger } from './logger';
+import { MemoryBudget } from './memory-budget';
 import { Scheduler } from './scheduler';
 import { Session, SessionHost, SessionLimits } from './session';
 import type { ChannelStore } from './state/channel-store';
@@ -83,6 +84,8 @@ export class SignalServer implements ConnectionHost, SessionHost, RequestService
   readonly messageLimits: MessageLimits;
   readonly inviteStore: InviteStore;
   readonly invites: InviteService;
+  /** What clients make this process keep, against `memoryBudgetBytes` (memory-budget.ts). */
+  readonly memoryBudget: MemoryBudget;
 
   private readonly apps: AppRegistry;
   private readonly sessions = new Map<string, Session>();
@@ -109,6 +112,7 @@ export class SignalServer implements ConnectionHost, SessionHost, RequestService
       this.directory = memory;
       this.router = new MemoryMessageRouter(memory);
     }
+    this.memoryBudget = new MemoryBudget(this.config.memoryBudgetBytes);
     this.scheduler = new Scheduler(Date.now, (e) => this.logger.error(`scheduled task failed: ${(e as Error)?.stack ?? String(e)}`));
     const settings = this.config;
     this.channelStore =
