@@ -360,15 +360,20 @@ export class MemoryChannelStore implements ChannelStore {
     });
   }
 
-  /** An empty channel goes at once without attributes, else after its TTL; special ones stay. */
+  /**
+   * An empty channel goes at once without attributes (also while a TTL counts down: a channel
+   * whose attributes were deleted or cleared must not linger for it), else after its TTL; special
+   * ones stay.
+   */
   private maybeRetire(channel: Channel): void {
     this.updateIdle(channel);
-    if (channel.special || channel.members.size > 0 || channel.ttlTask !== null) return;
+    if (channel.special || channel.members.size > 0) return;
     const key = userKey(channel.appId, channel.name);
     if (channel.attrs.size === 0) {
       this.retire(key, channel);
       return;
     }
+    if (channel.ttlTask !== null) return;
     const ttl = channel.numberAttr(BuiltinAttr.ChannelTtl);
     const seconds = ttl !== undefined && ttl >= 0 ? ttl : this.rates.defaultChannelTtlSeconds;
     channel.ttlTask = this.scheduler.after(seconds * 1000, () => {
