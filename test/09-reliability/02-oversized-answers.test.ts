@@ -11,6 +11,8 @@ import { createLogger } from '../../lib/server/logger';
 import { SignalServer } from '../../lib/server/signal-server';
 import { call, event, ok, sleep } from '../02-server/channel-helpers';
 import { ServerFixture } from '../02-server/server-fixture';
+import WebSocket from 'ws';
+import { Signal } from '../../lib/web';
 import { Client, loginOk, newClient, startServer, StartedServer } from '../04-e2e/harness';
 
 const APP = 'app-oversized';
@@ -112,6 +114,22 @@ describe('09 reliability: no answer is larger than maxFrameBytes', () => {
       expect(lines.filter((l) => l.includes('undefined'))).to.deep.equal([]);
     } finally {
       await server.close();
+    }
+  });
+
+  it('through the TypeScript Web SDK: invoke over the frame bound gives (err 1005, the failed answer)', async () => {
+    await fixture.start({ maxFrameBytes: 16384, maxUserAttrBytesPerAccount: 0 });
+    const session = Signal('demo', { server: `ws://127.0.0.1:${fixture.address.wsPort}`, WebSocket }).login('web-user', '_no_need_token');
+    try {
+      await new Promise<void>((resolve) => (session.onLoginSuccess = () => resolve()));
+      const invoke = (name: string, args: object): Promise<unknown[]> => new Promise((resolve) => session.invoke(F + name, args, (...a) => resolve(a)));
+      for (let i = 0; i < 4; i++) expect((await invoke('user_set_attr', { name: `k${i}`, value: 'v'.repeat(8000) }))[0]).to.equal(null);
+      const [err, val] = await invoke('user_get_attr_all', { account: 'web-user' });
+      expect(err).to.include({ code: AGORA_E_CODE.GENERAL_E_LARGE_PARAM, method: 'invoke' });
+      expect(val).to.include({ result: 'failed' });
+      expect((await invoke('user_get_attr', { account: 'web-user', name: 'k0' }))[0]).to.equal(null);
+    } finally {
+      session.logout();
     }
   });
 
