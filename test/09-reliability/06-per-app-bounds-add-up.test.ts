@@ -7,6 +7,7 @@ import { EventKind, FrameType, Op, utf8Decode } from '../../lib/protocol';
 import { AGORA_E_CODE } from '../../lib/protocol/error-codes';
 import { call, event, ok, sleep } from '../02-server/channel-helpers';
 import { ServerFixture } from '../02-server/server-fixture';
+import { DEFAULT_CONFIG, resolveConfig } from '../../lib/server/config';
 
 const HOLD = JSON.stringify({ ttl: 60 });
 
@@ -102,5 +103,22 @@ describe('09 reliability: bounds per App ID and per account add up to server-wid
     expect(codes.userAttrs).to.include(AGORA_E_CODE.GENERAL_E_FAILED);
     expect(codes.heldMessages).to.include(AGORA_E_CODE.SENDMESSAGE_E_OTHER);
     expect(snapshot.refusals.channelAttrs + snapshot.refusals.userAttrs + snapshot.refusals.heldMessages).to.be.greaterThan(0);
+  });
+
+  it('every bound is a setting with the documented default; bad values are refused', () => {
+    expect(DEFAULT_CONFIG).to.deep.include({
+      maxUserAttrBytesPerAccount: 65536,
+      maxUserAttrBytesTotal: 268435456,
+      maxHeldMessagesTotal: 1000000,
+      maxHeldBytesTotal: 268435456,
+      maxAttrsPerChannel: 128,
+      maxAttrBytesPerChannel: 65536,
+      maxIdleAttrChannelsPerApp: 10000,
+      maxChannelTtlSeconds: 604800,
+      userP2pMessagesPerSecond: 0,
+    });
+    expect(resolveConfig({ maxHeldBytesTotal: 1000, userP2pMessagesPerSecond: 3 })).to.deep.include({ maxHeldBytesTotal: 1000, userP2pMessagesPerSecond: 3 });
+    expect(() => resolveConfig({ maxAttrsPerChannel: -1 })).to.throw(/maxAttrsPerChannel must be an integer/);
+    expect(() => resolveConfig({ maxChannelTtlSeconds: 1.5 })).to.throw(/maxChannelTtlSeconds/);
   });
 });
