@@ -78,13 +78,19 @@ export function attrRefusal(name: Uint8Array, value: Uint8Array | null): Refusal
   return null;
 }
 
-/** Built-ins take numbers: `_channel_ttl` seconds >= 0 (fractions allowed), the others whole numbers >= 0. */
-export function builtinValueRefusal(name: string, value: Uint8Array): Refusal | null {
+/** The default largest `_channel_ttl`: a week, like the largest time to live of a held message. */
+export const DEFAULT_MAX_CHANNEL_TTL_SECONDS = 7 * 24 * 3600;
+
+/**
+ * Built-ins take numbers: `_channel_ttl` seconds from 0 to `maxChannelTtlSeconds` (fractions
+ * allowed; a longer one would keep a channel nobody joins for years), the others whole numbers >= 0.
+ */
+export function builtinValueRefusal(name: string, value: Uint8Array, maxChannelTtlSeconds = DEFAULT_MAX_CHANNEL_TTL_SECONDS): Refusal | null {
   const text = latin1(value);
   const wrong = (what: string): Refusal => ({ code: AGORA_E_CODE.GENERAL_E_WRONG_PARAM, text: `${name} must be ${what}, got "${Buffer.from(value).toString('utf8')}"` });
   switch (name) {
     case BuiltinAttr.ChannelTtl:
-      return /^\d+(\.\d+)?$/.test(text) && Number(text) <= 315360000 ? null : wrong('a number of seconds from 0 to 315360000');
+      return /^\d+(\.\d+)?$/.test(text) && Number(text) <= maxChannelTtlSeconds ? null : wrong(`a number of seconds from 0 to ${maxChannelTtlSeconds}`);
     case BuiltinAttr.AutoUpdateNum:
       return /^\d+$/.test(text) && Number(text) <= 86400 ? null : wrong('a whole number of seconds from 0 to 86400');
     case BuiltinAttr.SendMsgLimit:

@@ -17,13 +17,14 @@ import {
   builtinValueRefusal,
   CHANNEL_EVENT_CHANNEL,
   channelNameRefusal,
+  DEFAULT_MAX_CHANNEL_TTL_SECONDS,
   isSpecialChannel,
   USER_ONLINE_CHANNEL,
 } from './channel-rules';
 import { decimalBytes } from './decimal';
 import { AGORA_E_CODE } from '../protocol/error-codes';
 import { failure, Reply, RequestSender, success } from './handlers/request-handler';
-import type { ChannelMember, ChannelStore, RecentMembers } from './state/channel-store';
+import type { ChannelMember, ChannelStore, RecentMembers, Refusal } from './state/channel-store';
 import { then, MaybePromise } from './state/maybe-promise';
 import type { MessageRouter } from './state/message-router';
 import { latin1 } from './latin1';
@@ -49,6 +50,41 @@ function utf8(key: string): string {
  */
 export const DEFAULT_MEMBER_EVENTS_LIMIT = 512;
 
+/** Bounds the service checks itself (the store checks those of what it holds). */
+export interface ChannelServiceLimits {
+  /** Largest `_channel_ttl`, in seconds. */
+  maxChannelTtlSeconds: number;
+  /** Largest frame body the server sends: CHANNEL_USER_LIST lists the most recent members that fit. */
+  maxFrameBytes: number;
+}
+
+const DEFAULT_SERVICE_LIMITS: ChannelServiceLimits = { maxChannelTtlSeconds: DEFAULT_MAX_CHANNEL_TTL_SECONDS, maxFrameBytes: 1024 * 1024 };
+
+/** An EVENT's bytes besides its fields (type, seq, kind, field count), at most. */
+const EVENT_HEADER_BYTES = 16;
+
+/** A field's bytes in a frame: its length varint and itself. */
+function fieldBytes(field: Uint8Array): number {
+  return field.length + (field.length < 0x80 ? 1 : field.length < 0x4000 ? 2 : 3);
+}
+
+/**
+ * The most recent of `recent` (oldest first) whose CHANNEL_USER_LIST fits in `maxFrameBytes`:
+ * 200 members of 128-byte accounts take about 28 KiB, more than a small configured frame.
+ */
+function fittingMembers(channel: Uint8Array, recent: readonly ChannelMember[], maxFrameBytes: number): readonly ChannelMember[] {
+  let size = EVENT_HEADER_BYTES + fieldBytes(channel) + 4;
+  let first = recent.length;
+  while (first > 0) {
+    const m = recent[first - 1];
+    const more = fieldBytes(m.accountBytes) + fieldBytes(m.uidBytes);
+    if (size + more > maxFrameBytes) break;
+    size += more;
+    first--;
+  }
+  return first === 0 ? recent : recent.slice(first);
+}
+
 /** The members except one session (the joiner, who is told by its own sequence). */
 function* except(members: Iterable<ChannelMember>, sessionId: string): Generator<ChannelMember> {
   for (const m of members) if (m.sessionId !== sessionId) yield m;
@@ -64,6 +100,7 @@ export class ChannelService {
     private readonly nextServerMsgId: () => number,
     /** CHANNEL_USER_JOINED/LEFT go out while the channel, the member concerned included, has at most this many members; 0 = always. */
     private readonly memberEventsLimit: number = DEFAULT_MEMBER_EVENTS_LIMIT,
+    private readonly limits: ChannelServiceLimits = DEFAULT_SERVICE_LIMITS,
   ) {
     store.setListener({
       attrWrittenBySystem: (appId, channel, name, value) => {
@@ -90,7 +127,7 @@ export class ChannelService {
       then(this.store.join(user.appId, name, member), (outcome) => {
         user.joinedChannel = name;
         user.deliverEvent(EventKind.ChannelJoined, [channelBytes]);
-        const recent = outcome.recent;
+        const recent = fittingMembers(channelBytes, outcome.recent, this.limits.maxFrameBytes);
         const list: Uint8Array[] = [channelBytes, decimalBytes(recent.length)];
         for (const m of recent) list.push(m.accountBytes, m.uidBytes);
         user.deliverEvent(EventKind.ChannelUserList, list);
@@ -144,7 +181,7 @@ export class ChannelService {
 
   /** CHANNEL_SET_ATTR: no membership needed; CHANNEL_ATTR(update) to the members. */
   setAttr(user: RequestSender, nameBytes: Uint8Array, attrBytes: Uint8Array, value: Uint8Array): MaybePromise<Reply> {
-    const refusal = channelNameRefusal(nameBytes) ?? attrRefusal(attrBytes, value) ?? builtinValueRefusal(latin1(attrBytes), value);
+    const refusal = channelNameRefusal(nameBytes) ?? attrRefusal(attrBytes, value) ?? builtinValueRefusal(latin1(attrBytes), value, this.limits.maxChannelTtlSeconds);
     if (refusal !== null) return failure(refusal.code, refusal.text);
     const name = latin1(nameBytes);
     const kept = value.slice();
@@ -187,6 +224,11 @@ export class ChannelService {
     const refusal = channelNameRefusal(nameBytes);
     if (refusal !== null) return failure(refusal.code, refusal.text);
     return then(this.store.isMember(user.appId, latin1(nameBytes), latin1(account)), (yes) => success([nameBytes, account, yes ? ONE : ZERO]));
+  }
+
+  /** Counts a peer-to-peer message of the sender against its rate limit (the store's counters). */
+  admitPeerMessage(user: RequestSender): MaybePromise<Refusal | null> {
+    return this.store.admitPeerMessage(user.appId, user.account);
   }
 
   /** The total and the `limit` most recent members (oldest first), for the RPC user lists. */

@@ -63,6 +63,24 @@ export interface ServerConfig {
   maxHeldMessagesPerAccount: number;
   /** User attributes one account may have. */
   maxUserAttrsPerAccount: number;
+  /** Bytes (names and values) of one account's user attributes: their JSON answer must fit in a frame. */
+  maxUserAttrBytesPerAccount: number;
+  /** Bytes (names and values) of the user attributes of every account, online and offline, together. */
+  maxUserAttrBytesTotal: number;
+  /** Messages held for offline peers, all App IDs together. */
+  maxHeldMessagesTotal: number;
+  /** Bytes of messages held for offline peers, all App IDs together. */
+  maxHeldBytesTotal: number;
+  /** Attributes one channel may have (built-ins included). */
+  maxAttrsPerChannel: number;
+  /** Bytes (names and values) of one channel's attributes. */
+  maxAttrBytesPerChannel: number;
+  /** Channels of one App ID that have attributes and no members (kept for their TTL). */
+  maxIdleAttrChannelsPerApp: number;
+  /** Largest `_channel_ttl` a channel may set, in seconds. */
+  maxChannelTtlSeconds: number;
+  /** Peer-to-peer messages (MSG_INSTANT, MSG_PUSH) one user may send per second; 0 = no limit. */
+  userP2pMessagesPerSecond: number;
   /** Invitation timers and the default SIP gateway account. */
   invite: InviteConfig;
   /**
@@ -102,6 +120,17 @@ export const DEFAULT_CONFIG: Readonly<ServerConfig> = Object.freeze({
   maxHeldBytesPerApp: 64 * 1024 * 1024,
   maxHeldMessagesPerAccount: 1000,
   maxUserAttrsPerAccount: 1000,
+  // Escaped JSON of 64 KiB is at most 6 times as long (a control byte becomes \u00XX): 384 KiB,
+  // plus 6 bytes an attribute, fits in one 1 MiB frame with the RPC envelope around it.
+  maxUserAttrBytesPerAccount: 64 * 1024,
+  maxUserAttrBytesTotal: 256 * 1024 * 1024,
+  maxHeldMessagesTotal: 1000000,
+  maxHeldBytesTotal: 256 * 1024 * 1024,
+  maxAttrsPerChannel: 128,
+  maxAttrBytesPerChannel: 64 * 1024,
+  maxIdleAttrChannelsPerApp: 10000,
+  maxChannelTtlSeconds: 7 * 24 * 3600,
+  userP2pMessagesPerSecond: 0,
   invite: DEFAULT_INVITE_CONFIG,
   memoryBudgetBytes: 1024 * 1024 * 1024,
 });
@@ -146,7 +175,8 @@ const FILE_KEYS: readonly (keyof ServerConfig)[] = [
   'maxKeptBytes', 'maxQueuedRequests', 'maxQueuedRequestBytes', 'logLevel', 'apps', 'userChannelMessagesPerSecond', 'channelMessagesPerSecond',
   'defaultChannelTtlSeconds', 'memberEventsLimit', 'maxMessageTtlSeconds', 'pushTtlSeconds', 'maxHeldMessagesPerApp',
   'maxHeldBytesPerApp', 'maxHeldMessagesPerAccount', 'maxUserAttrsPerAccount', 'invite',
-  'memoryBudgetBytes',
+  'memoryBudgetBytes', 'maxUserAttrBytesPerAccount', 'maxUserAttrBytesTotal', 'maxHeldMessagesTotal', 'maxHeldBytesTotal',
+  'maxAttrsPerChannel', 'maxAttrBytesPerChannel', 'maxIdleAttrChannelsPerApp', 'maxChannelTtlSeconds', 'userP2pMessagesPerSecond',
 ];
 
 /** Settings as flags and environment variables name them; two of them set parts of `apps`. */
@@ -307,12 +337,24 @@ function parseSetting(key: SettingKey | 'apps' | 'invite', source: string, raw: 
     case 'pushTtlSeconds':
       return { [key]: parseInteger(source, raw, 0, 315360000) };
     case 'memberEventsLimit':
+    case 'maxHeldMessagesTotal':
+    case 'maxAttrsPerChannel':
+    case 'maxIdleAttrChannelsPerApp':
     case 'maxHeldMessagesPerApp':
     case 'maxHeldMessagesPerAccount':
     case 'maxUserAttrsPerAccount':
       return { [key]: parseInteger(source, raw, 0, 100000000) };
     case 'maxHeldBytesPerApp':
-      return { maxHeldBytesPerApp: parseInteger(source, raw, 0, 64 * 1024 * 1024 * 1024) };
+    case 'maxHeldBytesTotal':
+    case 'maxUserAttrBytesTotal':
+      return { [key]: parseInteger(source, raw, 0, 64 * 1024 * 1024 * 1024) };
+    case 'maxUserAttrBytesPerAccount':
+    case 'maxAttrBytesPerChannel':
+      return { [key]: parseInteger(source, raw, 0, 1024 * 1024 * 1024) };
+    case 'maxChannelTtlSeconds':
+      return { maxChannelTtlSeconds: parseInteger(source, raw, 0, 315360000) };
+    case 'userP2pMessagesPerSecond':
+      return { userP2pMessagesPerSecond: parseInteger(source, raw, 0, 1000000) };
     case 'memoryBudgetBytes':
       return { memoryBudgetBytes: parseInteger(source, raw, 0, 1024 * 1024 * 1024 * 1024) };
     case 'logLevel':

@@ -19,6 +19,7 @@
  * `ackGraceMs`, every frame it had been sent when it went over: a burst in flight is not a fault.
  */
 import { encodeEvent, encodeResult } from '../protocol/codec';
+import { MAX_FRAME_BYTES } from '../protocol/constants';
 import { RequestFrame } from '../protocol/frame';
 import { FrameType } from '../protocol/frame-type';
 import { utf8Encode } from '../protocol/text';
@@ -45,6 +46,8 @@ export interface SessionLimits {
   maxQueuedRequests: number;
   /** Requests received but not processed yet (bound on their body bytes). */
   maxQueuedRequestBytes: number;
+  /** Largest frame body a client takes (WELCOME's maxFrameBytes); nothing larger is sent. Default: the protocol's 1 MiB. */
+  maxFrameBytes?: number;
 }
 
 /** What a session needs from the server that owns it. */
@@ -230,6 +233,13 @@ export class Session implements SessionEndpoint, RequestSender {
   deliverEvent(kind: number, fields: Uint8Array[]): boolean {
     if (this.over) return false;
     const body = encodeEvent(this.lastSeq + 1, kind, fields, allocateFromSlab);
+    const maxFrameBytes = this.host.limits.maxFrameBytes ?? MAX_FRAME_BYTES;
+    if (body.length > maxFrameBytes) {
+      // The client would refuse it and resume into the same frame again: it is not sent. Only a
+      // server configured with a frame bound below its own attribute and message sizes gets here.
+      this.host.logger.warn(`${this.label}: event kind ${kind} of ${body.length} bytes not sent, over maxFrameBytes ${maxFrameBytes}`);
+      return true;
+    }
     return this.sequence(body, body.length);
   }
 
@@ -389,9 +399,20 @@ export class Session implements SessionEndpoint, RequestSender {
     return { code: AGORA_E_CODE.GENERAL_E_UNKNOWN, text: 'internal server error', values: [] };
   }
 
+  /**
+   * The one place every answer is encoded, so the one place that keeps answers within the frame
+   * bound: a client refuses a larger frame, and resuming replays the same frame. An answer that
+   * would not fit becomes a 1005 RESULT that says how large it would have been.
+   */
   private sendResult(reqId: number, reply: Reply): void {
     if (this.over) return;
-    const body = encodeResult(this.lastSeq + 1, reqId, reply.code, reply.text === '' ? NO_TEXT : utf8Encode(reply.text), reply.values, allocateFromSlab);
+    let body = encodeResult(this.lastSeq + 1, reqId, reply.code, reply.text === '' ? NO_TEXT : utf8Encode(reply.text), reply.values, allocateFromSlab);
+    const maxFrameBytes = this.host.limits.maxFrameBytes ?? MAX_FRAME_BYTES;
+    if (body.length > maxFrameBytes) {
+      const text = `the answer would be ${body.length} bytes, over the ${maxFrameBytes} bytes a frame may have (maxFrameBytes)`;
+      if (this.host.logger.enabled('info')) this.host.logger.info(`${this.label}: request ${reqId}: ${text}`);
+      body = encodeResult(this.lastSeq + 1, reqId, AGORA_E_CODE.GENERAL_E_LARGE_PARAM, utf8Encode(text), [], allocateFromSlab);
+    }
     this.sequence(body, body.length);
   }
 

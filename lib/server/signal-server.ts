@@ -20,7 +20,7 @@ import { AGORA_E_CODE } from '../protocol/error-codes';
 import { dispatchRequest } from './handlers/dispatch';
 import { gatewayResolver } from './invite-config';
 import { InviteService } from './invite-service';
-import type { MessageLimits, Reply, RequestServices, ServerStats } from './handlers/request-handler';
+import type { AppStats, MessageLimits, Reply, RequestServices, ServerStats } from './handlers/request-handler';
 import { checkLogin } from './login-check';
 import { createLogger, Logger } from './logger';
 import { MemoryBudget } from './memory-budget';
@@ -121,16 +121,31 @@ export class SignalServer implements ConnectionHost, SessionHost, RequestService
         userMessagesPerSecond: settings.userChannelMessagesPerSecond,
         channelMessagesPerSecond: settings.channelMessagesPerSecond,
         defaultChannelTtlSeconds: settings.defaultChannelTtlSeconds,
-      });
-    this.channels = new ChannelService(this.channelStore, this.router, () => this.nextServerMsgId(), settings.memberEventsLimit);
-    this.userAttrs = options.userAttrs ?? new MemoryUserAttrStore(settings.maxUserAttrsPerAccount);
+        userP2pMessagesPerSecond: settings.userP2pMessagesPerSecond,
+      }, Date.now, {
+        maxAttrsPerChannel: settings.maxAttrsPerChannel,
+        maxAttrBytesPerChannel: settings.maxAttrBytesPerChannel,
+        maxIdleAttrChannelsPerApp: settings.maxIdleAttrChannelsPerApp,
+      }, this.memoryBudget);
+    this.channels = new ChannelService(this.channelStore, this.router, () => this.nextServerMsgId(), settings.memberEventsLimit, {
+      maxChannelTtlSeconds: settings.maxChannelTtlSeconds,
+      maxFrameBytes: settings.maxFrameBytes,
+    });
+    this.userAttrs =
+      options.userAttrs ??
+      new MemoryUserAttrStore(
+        { maxAttrsPerAccount: settings.maxUserAttrsPerAccount, maxBytesPerAccount: settings.maxUserAttrBytesPerAccount, maxBytesTotal: settings.maxUserAttrBytesTotal },
+        this.memoryBudget,
+      );
     this.offlineMessages =
       options.offlineMessages ??
       new MemoryOfflineMessageStore(this.scheduler, {
         maxMessagesPerApp: settings.maxHeldMessagesPerApp,
         maxBytesPerApp: settings.maxHeldBytesPerApp,
         maxMessagesPerAccount: settings.maxHeldMessagesPerAccount,
-      });
+        maxMessagesTotal: settings.maxHeldMessagesTotal,
+        maxBytesTotal: settings.maxHeldBytesTotal,
+      }, this.memoryBudget);
     this.offlineMessages.setListener({ expired: (appId, account, message) => this.heldMessageExpired(appId, account, message) });
     this.inviteStore = options.invites ?? new MemoryInviteStore(this.scheduler);
     this.invites = new InviteService(
@@ -152,6 +167,7 @@ export class SignalServer implements ConnectionHost, SessionHost, RequestService
       ackGraceMs: 2 * this.config.heartbeatMs,
       maxQueuedRequests: this.config.maxQueuedRequests,
       maxQueuedRequestBytes: this.config.maxQueuedRequestBytes,
+      maxFrameBytes: this.config.maxFrameBytes,
     };
     this.welcomeBody = encodeFrame({
       type: FrameType.Welcome,
@@ -306,6 +322,16 @@ export class SignalServer implements ConnectionHost, SessionHost, RequestService
 
   stats(): ServerStats {
     return { sessions: this.sessions.size, channels: this.channelStore.channelCount, scheduledTasks: this.scheduler.size, invitations: this.inviteStore.count };
+  }
+
+  appStats(appId: string): AppStats {
+    let sessions = 0;
+    for (const session of this.sessions.values()) if (session.appId === appId) sessions++;
+    return { sessions, channels: this.channelStore.channelCountOf(appId), invitations: this.inviteStore.countOf(appId) };
+  }
+
+  get maxFrameBytes(): number {
+    return this.config.maxFrameBytes;
   }
 
   /**

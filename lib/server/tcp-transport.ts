@@ -14,16 +14,16 @@ export type ConnectionFactory = (transport: FrameTransport) => Connection;
 
 /** One TCP socket. The frames of one event-loop turn leave in one write (write-batch.ts). */
 class TcpFrameTransport implements FrameTransport, BatchSink {
-  private remoteText: string | null = null;
+  /**
+   * For log lines. Taken at accept: once the socket is destroyed (its output over the bound, say)
+   * Node no longer knows the peer, and a line written then said `undefined:undefined`.
+   */
+  readonly remote: string;
   private readonly batch = new WriteBatch(this);
   private closeTimer: NodeJS.Timeout | null = null;
 
-  constructor(private readonly socket: net.Socket, private readonly maxBufferedBytes: number) {}
-
-  /** For log lines; asked of the kernel only when a line needs it (a login storm logs none). */
-  get remote(): string {
-    this.remoteText ??= `tcp ${this.socket.remoteAddress}:${this.socket.remotePort}`;
-    return this.remoteText;
+  constructor(private readonly socket: net.Socket, private readonly maxBufferedBytes: number) {
+    this.remote = `tcp ${socket.remoteAddress}:${socket.remotePort}`;
   }
 
   send(body: Uint8Array): void {

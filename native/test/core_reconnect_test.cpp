@@ -210,3 +210,21 @@ TEST(CoreReconnect, LogoutWhileReconnectingStopsAtOnce) {
   EXPECT_EQ(a.rec->count("reconnecting"), 0);
   EXPECT_EQ(a.rec->count("logout"), 1);
 }
+
+// A frame over the client's maximum (1 MiB) comes again with every resume, since the server
+// replays what it sent: the core ends the session once, with onLogout(104), and does not loop
+// through reconnections (it did: 58 reconnects in 15 s).
+TEST(CoreReconnect, AFrameOverTheMaximumEndsTheSessionInsteadOfLooping) {
+  FakeServer server;
+  Client b(server.address());
+  ASSERT_TRUE(b.login("bob"));
+  server.pushEvent("bob", EventKind::AppMsg, {std::string(2 * 1024 * 1024, 'x')});
+  ASSERT_TRUE(b.rec->waitFor("logout 104"));
+  // Longer than the first retry's backoff (250 ms): a reconnection would have started by now.
+  std::this_thread::sleep_for(std::chrono::milliseconds(700));
+  EXPECT_EQ(b.api->getStatus(), 0);
+  EXPECT_EQ(b.rec->count("reconnecting"), 0);
+  EXPECT_EQ(b.rec->count("logout"), 1);
+  EXPECT_EQ(b.rec->count("appMsg"), 0);
+  EXPECT_EQ(server.received(FrameType::Resume), 0);
+}

@@ -41,6 +41,13 @@ function sendToPeer(services: RequestServices, sender: RequestSender, peer: Uint
   const problem = accountProblem(peer);
   if (problem !== null) return failure(AGORA_E_CODE.GENERAL_E_WRONG_PARAM, `invalid peer account: ${problem}`);
   if (msg.length > MAX_MESSAGE_BYTES) return failure(AGORA_E_CODE.GENERAL_E_LARGE_PARAM, `message is ${msg.length} bytes, at most ${MAX_MESSAGE_BYTES} allowed`);
+  const limited = services.channels.admitPeerMessage(sender);
+  // The in-memory store answers at once (null: admitted) and nothing is held when it is off.
+  if (limited === null) return deliverToPeer(services, sender, peer, msg, ttlSeconds);
+  return then(limited, (refusal) => (refusal === null ? deliverToPeer(services, sender, peer, msg, ttlSeconds) : failure(refusal.code, refusal.text)));
+}
+
+function deliverToPeer(services: RequestServices, sender: RequestSender, peer: Uint8Array, msg: Uint8Array, ttlSeconds: number): MaybePromise<Reply> {
   const id = services.nextServerMsgId();
   const serverMsgId = decimalBytes(id);
   const peerKey = latin1(peer);

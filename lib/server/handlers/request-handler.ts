@@ -48,6 +48,13 @@ export interface ServerStats {
   invitations: number;
 }
 
+/** What DBG stats tells a user: the counts of its own App ID, nothing of other App IDs. */
+export interface AppStats {
+  sessions: number;
+  channels: number;
+  invitations: number;
+}
+
 /** Server-wide services a handler may use. */
 export interface RequestServices {
   readonly directory: SessionDirectory;
@@ -58,9 +65,13 @@ export interface RequestServices {
   readonly offlineMessages: OfflineMessageStore;
   readonly appMessages: AppMessageHub;
   readonly messageLimits: MessageLimits;
+  /** Largest frame body the server sends (answers that can grow trim to it). */
+  readonly maxFrameBytes: number;
   /** A per-server increasing message number. */
   nextServerMsgId(): number;
   stats(): ServerStats;
+  /** The counts of one App ID (latin1 key). */
+  appStats(appId: string): AppStats;
 }
 
 export type RequestHandler = (services: RequestServices, sender: RequestSender, args: Uint8Array[]) => MaybePromise<Reply>;

@@ -61,11 +61,32 @@ function channel(args: Args, key: string): Uint8Array {
   return value;
 }
 
+/** A RESULT's bytes around INVOKE's answer JSON (seq, reqId, code, text, err, lengths), with room to spare. */
+const RESULT_ENVELOPE_BYTES = 64;
+
+/**
+ * The user list answer: the most recent `limit` members whose JSON fits in one frame (with 1
+ * MiB frames and 128-byte accounts about 7,000; `num` still says how many there are), since a
+ * larger answer could not be sent at all.
+ */
 function userList(services: RequestServices, sender: RequestSender, name: Uint8Array, limit: number): MaybePromise<RpcAnswer> {
-  return then(services.channels.recentMembers(sender.appId, latin1(name), limit), ({ total, members }): RpcAnswer => ({
-    ok: true,
-    body: { result: 'ok', name: utf8(name), num: total, list: members.map((m) => [utf8(m.accountBytes), m.uid]) },
-  }));
+  return then(services.channels.recentMembers(sender.appId, latin1(name), limit), ({ total, members }): RpcAnswer => {
+    const body = { result: 'ok', name: utf8(name), num: total, list: [] as [string, number][] };
+    let room = services.maxFrameBytes - RESULT_ENVELOPE_BYTES - Buffer.byteLength(JSON.stringify(body));
+    let first = members.length;
+    const newestFirst: [string, number][] = [];
+    while (first > 0) {
+      const m = members[first - 1];
+      const entry: [string, number] = [utf8(m.accountBytes), m.uid];
+      const bytes = Buffer.byteLength(JSON.stringify(entry)) + 1;
+      if (bytes > room) break;
+      room -= bytes;
+      newestFirst.push(entry);
+      first--;
+    }
+    body.list = newestFirst.reverse();
+    return { ok: true, body };
+  });
 }
 
 const TABLE: Record<string, RpcFunction> = {

@@ -87,7 +87,11 @@ export interface ChannelStore {
   count(appId: string, channel: string): MaybePromise<number>;
   isMember(appId: string, channel: string, account: string): MaybePromise<boolean>;
   attrs(appId: string, channel: string): MaybePromise<readonly ChannelAttr[]>;
-  /** Sets an attribute (creating the channel if need be); refused over `_setattr_limit`. */
+  /**
+   * Sets an attribute (creating the channel if need be); refused over `_setattr_limit` and over the
+   * store's bounds (attributes and their bytes per channel, channels with attributes and no
+   * members per App ID, the memory budget).
+   */
   setAttr(appId: string, channel: string, name: string, value: Uint8Array): MaybePromise<Refusal | null>;
   /** Deletes an attribute; refused over `_setattr_limit`. */
   delAttr(appId: string, channel: string, name: string): MaybePromise<Refusal | null>;
@@ -97,7 +101,14 @@ export interface ChannelStore {
    * latter `_sendmsg_limit` when set); refused (and not counted) over either.
    */
   admitMessage(appId: string, channel: string, account: string): MaybePromise<Refusal | null>;
+  /**
+   * Counts one peer-to-peer message of `account` against the per-user rate (the server's
+   * `userP2pMessagesPerSecond`, 0 = none); refused (and not counted) over it.
+   */
+  admitPeerMessage(appId: string, account: string): MaybePromise<Refusal | null>;
   /** Channels held (for tests and metrics). */
   readonly channelCount: number;
+  /** Channels of one App ID held (DBG stats). */
+  channelCountOf(appId: string): number;
   close(): void;
 }

@@ -77,5 +77,7 @@ export interface InviteStore {
   remove(id: string): MaybePromise<Invitation | null>;
   /** Live invitations held (for tests and metrics). */
   readonly count: number;
+  /** Live invitations of one App ID (DBG stats; may scan). */
+  countOf(appId: string): number;
   close(): void;
 }

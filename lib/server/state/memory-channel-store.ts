@@ -1,4 +1,5 @@
 import { AGORA_E_CODE } from '../../protocol/error-codes';
+import { MemoryBudget } from '../memory-budget';
 import type { Scheduler, ScheduledTask } from '../scheduler';
 import { BuiltinAttr, isSpecialChannel, USER_LIST_LIMIT } from '../channel-rules';
 import type { ChannelAttr, ChannelMember, ChannelStore, ChannelStoreListener, JoinOutcome, LeaveOutcome, RecentMembers, Refusal } from './channel-store';
@@ -12,7 +13,24 @@ export interface ChannelRates {
   channelMessagesPerSecond: number;
   /** Seconds a channel outlives its last member unless its `_channel_ttl` says otherwise. */
   defaultChannelTtlSeconds: number;
+  /** Peer-to-peer messages one user may send per second; 0 or absent = no limit. */
+  userP2pMessagesPerSecond?: number;
 }
+
+/** What channel attributes may hold (docs/server.md, "Memory budget"); 0 = no bound. */
+export interface ChannelAttrBounds {
+  /** Attributes of one channel, built-ins included. */
+  maxAttrsPerChannel: number;
+  /** Bytes of one channel's attribute names and values. */
+  maxAttrBytesPerChannel: number;
+  /** Channels of one App ID with attributes and no members (each kept for its TTL). */
+  maxIdleAttrChannelsPerApp: number;
+}
+
+const NO_ATTR_BOUNDS: ChannelAttrBounds = { maxAttrsPerChannel: 0, maxAttrBytesPerChannel: 0, maxIdleAttrChannelsPerApp: 0 };
+
+/** What the budget is charged for an attribute beyond its name and value (map entry, buffer). */
+const ATTR_OVERHEAD_BYTES = 64;
 
 /** A fixed one-second window counter. */
 interface Window {
@@ -28,6 +46,10 @@ class Channel {
   readonly messages: Window = { second: 0, count: 0 };
   attrWritesSecond = 0;
   readonly attrWrites = new Map<string, number>();
+  /** Bytes of the attribute names and values. */
+  attrBytes = 0;
+  /** Counted among its App ID's channels with attributes and no members. */
+  idle = false;
 
   constructor(readonly appId: string, readonly name: string, readonly special: boolean) {}
 
@@ -47,17 +69,42 @@ function latin1Bytes(text: string): Uint8Array {
   return new Uint8Array(Buffer.from(text, 'latin1'));
 }
 
+function utf8(key: string): string {
+  return Buffer.from(key, 'latin1').toString('utf8');
+}
+
+/** What the budget holds for one attribute. */
+function attrCharge(name: string, value: Uint8Array): number {
+  return name.length + value.length + ATTR_OVERHEAD_BYTES;
+}
+
 /** Channels in this process's memory; timers through the shared Scheduler, rate windows need none. */
 export class MemoryChannelStore implements ChannelStore {
   private readonly channels = new Map<string, Channel>();
   private readonly userMessages = new Map<string, number>();
   private userMessagesSecond = 0;
+  private readonly peerMessages = new Map<string, number>();
+  private peerMessagesSecond = 0;
+  /** Channels per App ID, and those with attributes and no members. */
+  private readonly channelsByApp = new Map<string, number>();
+  private readonly idleByApp = new Map<string, number>();
   private listener: ChannelStoreListener | null = null;
 
-  constructor(private readonly scheduler: Scheduler, private readonly rates: ChannelRates, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly scheduler: Scheduler,
+    private readonly rates: ChannelRates,
+    private readonly now: () => number = Date.now,
+    private readonly bounds: ChannelAttrBounds = NO_ATTR_BOUNDS,
+    /** Charged for every attribute held (category channelAttrs); unbounded unless the server's. */
+    private readonly budget: MemoryBudget = new MemoryBudget(0),
+  ) {}
 
   get channelCount(): number {
     return this.channels.size;
+  }
+
+  channelCountOf(appId: string): number {
+    return this.channelsByApp.get(appId) ?? 0;
   }
 
   setListener(listener: ChannelStoreListener): void {
@@ -74,6 +121,7 @@ export class MemoryChannelStore implements ChannelStore {
       // A stale entry of an earlier session of the account gives way (its leave may come later).
       channel.members.add(member);
       this.membershipChanged(channel);
+      this.updateIdle(channel);
     }
     return { joined, count: channel.members.size, recent: channel.members.recent(USER_LIST_LIMIT), attrs: attrList(channel) };
   }
@@ -114,11 +162,24 @@ export class MemoryChannelStore implements ChannelStore {
 
   setAttr(appId: string, name: string, attr: string, value: Uint8Array): Refusal | null {
     const channel = this.channelOf(appId, name, true)!;
-    const refusal = this.countAttrWrite(channel, attr);
+    const previous = channel.attrs.get(attr);
+    const growth = previous === undefined ? attrCharge(attr, value) : value.length - previous.length;
+    let refusal = this.attrBoundRefusal(channel, attr, value, previous);
+    if (refusal === null && growth > 0 && !this.budget.tryCharge('channelAttrs', growth)) {
+      refusal = {
+        code: AGORA_E_CODE.GENERAL_E_FAILED,
+        text: `the server's memory budget (${this.budget.limitBytes} bytes) is used up; channel attributes hold ${this.budget.snapshot().byCategory.channelAttrs} bytes of it`,
+      };
+    } else if (refusal === null) {
+      refusal = this.countAttrWrite(channel, attr);
+      if (refusal !== null && growth > 0) this.budget.release('channelAttrs', growth);
+    }
     if (refusal !== null) {
       this.maybeRetire(channel);
       return refusal;
     }
+    if (growth < 0) this.budget.release('channelAttrs', -growth);
+    channel.attrBytes += previous === undefined ? attr.length + value.length : value.length - previous.length;
     channel.attrs.set(attr, value);
     if (attr === BuiltinAttr.AutoUpdateNum) this.membershipChanged(channel);
     if (attr === BuiltinAttr.ChannelTtl && channel.ttlTask !== null) {
@@ -134,7 +195,12 @@ export class MemoryChannelStore implements ChannelStore {
     const channel = this.channelOf(appId, name, false);
     if (channel === undefined) return null;
     const refusal = this.countAttrWrite(channel, attr);
-    if (refusal === null) channel.attrs.delete(attr);
+    const value = channel.attrs.get(attr);
+    if (refusal === null && value !== undefined) {
+      channel.attrs.delete(attr);
+      channel.attrBytes -= attr.length + value.length;
+      this.budget.release('channelAttrs', attrCharge(attr, value));
+    }
     this.maybeRetire(channel);
     return refusal;
   }
@@ -142,8 +208,23 @@ export class MemoryChannelStore implements ChannelStore {
   clearAttrs(appId: string, name: string): void {
     const channel = this.channelOf(appId, name, false);
     if (channel === undefined) return;
-    channel.attrs.clear();
+    this.releaseAttrs(channel);
     this.maybeRetire(channel);
+  }
+
+  admitPeerMessage(appId: string, account: string): Refusal | null {
+    const limit = this.rates.userP2pMessagesPerSecond ?? 0;
+    if (limit <= 0) return null;
+    const second = Math.floor(this.now() / 1000);
+    if (second !== this.peerMessagesSecond) {
+      this.peerMessages.clear();
+      this.peerMessagesSecond = second;
+    }
+    const user = userKey(appId, account);
+    const sent = this.peerMessages.get(user) ?? 0;
+    if (sent >= limit) return { code: AGORA_E_CODE.GENERAL_E_FAILED, text: `rate limit: a user sends at most ${limit} peer-to-peer messages a second` };
+    this.peerMessages.set(user, sent + 1);
+    return null;
   }
 
   admitMessage(appId: string, name: string, account: string): Refusal | null {
@@ -182,8 +263,11 @@ export class MemoryChannelStore implements ChannelStore {
     for (const channel of this.channels.values()) {
       this.scheduler.cancel(channel.ttlTask);
       this.scheduler.cancel(channel.memberNumTask);
+      this.releaseAttrs(channel);
     }
     this.channels.clear();
+    this.channelsByApp.clear();
+    this.idleByApp.clear();
   }
 
   private channelOf(appId: string, name: string, create: boolean): Channel | undefined {
@@ -192,8 +276,53 @@ export class MemoryChannelStore implements ChannelStore {
     if (channel === undefined && create) {
       channel = new Channel(appId, name, isSpecialChannel(name));
       this.channels.set(key, channel);
+      this.channelsByApp.set(appId, (this.channelsByApp.get(appId) ?? 0) + 1);
     }
     return channel;
+  }
+
+  /**
+   * Why setting `attr` to `value` would pass a bound: 1005 the channel's attribute count or bytes,
+   * 1001 its App ID's channels with attributes and no members (this one would be one more).
+   */
+  private attrBoundRefusal(channel: Channel, attr: string, value: Uint8Array, previous: Uint8Array | undefined): Refusal | null {
+    const { maxAttrsPerChannel, maxAttrBytesPerChannel, maxIdleAttrChannelsPerApp } = this.bounds;
+    if (previous === undefined && maxAttrsPerChannel > 0 && channel.attrs.size >= maxAttrsPerChannel) {
+      return { code: AGORA_E_CODE.GENERAL_E_LARGE_PARAM, text: `channel ${utf8(channel.name)} holds at most ${maxAttrsPerChannel} attributes` };
+    }
+    const bytes = channel.attrBytes + value.length + (previous === undefined ? attr.length : -previous.length);
+    if (maxAttrBytesPerChannel > 0 && bytes > maxAttrBytesPerChannel) {
+      return {
+        code: AGORA_E_CODE.GENERAL_E_LARGE_PARAM,
+        text: `channel ${utf8(channel.name)} would hold ${bytes} bytes of attributes (names and values), at most ${maxAttrBytesPerChannel} allowed`,
+      };
+    }
+    const idle = this.idleByApp.get(channel.appId) ?? 0;
+    if (!channel.special && channel.members.size === 0 && channel.attrs.size === 0 && maxIdleAttrChannelsPerApp > 0 && idle >= maxIdleAttrChannelsPerApp) {
+      return {
+        code: AGORA_E_CODE.GENERAL_E_FAILED,
+        text: `the App ID already has ${idle} channels with attributes and no members, at most ${maxIdleAttrChannelsPerApp} allowed (join the channel first)`,
+      };
+    }
+    return null;
+  }
+
+  /** Drops every attribute and gives their bytes back to the budget. */
+  private releaseAttrs(channel: Channel): void {
+    if (channel.attrs.size === 0) return;
+    this.budget.release('channelAttrs', channel.attrBytes + ATTR_OVERHEAD_BYTES * channel.attrs.size);
+    channel.attrs.clear();
+    channel.attrBytes = 0;
+  }
+
+  /** Keeps the count of the App ID's channels with attributes and no members. */
+  private updateIdle(channel: Channel): void {
+    const idle = !channel.special && channel.members.size === 0 && channel.attrs.size > 0;
+    if (idle === channel.idle) return;
+    channel.idle = idle;
+    const count = (this.idleByApp.get(channel.appId) ?? 0) + (idle ? 1 : -1);
+    if (count === 0) this.idleByApp.delete(channel.appId);
+    else this.idleByApp.set(channel.appId, count);
   }
 
   private countAttrWrite(channel: Channel, attr: string): Refusal | null {
@@ -223,19 +352,28 @@ export class MemoryChannelStore implements ChannelStore {
       const current = channel.attrs.get(BuiltinAttr.MemberNum);
       const value = latin1Bytes(String(channel.members.size));
       if (current !== undefined && Buffer.from(current).equals(value)) return;
+      // Written by the server, not refused: a few bytes the channel's own `_auto_update_num` asked for.
+      this.budget.charge('channelAttrs', current === undefined ? attrCharge(BuiltinAttr.MemberNum, value) : value.length - current.length);
+      channel.attrBytes += value.length - (current === undefined ? -BuiltinAttr.MemberNum.length : current.length);
       channel.attrs.set(BuiltinAttr.MemberNum, value);
       this.listener?.attrWrittenBySystem(channel.appId, channel.name, BuiltinAttr.MemberNum, value);
     });
   }
 
-  /** An empty channel goes at once without attributes, else after its TTL; special ones stay. */
+  /**
+   * An empty channel goes at once without attributes (also while a TTL counts down: a channel
+   * whose attributes were deleted or cleared must not linger for it), else after its TTL; special
+   * ones stay.
+   */
   private maybeRetire(channel: Channel): void {
-    if (channel.special || channel.members.size > 0 || channel.ttlTask !== null) return;
+    this.updateIdle(channel);
+    if (channel.special || channel.members.size > 0) return;
     const key = userKey(channel.appId, channel.name);
     if (channel.attrs.size === 0) {
       this.retire(key, channel);
       return;
     }
+    if (channel.ttlTask !== null) return;
     const ttl = channel.numberAttr(BuiltinAttr.ChannelTtl);
     const seconds = ttl !== undefined && ttl >= 0 ? ttl : this.rates.defaultChannelTtlSeconds;
     channel.ttlTask = this.scheduler.after(seconds * 1000, () => {
@@ -248,6 +386,11 @@ export class MemoryChannelStore implements ChannelStore {
     this.scheduler.cancel(channel.memberNumTask);
     this.scheduler.cancel(channel.ttlTask);
     this.channels.delete(key);
+    this.releaseAttrs(channel);
+    this.updateIdle(channel);
+    const count = (this.channelsByApp.get(channel.appId) ?? 1) - 1;
+    if (count === 0) this.channelsByApp.delete(channel.appId);
+    else this.channelsByApp.set(channel.appId, count);
   }
 }
 

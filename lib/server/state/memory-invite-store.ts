@@ -44,6 +44,12 @@ export class MemoryInviteStore implements InviteStore {
     return this.entries.size;
   }
 
+  countOf(appId: string): number {
+    let n = 0;
+    for (const entry of this.entries.values()) if (entry.invitation.appId === appId) n++;
+    return n;
+  }
+
   setListener(listener: InviteStoreListener): void {
     this.listener = listener;
   }

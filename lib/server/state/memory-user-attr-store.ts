@@ -1,39 +1,94 @@
 import { AGORA_E_CODE } from '../../protocol/error-codes';
+import { MemoryBudget } from '../memory-budget';
 import type { Refusal } from './channel-store';
 import type { UserAttr, UserAttrStore } from './user-attr-store';
 import { userKey } from './user-key';
 
+/** What user attributes may hold (docs/server.md, "Memory budget"). */
+export interface UserAttrBounds {
+  /** Attributes of one account. */
+  maxAttrsPerAccount: number;
+  /** Bytes of one account's names and values (0 = no bound). */
+  maxBytesPerAccount: number;
+  /** Bytes of the names and values of every account, online and offline (0 = no bound). */
+  maxBytesTotal: number;
+}
+
+/** What the budget is charged for an attribute beyond its name and value (map entry, buffer). */
+const ATTR_OVERHEAD_BYTES = 64;
+
+interface AccountAttrs {
+  readonly attrs: Map<string, Uint8Array>;
+  /** Bytes of the names and values. */
+  bytes: number;
+}
+
 /** User attributes in this process's memory. */
 export class MemoryUserAttrStore implements UserAttrStore {
-  private readonly users = new Map<string, Map<string, Uint8Array>>();
+  private readonly users = new Map<string, AccountAttrs>();
+  /** Bytes of the names and values of every account. */
+  private totalBytes = 0;
 
-  constructor(private readonly maxAttrsPerAccount: number) {}
+  constructor(private readonly bounds: UserAttrBounds, private readonly budget: MemoryBudget = new MemoryBudget(0)) {}
 
   set(appId: string, account: string, name: string, value: Uint8Array): Refusal | null {
     const key = userKey(appId, account);
-    let attrs = this.users.get(key);
+    const entry = this.users.get(key);
+    const previous = entry?.attrs.get(name);
     if (value.length === 0) {
-      attrs?.delete(name);
-      if (attrs?.size === 0) this.users.delete(key);
+      if (entry !== undefined && previous !== undefined) {
+        entry.attrs.delete(name);
+        this.account(entry, -(name.length + previous.length));
+        this.budget.release('userAttrs', name.length + previous.length + ATTR_OVERHEAD_BYTES);
+        if (entry.attrs.size === 0) this.users.delete(key);
+      }
       return null;
     }
-    if (attrs === undefined) {
-      attrs = new Map();
-      this.users.set(key, attrs);
+    const { maxAttrsPerAccount, maxBytesPerAccount, maxBytesTotal } = this.bounds;
+    const size = entry?.attrs.size ?? 0;
+    if (previous === undefined && size >= maxAttrsPerAccount) {
+      return { code: AGORA_E_CODE.GENERAL_E_LARGE_PARAM, text: `an account holds at most ${maxAttrsPerAccount} attributes` };
     }
-    if (!attrs.has(name) && attrs.size >= this.maxAttrsPerAccount) {
-      return { code: AGORA_E_CODE.GENERAL_E_LARGE_PARAM, text: `an account holds at most ${this.maxAttrsPerAccount} attributes` };
+    const growth = previous === undefined ? name.length + value.length : value.length - previous.length;
+    const accountBytes = (entry?.bytes ?? 0) + growth;
+    if (maxBytesPerAccount > 0 && growth > 0 && accountBytes > maxBytesPerAccount) {
+      return {
+        code: AGORA_E_CODE.GENERAL_E_LARGE_PARAM,
+        text: `the account's attributes would be ${accountBytes} bytes (names and values), at most ${maxBytesPerAccount} allowed`,
+      };
     }
-    attrs.set(name, value.slice());
+    if (maxBytesTotal > 0 && growth > 0 && this.totalBytes + growth > maxBytesTotal) {
+      return { code: AGORA_E_CODE.GENERAL_E_FAILED, text: `the server holds the most bytes of user attributes it may (${maxBytesTotal}, all accounts together)` };
+    }
+    const charge = previous === undefined ? growth + ATTR_OVERHEAD_BYTES : growth;
+    if (charge > 0 && !this.budget.tryCharge('userAttrs', charge)) {
+      return {
+        code: AGORA_E_CODE.GENERAL_E_FAILED,
+        text: `the server's memory budget (${this.budget.limitBytes} bytes) is used up; user attributes hold ${this.budget.snapshot().byCategory.userAttrs} bytes of it`,
+      };
+    }
+    if (charge < 0) this.budget.release('userAttrs', -charge);
+    let target = entry;
+    if (target === undefined) {
+      target = { attrs: new Map(), bytes: 0 };
+      this.users.set(key, target);
+    }
+    target.attrs.set(name, value.slice());
+    this.account(target, growth);
     return null;
   }
 
   get(appId: string, account: string, name: string): Uint8Array | undefined {
-    return this.users.get(userKey(appId, account))?.get(name);
+    return this.users.get(userKey(appId, account))?.attrs.get(name);
   }
 
   getAll(appId: string, account: string): readonly UserAttr[] {
-    const attrs = this.users.get(userKey(appId, account));
-    return attrs === undefined ? [] : [...attrs];
+    const entry = this.users.get(userKey(appId, account));
+    return entry === undefined ? [] : [...entry.attrs];
+  }
+
+  private account(entry: AccountAttrs, bytes: number): void {
+    entry.bytes += bytes;
+    this.totalBytes += bytes;
   }
 }

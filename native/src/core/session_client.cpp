@@ -332,7 +332,11 @@ void SessionClient::readAvailable() {
     }
     if (connection_.get() != c) return;
     if (c->reader.failed()) {
-      protocolError(c->reader.error());
+      if (c->reader.tooLarge()) {
+        frameTooLarge(c->reader.error());
+      } else {
+        protocolError(c->reader.error());
+      }
       return;
     }
   }
@@ -341,6 +345,24 @@ void SessionClient::readAvailable() {
 void SessionClient::protocolError(const std::string& reason) {
   send(protocol::makeBye(agora_sdk_win::LOGOUT_E_PACKET, reason));
   connectionLost("protocol error: " + reason);
+}
+
+// A frame over the maximum cannot be taken on any connection: after a resume the server replays
+// every frame the session was sent, the large one too, so reconnecting would loop for good. The
+// session ends instead: LOGOUT, so that the server does not keep it for the resume window, and
+// onLogout(104).
+void SessionClient::frameTooLarge(const std::string& reason) {
+  sink_.log("the server sent a frame the client cannot take (" + reason + "); the session ends");
+  if (phase_ == Phase::LoggingIn) {
+    send(protocol::makeBye(agora_sdk_win::LOGOUT_E_PACKET, reason));
+    goIdle();
+    sink_.fire([](ICallBack& cb) { cb.onLoginFailed(agora_sdk_win::LOGIN_E_OTHER); });
+    return;
+  }
+  if (phase_ == Phase::Idle) return;
+  send(protocol::makeLogout());
+  send(protocol::makeBye(agora_sdk_win::LOGOUT_E_PACKET, reason));
+  endSession(agora_sdk_win::LOGOUT_E_PACKET);
 }
 
 // ---- frames ----

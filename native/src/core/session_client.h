@@ -137,6 +137,8 @@ class SessionClient : public std::enable_shared_from_this<SessionClient> {
   void tick();
   void connectionLost(const std::string& reason);
   void protocolError(const std::string& reason);
+  // The server sent a frame over the client's maximum: the session ends (see the .cpp).
+  void frameTooLarge(const std::string& reason);
   void scheduleRetry();
   void retryNow();
   void giveUp();

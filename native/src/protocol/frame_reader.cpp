@@ -35,6 +35,7 @@ bool FrameReader::next(std::string& body) {
   }
   if (length > maxFrameBytes_) {
     error_ = "frame too large: " + std::to_string(length) + " bytes";
+    tooLarge_ = true;
     return false;
   }
   if (available - kHeaderBytes < length) {

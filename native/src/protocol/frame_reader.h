@@ -24,6 +24,8 @@ class FrameReader {
   bool next(std::string& body);
 
   bool failed() const { return !error_.empty(); }
+  // The failure is a frame over the maximum (well-formed, just too large to take).
+  bool tooLarge() const { return tooLarge_; }
   const std::string& error() const { return error_; }
 
   // Bytes received that do not yet form a complete frame (or that were not yet taken by next()).
@@ -36,6 +38,7 @@ class FrameReader {
   std::string buffer_;
   size_t start_ = 0;
   std::string error_;
+  bool tooLarge_ = false;
 };
 
 }  // namespace protocol
