@@ -51,6 +51,11 @@ export class Connection {
     return this.transport.remote;
   }
 
+  /** The client for log lines: its address, and its session when it has one. */
+  get who(): string {
+    return this.boundSession === null ? this.remote : `${this.remote} (${this.boundSession.label})`;
+  }
+
   get session(): Session | null {
     return this.boundSession;
   }
@@ -141,8 +146,13 @@ export class Connection {
   /** The client broke the protocol: BYE(code, reason), close, and a log line. */
   fail(code: number, reason: string): void {
     if (!this.isOpen) return;
-    this.host.logger.warn(`${this.remote}: disconnecting: ${reason}`);
+    this.host.logger.warn(`${this.who}: disconnecting: ${reason}`);
     this.finish({ type: FrameType.Bye, code, text: utf8Encode(reason) });
+  }
+
+  /** The transport's unsent output passed its bound: the client is not reading. */
+  outputOverflow(bufferedBytes: number, boundBytes: number): void {
+    this.fail(AGORA_E_CODE.LOGOUT_E_PACKET, `client is not reading: ${bufferedBytes} bytes of output wait to be sent, the bound is ${boundBytes}`);
   }
 
   /** The server closes for a reason that is not the client's fault. */

@@ -14,9 +14,14 @@
  * window stays closed is disconnected when the queue reaches its bound (pausing at half of it
  * leaves room for what was already read when the window closes).
  *
- * Frames that others address to the session (deliveries) cannot be held back that way. A
- * connected client over the kept bound is disconnected only when it has not acknowledged, within
- * `ackGraceMs`, every frame it had been sent when it went over: a burst in flight is not a fault.
+ * Frames that others address to the session (deliveries) cannot be held back that way. The one
+ * rule for them (docs/server.md, "Frames from others") lives in deliverEvent and deliverPrepared:
+ * a delivery is taken only while the kept frames stay within their bound, so whatever a sender
+ * was told was delivered is kept until acknowledged or the session is over. At the bound, a
+ * message from one peer is refused (the sender hears NotReading); a channel message, which one
+ * slow member cannot fail, ends that member's session instead (it could not resume without a gap).
+ * A connected client at the bound must acknowledge, within `ackGraceMs`, every frame it had been
+ * sent by then, else it is disconnected and may resume.
  */
 import { encodeEvent, encodeResult } from '../protocol/codec';
 import { RequestFrame } from '../protocol/frame';
@@ -31,7 +36,7 @@ import { KeptFrames } from './kept-frames';
 import { RequestQueue } from './request-queue';
 import type { Logger } from './logger';
 import { isPromise, MaybePromise } from './state/maybe-promise';
-import type { SessionEndpoint } from './state/session-endpoint';
+import { Delivery, NotReading, SessionEndpoint } from './state/session-endpoint';
 import type { OutgoingFrame, PreparedEvent } from './prepared-event';
 import { latin1 } from './latin1';
 
@@ -97,6 +102,10 @@ export class Session implements SessionEndpoint, RequestSender {
   private resumeTimer: NodeJS.Timeout | null = null;
   private tokenTimer: NodeJS.Timeout | null = null;
   private over = false;
+  /** A channel message did not fit: the session ends in a moment (not inside the fan-out loop). */
+  private dropping = false;
+  private readonly maxKeptFrames: number;
+  private readonly maxKeptBytes: number;
 
   constructor(private readonly host: SessionHost, identity: SessionIdentity) {
     this.sessionId = identity.sessionId;
@@ -106,6 +115,8 @@ export class Session implements SessionEndpoint, RequestSender {
     this.accountBytes = identity.accountBytes;
     this.account = latin1(identity.accountBytes);
     const { maxKeptFrames, maxKeptBytes } = host.limits;
+    this.maxKeptFrames = maxKeptFrames;
+    this.maxKeptBytes = maxKeptBytes;
     this.windowFrames = Math.max(1, Math.floor(maxKeptFrames / 2));
     this.windowBytes = Math.max(1, Math.floor(maxKeptBytes / 2));
     if (identity.tokenExpiredTs !== undefined) this.scheduleTokenExpiry(identity.tokenExpiredTs * 1000);
@@ -123,7 +134,7 @@ export class Session implements SessionEndpoint, RequestSender {
   }
 
   get ended(): boolean {
-    return this.over;
+    return this.over || this.dropping;
   }
 
   /** The highest request id received (and so processed or queued for processing in order). */
@@ -227,15 +238,23 @@ export class Session implements SessionEndpoint, RequestSender {
     return null;
   }
 
-  deliverEvent(kind: number, fields: Uint8Array[]): boolean {
-    if (this.over) return false;
+  deliverEvent(kind: number, fields: Uint8Array[]): Delivery {
+    if (this.over || this.dropping) return false;
     const body = encodeEvent(this.lastSeq + 1, kind, fields, allocateFromSlab);
-    return this.sequence(body, body.length);
+    if (this.atBound(body.length)) return this.notReading();
+    this.sequence(body, body.length);
+    return true;
   }
 
   deliverPrepared(event: PreparedEvent): boolean {
-    if (this.over) return false;
-    return this.sequence(event, event.sizeWithSeq(this.lastSeq + 1));
+    if (this.over || this.dropping) return false;
+    const size = event.sizeWithSeq(this.lastSeq + 1);
+    if (this.atBound(size)) {
+      this.dropSlowMember(size);
+      return false;
+    }
+    this.sequence(event, size);
+    return true;
   }
 
   kick(): void {
@@ -246,6 +265,7 @@ export class Session implements SessionEndpoint, RequestSender {
   end(code: number, text: string): void {
     if (this.over) return;
     this.over = true;
+    this.dropping = false;
     this.endCode = code;
     if (this.resumeTimer !== null) clearTimeout(this.resumeTimer);
     if (this.tokenTimer !== null) clearTimeout(this.tokenTimer);
@@ -306,17 +326,52 @@ export class Session implements SessionEndpoint, RequestSender {
     connection.setReadingPaused(long && this.queue.count > 0 && this.windowOpen());
   }
 
-  /** The client went over the kept bound: it must acknowledge everything sent so far in time. */
+  /** `size` more bytes in one more frame would pass the kept bound. */
+  private atBound(size: number): boolean {
+    return this.kept.count + 1 > this.maxKeptFrames || this.kept.bytes + size > this.maxKeptBytes;
+  }
+
+  /** What the sender of a refused delivery hears; a connected client starts its grace. */
+  private notReading(): NotReading {
+    const connection = this.connection;
+    if (connection !== null && this.overBound === null) this.watchAcks(connection);
+    return new NotReading(
+      `${this.kept.count} frames (${this.kept.bytes} bytes) wait for its acknowledgement` +
+        `${connection === null ? ' while it is disconnected' : ''}; the bound is ${this.maxKeptFrames} frames or ${this.maxKeptBytes} bytes`,
+    );
+  }
+
+  /**
+   * A channel message does not fit: the member lost it and cannot resume without a gap, so its
+   * client is disconnected at once with BYE(104) (it then logs in afresh) and the session ends on
+   * the next microtask, outside the fan-out that is iterating the channel's members.
+   */
+  private dropSlowMember(size: number): void {
+    if (this.dropping) return;
+    this.dropping = true;
+    const text =
+      `client is not reading: a channel message of ${size} bytes did not fit in its ${this.kept.count} unacknowledged frames ` +
+      `(${this.kept.bytes} bytes; the bound is ${this.maxKeptFrames} frames or ${this.maxKeptBytes} bytes), so the session is over`;
+    const connection = this.connection;
+    if (connection !== null) {
+      connection.fail(AGORA_E_CODE.LOGOUT_E_PACKET, text);
+      this.connection = null;
+      connection.unbindSession();
+    }
+    queueMicrotask(() => this.end(AGORA_E_CODE.LOGOUT_E_PACKET, text));
+  }
+
+  /** The client reached the kept bound: it must acknowledge everything sent so far in time. */
   private watchAcks(connection: Connection): void {
-    const { ackGraceMs, maxKeptFrames, maxKeptBytes } = this.host.limits;
+    const { ackGraceMs } = this.host.limits;
     const seq = this.lastSeq;
     const timer = setTimeout(() => {
       this.overBound = null;
       if (this.connection !== connection || this.kept.oldestSeq > seq) return;
       connection.fail(
         AGORA_E_CODE.LOGOUT_E_PACKET,
-        `client did not acknowledge within ${ackGraceMs} ms the frames up to seq ${seq} it had when it went over the bound ` +
-          `(${this.kept.count} frames, ${this.kept.bytes} bytes unacknowledged); the bound is ${maxKeptFrames} frames or ${maxKeptBytes} bytes`,
+        `client did not acknowledge within ${ackGraceMs} ms the frames up to seq ${seq} it had when it reached the bound ` +
+          `(${this.kept.count} frames, ${this.kept.bytes} bytes unacknowledged); the bound is ${this.maxKeptFrames} frames or ${this.maxKeptBytes} bytes`,
       );
     }, ackGraceMs);
     this.overBound = { seq, timer };
@@ -330,29 +385,22 @@ export class Session implements SessionEndpoint, RequestSender {
 
   /**
    * Keeps a RESULT or EVENT with sequence number lastSeq + 1 (`size`: its body length), encoded
-   * by the caller, and sends it when connected. Returns false when the session cannot take it: it
-   * is over, or it is disconnected and over the kept bound (then it ends). Callers encode rather
-   * than pass an encoding callback: no closure per frame on the message path.
+   * by the caller, and sends it when connected. Deliveries were checked against the bound by the
+   * caller; RESULTs always fit in practice (requests are processed only below half the bound),
+   * and one that passes it starts the grace as a refusal does. Callers encode rather than pass an
+   * encoding callback: no closure per frame on the message path.
    */
-  private sequence(frame: OutgoingFrame, size: number): boolean {
-    if (this.over) return false;
-    const { maxKeptFrames, maxKeptBytes } = this.host.limits;
-    const connection = this.connection;
-    if (connection === null && (this.kept.count + 1 > maxKeptFrames || this.kept.bytes + size > maxKeptBytes)) {
-      this.end(AGORA_E_CODE.LOGOUT_E_OTHER, `more than ${maxKeptFrames} frames or ${maxKeptBytes} bytes kept while disconnected`);
-      return false;
-    }
+  private sequence(frame: OutgoingFrame, size: number): void {
     this.lastSeq++;
+    const connection = this.connection;
     if (connection === null) {
       // Kept for a resume: a buffer of its own, not a view pinning a slab.
       this.kept.push(frame instanceof Uint8Array ? ownedCopy(frame) : frame, size);
-      return true;
+      return;
     }
     this.kept.push(frame, size);
     connection.sendSequenced(frame, this.lastSeq);
-    // Just over the kept bound: the client must acknowledge in time.
-    if (this.overBound === null && (this.kept.count > maxKeptFrames || this.kept.bytes > maxKeptBytes)) this.watchAcks(connection);
-    return true;
+    if (this.overBound === null && (this.kept.count > this.maxKeptFrames || this.kept.bytes > this.maxKeptBytes)) this.watchAcks(connection);
   }
 
   private process(request: RequestFrame): void {
@@ -390,7 +438,7 @@ export class Session implements SessionEndpoint, RequestSender {
   }
 
   private sendResult(reqId: number, reply: Reply): void {
-    if (this.over) return;
+    if (this.over || this.dropping) return;
     const body = encodeResult(this.lastSeq + 1, reqId, reply.code, reply.text === '' ? NO_TEXT : utf8Encode(reply.text), reply.values, allocateFromSlab);
     this.sequence(body, body.length);
   }

@@ -160,8 +160,10 @@ export class SignalServer implements ConnectionHost, SessionHost, RequestService
       resumeWindowMs: this.config.resumeWindowMs,
       maxFrameBytes: this.config.maxFrameBytes,
     });
-    // Beyond the kept frames, allow a few maximal frames of socket buffer before calling a client stuck.
-    const maxBufferedBytes = this.config.maxKeptBytes + 4 * this.config.maxFrameBytes;
+    // The unsent output is part of the kept frames: their bytes, a frame header each (a WebSocket
+    // header is at most 14 bytes), and a margin of a few maximal frames for unsequenced frames
+    // (PONG, BYE) and a RESULT past the bound. A client within its kept bound never reaches it.
+    const maxBufferedBytes = this.config.maxKeptBytes + 16 * this.config.maxKeptFrames + 4 * this.config.maxFrameBytes;
     const accept = (transport: FrameTransport): Connection => this.accept(transport);
     this.tcp = new TcpTransport(this.logger, this.config.maxFrameBytes, maxBufferedBytes, accept);
     this.websocket = new WebSocketTransport(this.logger, this.config.maxFrameBytes, maxBufferedBytes, accept);
@@ -314,7 +316,7 @@ export class SignalServer implements ConnectionHost, SessionHost, RequestService
    */
   pushAppMessage(appId: string, account: string, msg: string | Uint8Array): MaybePromise<boolean> {
     const bytes = typeof msg === 'string' ? utf8Encode(msg) : msg.slice();
-    return this.router.deliver(Buffer.from(appId, 'utf8').toString('latin1'), Buffer.from(account, 'utf8').toString('latin1'), EventKind.AppMsg, [bytes]);
+    return then(this.router.deliver(Buffer.from(appId, 'utf8').toString('latin1'), Buffer.from(account, 'utf8').toString('latin1'), EventKind.AppMsg, [bytes]), (took) => took === true);
   }
 
   // -------------------------------------------------------------------------------------------

@@ -17,6 +17,8 @@ class TcpFrameTransport implements FrameTransport, BatchSink {
   private remoteText: string | null = null;
   private readonly batch = new WriteBatch(this);
   private closeTimer: NodeJS.Timeout | null = null;
+  /** Told once when the unsent output passes the bound (the connection says BYE and closes). */
+  onOverflow: ((bufferedBytes: number) => void) | null = null;
 
   constructor(private readonly socket: net.Socket, private readonly maxBufferedBytes: number) {}
 
@@ -73,9 +75,17 @@ class TcpFrameTransport implements FrameTransport, BatchSink {
     return !this.socket.destroyed && !this.socket.writableEnded;
   }
 
-  /** A client that stops reading must not make the server buffer without bound. */
+  /**
+   * A client that stops reading must not make the server buffer without bound. The unsent output
+   * is (a part of) the kept frames, and the bound is theirs plus a margin, so only a client that
+   * is over its kept bound can reach it (session.ts decides about those).
+   */
   private checkBuffered(): void {
-    if (this.socket.writableLength + this.batch.pendingBytes > this.maxBufferedBytes) this.destroy();
+    const buffered = this.socket.writableLength + this.batch.pendingBytes;
+    if (buffered <= this.maxBufferedBytes || this.onOverflow === null) return;
+    const tell = this.onOverflow;
+    this.onOverflow = null;
+    tell(buffered);
   }
 }
 
@@ -128,6 +138,7 @@ export class TcpTransport {
     const transport = new TcpFrameTransport(socket, this.maxBufferedBytes);
     const reader = new LengthPrefixedReader(this.maxFrameBytes);
     const connection = this.accept(transport);
+    transport.onOverflow = (buffered) => connection.outputOverflow(buffered, this.maxBufferedBytes);
     if (this.logger.enabled('debug')) this.logger.debug(`${transport.remote}: connected`);
     socket.on('data', (chunk: Buffer) => {
       if (!connection.isOpen) return;

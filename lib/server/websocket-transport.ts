@@ -16,6 +16,8 @@ class WebSocketFrameTransport implements FrameTransport {
   readonly remote: string;
   private corked = false;
   private closeTimer: NodeJS.Timeout | null = null;
+  /** Told once when the unsent output passes the bound (the connection says BYE and closes). */
+  onOverflow: ((bufferedBytes: number) => void) | null = null;
 
   constructor(private readonly ws: WebSocket, private readonly socket: net.Socket, private readonly maxBufferedBytes: number) {
     this.remote = `ws ${socket.remoteAddress}:${socket.remotePort}`;
@@ -30,7 +32,12 @@ class WebSocketFrameTransport implements FrameTransport {
       process.nextTick(this.uncork);
     }
     this.ws.send(body, { binary: true });
-    if (this.ws.bufferedAmount > this.maxBufferedBytes) this.ws.terminate();
+    // As over TCP: the bound is the kept frames' plus a margin (tcp-transport.ts, checkBuffered).
+    if (this.ws.bufferedAmount > this.maxBufferedBytes && this.onOverflow !== null) {
+      const tell = this.onOverflow;
+      this.onOverflow = null;
+      tell(this.ws.bufferedAmount);
+    }
   }
 
   sendEvent(event: PreparedEvent, seq: number): void {
@@ -133,6 +140,7 @@ export class WebSocketTransport {
   private onWebSocket(ws: WebSocket, socket: net.Socket): void {
     const transport = new WebSocketFrameTransport(ws, socket, this.maxBufferedBytes);
     const connection = this.accept(transport);
+    transport.onOverflow = (buffered) => connection.outputOverflow(buffered, this.maxBufferedBytes);
     this.logger.debug(`${transport.remote}: connected`);
     ws.on('message', (data, isBinary) => {
       if (!connection.isOpen) return;
