@@ -278,6 +278,7 @@ export class Connection {
       this.fail(AGORA_E_CODE.LOGOUT_E_NET, `no LOGIN or RESUME succeeded within ${this.host.loginTimeoutMs} ms of connecting`);
       return;
     }
+    if (this.boundSession !== null) this.boundSession.sweepKept();
     if (this.paused) return;
     const silentMs = nowMs - this.lastHeardMs;
     if (silentMs >= SILENT_HEARTBEATS * this.host.heartbeatMs) {

@@ -33,6 +33,7 @@ import { AGORA_E_CODE } from '../protocol/error-codes';
 import type { Reply, RequestSender } from './handlers/request-handler';
 import { allocateFromSlab, ownedCopy } from './frame-slab';
 import { KeptFrames } from './kept-frames';
+import type { MemoryBudget } from './memory-budget';
 import { RequestQueue } from './request-queue';
 import type { Logger } from './logger';
 import { isPromise, MaybePromise } from './state/maybe-promise';
@@ -56,6 +57,8 @@ export interface SessionLimits {
 export interface SessionHost {
   readonly logger: Logger;
   readonly limits: SessionLimits;
+  /** Charged with the bytes of the kept frames (absent in tests: an account of their own). */
+  readonly memoryBudget?: MemoryBudget;
   handleRequest(session: Session, op: number, args: Uint8Array[]): MaybePromise<Reply>;
   /** Called once when the session is over, so the server forgets it. */
   sessionEnded(session: Session): void;
@@ -89,7 +92,7 @@ export class Session implements SessionEndpoint, RequestSender {
   endCode: number | null = null;
 
   private connection: Connection | null = null;
-  private readonly kept = new KeptFrames();
+  private readonly kept: KeptFrames;
   private lastSeq = 0;
   private lastReqIdValue = 0;
   private readonly queue = new RequestQueue();
@@ -118,6 +121,7 @@ export class Session implements SessionEndpoint, RequestSender {
     this.maxKeptFrames = maxKeptFrames;
     this.maxKeptBytes = maxKeptBytes;
     this.windowFrames = Math.max(1, Math.floor(maxKeptFrames / 2));
+    this.kept = new KeptFrames(host.memoryBudget, this.windowFrames);
     this.windowBytes = Math.max(1, Math.floor(maxKeptBytes / 2));
     if (identity.tokenExpiredTs !== undefined) this.scheduleTokenExpiry(identity.tokenExpiredTs * 1000);
   }
@@ -179,6 +183,11 @@ export class Session implements SessionEndpoint, RequestSender {
     this.host.logger.info(`${this.label}: resumed on ${connection.remote} after seq ${lastSeq}`);
     // Requests queued behind the window come after the replayed frames.
     this.drain();
+  }
+
+  /** The watchdog's sweep: frames still kept since the last one stop pinning slabs. */
+  sweepKept(): void {
+    if (this.kept.count > 0) this.kept.ownCopies();
   }
 
   /** The connection is gone: keep the session (online, queueing) for the resume window. */
