@@ -3,8 +3,10 @@ import * as net from 'node:net';
 import { LengthPrefixedReader } from '../protocol/length-prefixed-reader';
 import { ProtocolError } from '../protocol/protocol-error';
 import type { Connection } from './connection';
+import type { ConnectionLimits } from './connection-limits';
 import type { Logger } from './logger';
-import { CLOSE_GRACE_MS, FrameTransport } from './transport';
+import type { MemoryBudget } from './memory-budget';
+import { CLOSE_GRACE_MS, FrameTransport, MAX_FRAME_BYTES_BEFORE_LOGIN } from './transport';
 import type { PreparedEvent } from './prepared-event';
 import { BatchSink, WriteBatch } from './write-batch';
 
@@ -20,7 +22,40 @@ class TcpFrameTransport implements FrameTransport, BatchSink {
   /** Told once when the unsent output passes the bound (the connection says BYE and closes). */
   onOverflow: ((bufferedBytes: number) => void) | null = null;
 
-  constructor(private readonly socket: net.Socket, private readonly maxBufferedBytes: number) {}
+  readonly acceptedMs: number;
+  /** The bytes of a partial frame charged to the memory budget (`inputBuffers`). */
+  private chargedInput = 0;
+  private partialSince = 0;
+
+  constructor(
+    private readonly socket: net.Socket,
+    private readonly maxBufferedBytes: number,
+    readonly reader: LengthPrefixedReader,
+    private readonly maxFrameBytes: number,
+    private readonly limits: ConnectionLimits,
+    private readonly budget: MemoryBudget,
+  ) {
+    this.acceptedMs = limits.acceptedMs(socket);
+  }
+
+  sessionStarted(): void {
+    this.reader.setMaxFrameBytes(this.maxFrameBytes);
+    this.limits.sessionStarted(this.socket);
+  }
+
+  partialFrameSinceMs(): number {
+    return this.partialSince;
+  }
+
+  /** After each chunk: what the reader holds of an unfinished frame, and since when. */
+  inputRead(): void {
+    const pending = this.reader.pendingBytes;
+    if (pending === this.chargedInput) return;
+    if (pending > this.chargedInput) this.budget.charge('inputBuffers', pending - this.chargedInput);
+    else this.budget.release('inputBuffers', this.chargedInput - pending);
+    this.chargedInput = pending;
+    this.partialSince = pending === 0 ? 0 : this.partialSince === 0 ? Date.now() : this.partialSince;
+  }
 
   /** For log lines; asked of the kernel only when a line needs it (a login storm logs none). */
   get remote(): string {
@@ -67,6 +102,8 @@ class TcpFrameTransport implements FrameTransport, BatchSink {
   }
 
   closed(): void {
+    if (this.chargedInput > 0) this.budget.release('inputBuffers', this.chargedInput);
+    this.chargedInput = 0;
     this.batch.discard();
     if (this.closeTimer !== null) clearTimeout(this.closeTimer);
   }
@@ -98,6 +135,8 @@ export class TcpTransport {
     private readonly maxFrameBytes: number,
     private readonly maxBufferedBytes: number,
     private readonly accept: ConnectionFactory,
+    private readonly limits: ConnectionLimits,
+    private readonly budget: MemoryBudget,
   ) {
     // noDelay at accept, in C++: frames are batched per event-loop turn, never held back for Nagle.
     this.server = net.createServer({ noDelay: true }, (socket) => this.onSocket(socket));
@@ -134,9 +173,16 @@ export class TcpTransport {
   }
 
   private onSocket(socket: net.Socket): void {
+    // Refused at once, without a word: the client has not said HELLO, and a flood costs least so.
+    if (this.limits.admit(socket, `tcp ${socket.remoteAddress}:${socket.remotePort}`) !== null) {
+      socket.destroy();
+      return;
+    }
     this.sockets.add(socket);
-    const transport = new TcpFrameTransport(socket, this.maxBufferedBytes);
-    const reader = new LengthPrefixedReader(this.maxFrameBytes);
+    // Before login only a small frame is accepted (raised in sessionStarted).
+    const reader = new LengthPrefixedReader(MAX_FRAME_BYTES_BEFORE_LOGIN);
+    const transport = new TcpFrameTransport(socket, this.maxBufferedBytes, reader, this.maxFrameBytes, this.limits, this.budget);
+    this.limits.connected(socket);
     const connection = this.accept(transport);
     transport.onOverflow = (buffered) => connection.outputOverflow(buffered, this.maxBufferedBytes);
     if (this.logger.enabled('debug')) this.logger.debug(`${transport.remote}: connected`);
@@ -147,9 +193,11 @@ export class TcpTransport {
       try {
         bodies = reader.push(chunk);
       } catch (e) {
-        connection.protocolError(e instanceof ProtocolError ? e.reason : String(e));
+        const reason = e instanceof ProtocolError ? e.reason : String(e);
+        connection.protocolError(connection.session === null ? `${reason} (at most ${MAX_FRAME_BYTES_BEFORE_LOGIN} bytes before login)` : reason);
         return;
       }
+      transport.inputRead();
       for (let i = 0; i < bodies.length; i++) connection.receive(bodies[i]);
     });
     socket.on('error', (e) => {

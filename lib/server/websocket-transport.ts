@@ -6,11 +6,17 @@
 import * as http from 'node:http';
 import type * as net from 'node:net';
 import { WebSocket, WebSocketServer } from 'ws';
+import type { ConnectionLimits } from './connection-limits';
 import type { Logger } from './logger';
 import { defaultStaticFolders, serveStatic, StaticFolders } from './static-files';
 import type { ConnectionFactory } from './tcp-transport';
 import type { PreparedEvent } from './prepared-event';
-import { CLOSE_GRACE_MS, FrameTransport } from './transport';
+import { CLOSE_GRACE_MS, FrameTransport, MAX_FRAME_BYTES_BEFORE_LOGIN } from './transport';
+
+/** The answer to a socket over a connection limit, written before its request is read. */
+const SERVICE_UNAVAILABLE =
+  'HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nRetry-After: 5\r\nContent-Type: text/plain; charset=utf-8\r\n' +
+  'Content-Length: 33\r\n\r\nThe server has too many clients.\n';
 
 class WebSocketFrameTransport implements FrameTransport {
   readonly remote: string;
@@ -19,8 +25,24 @@ class WebSocketFrameTransport implements FrameTransport {
   /** Told once when the unsent output passes the bound (the connection says BYE and closes). */
   onOverflow: ((bufferedBytes: number) => void) | null = null;
 
-  constructor(private readonly ws: WebSocket, private readonly socket: net.Socket, private readonly maxBufferedBytes: number) {
+  readonly acceptedMs: number;
+
+  constructor(
+    private readonly ws: WebSocket,
+    private readonly socket: net.Socket,
+    private readonly maxBufferedBytes: number,
+    private readonly maxFrameBytes: number,
+    private readonly limits: ConnectionLimits,
+  ) {
     this.remote = `ws ${socket.remoteAddress}:${socket.remotePort}`;
+    this.acceptedMs = limits.acceptedMs(socket);
+  }
+
+  sessionStarted(): void {
+    // ws has one maxPayload per server; its receiver checks this field of its own per message.
+    const receiver = (this.ws as unknown as { _receiver?: { _maxPayload?: number } })._receiver;
+    if (receiver !== undefined && receiver._maxPayload !== undefined) receiver._maxPayload = this.maxFrameBytes;
+    this.limits.sessionStarted(this.socket);
   }
 
   send(body: Uint8Array): void {
@@ -81,9 +103,10 @@ export class WebSocketTransport {
 
   constructor(
     private readonly logger: Logger,
-    maxFrameBytes: number,
+    private readonly maxFrameBytes: number,
     private readonly maxBufferedBytes: number,
     private readonly accept: ConnectionFactory,
+    private readonly limits: ConnectionLimits,
     staticFolders: StaticFolders = defaultStaticFolders(),
   ) {
     this.httpServer = http.createServer((req, res) => {
@@ -98,7 +121,15 @@ export class WebSocketTransport {
       res.end('This port speaks the signaling protocol over WebSocket.\n');
     });
     this.httpServer.on('error', (e) => this.logger.error(`websocket listener: ${e.message}`));
-    this.wss = new WebSocketServer({ server: this.httpServer, maxPayload: maxFrameBytes, perMessageDeflate: false });
+    // Sockets are counted from accept, before their HTTP request: a refused one is answered 503 at once.
+    this.httpServer.on('connection', (socket: net.Socket) => {
+      if (this.limits.admit(socket, `ws ${socket.remoteAddress}:${socket.remotePort}`) === null) return;
+      socket.on('error', () => undefined);
+      socket.end(SERVICE_UNAVAILABLE);
+      socket.destroySoon();
+    });
+    // Before login only a small message is accepted (raised per socket in sessionStarted).
+    this.wss = new WebSocketServer({ server: this.httpServer, maxPayload: MAX_FRAME_BYTES_BEFORE_LOGIN, perMessageDeflate: false });
     this.wss.on('connection', (ws, req) => this.onWebSocket(ws, req.socket as net.Socket));
     this.wss.on('error', (e) => this.logger.error(`websocket server: ${e.message}`));
   }
@@ -138,7 +169,8 @@ export class WebSocketTransport {
   }
 
   private onWebSocket(ws: WebSocket, socket: net.Socket): void {
-    const transport = new WebSocketFrameTransport(ws, socket, this.maxBufferedBytes);
+    const transport = new WebSocketFrameTransport(ws, socket, this.maxBufferedBytes, this.maxFrameBytes, this.limits);
+    this.limits.connected(socket);
     const connection = this.accept(transport);
     transport.onOverflow = (buffered) => connection.outputOverflow(buffered, this.maxBufferedBytes);
     this.logger.debug(`${transport.remote}: connected`);
