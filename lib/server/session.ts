@@ -57,7 +57,7 @@ export interface SessionLimits {
 export interface SessionHost {
   readonly logger: Logger;
   readonly limits: SessionLimits;
-  /** Charged with the bytes of the kept frames (absent in tests: an account of their own). */
+  /** Charged with the bytes of kept frames and queued requests (absent in tests: an account of their own). */
   readonly memoryBudget?: MemoryBudget;
   handleRequest(session: Session, op: number, args: Uint8Array[]): MaybePromise<Reply>;
   /** Called once when the session is over, so the server forgets it. */
@@ -95,7 +95,7 @@ export class Session implements SessionEndpoint, RequestSender {
   private readonly kept: KeptFrames;
   private lastSeq = 0;
   private lastReqIdValue = 0;
-  private readonly queue = new RequestQueue();
+  private readonly queue: RequestQueue;
   /** A request's reply is a promise not settled yet. */
   private processing = false;
   /** Set while a connected client is over the kept bound: what it must acknowledge, and by when. */
@@ -122,6 +122,7 @@ export class Session implements SessionEndpoint, RequestSender {
     this.maxKeptBytes = maxKeptBytes;
     this.windowFrames = Math.max(1, Math.floor(maxKeptFrames / 2));
     this.kept = new KeptFrames(host.memoryBudget, this.windowFrames);
+    this.queue = new RequestQueue(host.memoryBudget);
     this.windowBytes = Math.max(1, Math.floor(maxKeptBytes / 2));
     if (identity.tokenExpiredTs !== undefined) this.scheduleTokenExpiry(identity.tokenExpiredTs * 1000);
   }

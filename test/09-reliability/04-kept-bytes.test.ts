@@ -105,6 +105,24 @@ describe('09-reliability: kept frames of a client that never acknowledges', func
     expect(budget.snapshot().byCategory.keptFrames).to.equal(0);
   });
 
+  it('charges the budget the requests that wait behind the window, and gives them back as they are processed', async () => {
+    // Window: 5 unacknowledged frames.
+    await fixture.start({ maxKeptFrames: 10 });
+    const { client } = await fixture.loggedIn(APP, 'queued');
+    let queuedBytes = 0;
+    for (let i = 0; i < 20; i++) {
+      const args = ['queued'];
+      client.request(Op.QueryUserStatus, args);
+      if (i >= 5) queuedBytes += encodeFrame({ type: FrameType.Request, reqId: i + 1, op: Op.QueryUserStatus, args: args.map(utf8Encode) }).length;
+    }
+    await sleep(200);
+    expect(fixture.server.memoryBudget.snapshot().byCategory.queuedRequests).to.equal(queuedBytes);
+    client.autoAck = true;
+    client.ack();
+    await sleep(200);
+    expect(fixture.server.memoryBudget.snapshot().byCategory.queuedRequests).to.equal(0);
+  });
+
   it('does not let the kept frames of three clients that never ACK pin the 64 KiB slabs they were cut from', async () => {
     // A sweep every 100 ms (a quarter of the login timeout); the hogs are logged in, so it does not cut them.
     await fixture.start({ loginTimeoutMs: 400 });
