@@ -338,8 +338,15 @@ export class SignalServer implements ConnectionHost, SessionHost, RequestService
     const delivered = then(this.offlineMessages.takeAll(session.appId, session.account), (held) => {
       for (const message of held) {
         const serverMsgId = decimalBytes(message.serverMsgId);
-        session.deliverEvent(EventKind.InstantMsg, [message.fromAccountBytes, decimalBytes(message.fromUid), message.msg, serverMsgId]);
-        this.settle(this.router.deliver(session.appId, message.fromAccount, EventKind.MsgDelivered, [serverMsgId], message.fromSessionId), 'MSG_DELIVERED failed');
+        const took = session.deliverEvent(EventKind.InstantMsg, [message.fromAccountBytes, decimalBytes(message.fromUid), message.msg, serverMsgId]);
+        if (took === true) {
+          this.settle(this.router.deliver(session.appId, message.fromAccount, EventKind.MsgDelivered, [serverMsgId], message.fromSessionId), 'MSG_DELIVERED failed');
+        } else {
+          // More held than the new session's kept bound takes: the sender hears this one's fate.
+          const text = `message to ${Buffer.from(session.account, 'latin1').toString('utf8')} not delivered: ${took === false ? 'its session ended' : `the peer is not reading: ${took.text}`}`;
+          const fields = [serverMsgId, decimalBytes(AGORA_E_CODE.SENDMESSAGE_E_OTHER), utf8Encode(text)];
+          this.settle(this.router.deliver(session.appId, message.fromAccount, EventKind.MsgExpired, fields, message.fromSessionId), 'MSG_EXPIRED failed');
+        }
       }
       return then(this.invites.sessionStarted(session), () => this.channels.userOnline(session, 'login'));
     });
