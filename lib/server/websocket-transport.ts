@@ -18,6 +18,13 @@ const SERVICE_UNAVAILABLE =
   'HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nRetry-After: 5\r\nContent-Type: text/plain; charset=utf-8\r\n' +
   'Content-Length: 33\r\n\r\nThe server has too many clients.\n';
 
+/** Fields of ws's Receiver (ws 8) this file reads or sets; absent ones are treated as 0. */
+interface WsReceiverInternals {
+  _maxPayload?: number;
+  _bufferedBytes?: number;
+  _totalPayloadLength?: number;
+}
+
 class WebSocketFrameTransport implements FrameTransport {
   readonly remote: string;
   private corked = false;
@@ -38,11 +45,35 @@ class WebSocketFrameTransport implements FrameTransport {
     this.acceptedMs = limits.acceptedMs(socket);
   }
 
+  /** Date.now() when the watchdog first saw input that is not a whole message yet, or 0. */
+  private partialSince = 0;
+
   sessionStarted(): void {
     // ws has one maxPayload per server; its receiver checks this field of its own per message.
-    const receiver = (this.ws as unknown as { _receiver?: { _maxPayload?: number } })._receiver;
+    const receiver = this.receiver;
     if (receiver !== undefined && receiver._maxPayload !== undefined) receiver._maxPayload = this.maxFrameBytes;
     this.limits.sessionStarted(this.socket);
+  }
+
+  /** A whole message arrived: nothing is trickling. */
+  messageArrived(): void {
+    this.partialSince = 0;
+  }
+
+  /**
+   * ws keeps unparsed bytes and message fragments to itself; the watchdog looks at its receiver's
+   * counts (ws 8) at each sweep. A client that completes messages resets the clock every message.
+   */
+  partialFrameSinceMs(): number {
+    const receiver = this.receiver;
+    const pending = (receiver?._bufferedBytes ?? 0) + (receiver?._totalPayloadLength ?? 0);
+    if (pending === 0) this.partialSince = 0;
+    else if (this.partialSince === 0) this.partialSince = Date.now();
+    return this.partialSince;
+  }
+
+  private get receiver(): WsReceiverInternals | undefined {
+    return (this.ws as unknown as { _receiver?: WsReceiverInternals })._receiver;
   }
 
   send(body: Uint8Array): void {
@@ -182,6 +213,7 @@ export class WebSocketTransport {
         return;
       }
       const body = Array.isArray(data) ? Buffer.concat(data) : data instanceof ArrayBuffer ? new Uint8Array(data) : data;
+      transport.messageArrived();
       connection.receive(body);
     });
     ws.on('ping', () => connection.heard());

@@ -11,7 +11,7 @@ import { expect } from 'chai';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import { WebSocket } from 'ws';
-import { encodeFrameWithLength, FrameType, PROTOCOL_VERSION, utf8Decode, utf8Encode } from '../../lib/protocol';
+import { decodeFrame, encodeFrame, encodeFrameWithLength, Frame, FrameType, PROTOCOL_VERSION, utf8Decode, utf8Encode } from '../../lib/protocol';
 import { defaultMaxConnections } from '../../lib/server/connection-limits';
 import { loadConfig } from '../../lib/server/config';
 import { ServerFixture } from '../02-server/server-fixture';
@@ -189,5 +189,32 @@ describe('09-reliability: connection limits', function () {
       clearInterval(trickle);
     }
     expect(fixture.logLines.some((l) => /WARN tcp 127\.0\.0\.1:\d+ \(session \w+ \(mallory@app-limits\)\): disconnecting: a frame was not completed/.test(l))).to.equal(true);
+  });
+
+  it('disconnects a logged-in WebSocket client that trickles an unfinished message', async () => {
+    await fixture.start({ frameTimeoutMs: 600 });
+    const ws = new WebSocket(`ws://127.0.0.1:${fixture.address.wsPort}/`);
+    const frames: Frame[] = [];
+    let closedAt = 0;
+    ws.on('message', (data) => frames.push(decodeFrame(new Uint8Array(data as Buffer))));
+    ws.on('close', () => (closedAt = Date.now()));
+    ws.on('error', () => undefined);
+    await new Promise((resolve) => ws.once('open', resolve));
+    ws.send(encodeFrame({ type: FrameType.Hello, version: PROTOCOL_VERSION, client: utf8Encode('t') }));
+    ws.send(encodeFrame({ type: FrameType.Login, appId: utf8Encode(APP), account: utf8Encode('trudy'), token: utf8Encode('_no_need_token'), uid: 0, deviceId: utf8Encode('t') }));
+    while (!frames.some((f) => f.type === FrameType.LoginOk)) await sleep(10);
+    // A masked binary frame of 1,000 bytes whose payload comes a byte every 100 ms.
+    const socket = (ws as unknown as { _socket: net.Socket })._socket;
+    socket.write(Buffer.from([0x82, 0x80 | 126, 0x03, 0xe8, 1, 2, 3, 4]));
+    const trickle = setInterval(() => closedAt !== 0 || socket.write(Buffer.alloc(1)), 100);
+    try {
+      const deadline = Date.now() + 3000;
+      while (closedAt === 0 && Date.now() < deadline) await sleep(20);
+    } finally {
+      clearInterval(trickle);
+    }
+    expect(closedAt).to.not.equal(0);
+    const bye = frames.find((f) => f.type === FrameType.Bye);
+    expect(bye !== undefined && bye.type === FrameType.Bye && utf8Decode(bye.text)).to.equal('a frame was not completed within 600 ms of its first bytes');
   });
 });
