@@ -72,11 +72,12 @@ export class ConnectionLimits {
 
   /**
    * Counts a new socket, or answers why it is refused (then it is not counted; the caller closes
-   * it and the refusal is logged in the summary). `who` names it for the log ("tcp 1.2.3.4:5").
+   * it and the refusal is logged in the summary). `kind` ("tcp", "ws") names it in the log.
    */
-  admit(socket: net.Socket, who: string): string | null {
+  admit(socket: net.Socket, kind: string): string | null {
     const { maxConnections, maxConnectionsPerAddress, reservedConnections } = this.settings;
-    const address = socket.remoteAddress ?? '';
+    // The peer's address is a system call: asked only when a bound needs it (a login storm).
+    const address = maxConnectionsPerAddress > 0 ? socket.remoteAddress ?? '' : '';
     const fromAddress = this.perAddress.get(address) ?? 0;
     let refusal: string | null = null;
     if (this.slots.size >= maxConnections) refusal = `over the connection limit (${maxConnections})`;
@@ -86,7 +87,7 @@ export class ConnectionLimits {
       refusal = `over the per-address limit (${maxConnectionsPerAddress})`;
     }
     if (refusal !== null) {
-      this.refusals.note(refusal, who);
+      this.refusals.note(refusal, `${kind} ${socket.remoteAddress}:${socket.remotePort}`);
       return refusal;
     }
     const slot: Slot = { address, acceptedMs: Date.now(), sessionless: true, connected: false };

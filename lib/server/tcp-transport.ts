@@ -174,7 +174,7 @@ export class TcpTransport {
 
   private onSocket(socket: net.Socket): void {
     // Refused at once, without a word: the client has not said HELLO, and a flood costs least so.
-    if (this.limits.admit(socket, `tcp ${socket.remoteAddress}:${socket.remotePort}`) !== null) {
+    if (this.limits.admit(socket, 'tcp') !== null) {
       socket.destroy();
       return;
     }

@@ -154,7 +154,7 @@ export class WebSocketTransport {
     this.httpServer.on('error', (e) => this.logger.error(`websocket listener: ${e.message}`));
     // Sockets are counted from accept, before their HTTP request: a refused one is answered 503 at once.
     this.httpServer.on('connection', (socket: net.Socket) => {
-      if (this.limits.admit(socket, `ws ${socket.remoteAddress}:${socket.remotePort}`) === null) return;
+      if (this.limits.admit(socket, 'ws') === null) return;
       socket.on('error', () => undefined);
       socket.end(SERVICE_UNAVAILABLE);
       socket.destroySoon();
