@@ -5,8 +5,9 @@
  *
  * Bodies are usually views into 64 KiB slabs (frame-slab.ts), and a view keeps its whole slab
  * alive. A client that acknowledges as it should (every 64 frames, every heartbeat) holds its
- * views for a moment; one that does not would pin a slab per frame. So ownCopies, at every
- * watchdog sweep, gives every frame still kept a buffer of its own, and frames pushed while more
+ * views for a moment; one that does not would pin a slab per frame. So sweep(), at every watchdog
+ * sweep, gives a buffer of its own to every frame that was already kept at the previous sweep
+ * (one a client in good health has acknowledged by then), and frames pushed while more
  * than `ownAfter` (the request window: a client that far behind is not acknowledging) are kept
  * get one at once. A copy is an allocation (about 300 ns), which is what the slabs save the
  * message path, so nothing is copied while the client keeps up. The bytes are charged to the
@@ -24,6 +25,8 @@ export class KeptFrames {
   private keptBytes = 0;
   /** Frames up to this sequence number have buffers of their own. */
   private ownedThroughSeq = 0;
+  /** The last sequence number at the previous sweep. */
+  private sweptSeq = 0;
 
   /** Without a budget (tests), an unbounded account of its own. */
   constructor(private readonly budget: MemoryBudget = new MemoryBudget(0), private readonly ownAfter = Infinity) {}
@@ -77,12 +80,13 @@ export class KeptFrames {
 
   /** Gives every kept body a buffer of its own (they may be views into shared slabs). */
   ownCopies(): void {
-    const lastSeq = this.firstSeq + this.count - 1;
-    for (let i = this.head + Math.max(0, this.ownedThroughSeq + 1 - this.firstSeq); i < this.frames.length; i++) {
-      const frame = this.frames[i];
-      if (frame instanceof Uint8Array) this.frames[i] = ownedCopy(frame);
-    }
-    this.ownedThroughSeq = lastSeq;
+    this.ownThrough(this.firstSeq + this.count - 1);
+  }
+
+  /** The watchdog's sweep: frames kept since the previous sweep or longer get buffers of their own. */
+  sweep(): void {
+    this.ownThrough(this.sweptSeq);
+    this.sweptSeq = this.firstSeq + this.count - 1;
   }
 
   clear(): void {
@@ -90,6 +94,16 @@ export class KeptFrames {
     this.clearArrays();
     this.budget.release('keptFrames', this.keptBytes);
     this.keptBytes = 0;
+  }
+
+  private ownThrough(seq: number): void {
+    if (seq <= this.ownedThroughSeq) return;
+    const end = Math.min(this.frames.length, this.head + seq + 1 - this.firstSeq);
+    for (let i = this.head + Math.max(0, this.ownedThroughSeq + 1 - this.firstSeq); i < end; i++) {
+      const frame = this.frames[i];
+      if (frame instanceof Uint8Array) this.frames[i] = ownedCopy(frame);
+    }
+    this.ownedThroughSeq = seq;
   }
 
   private clearArrays(): void {

@@ -186,9 +186,9 @@ export class Session implements SessionEndpoint, RequestSender {
     this.drain();
   }
 
-  /** The watchdog's sweep: frames still kept since the last one stop pinning slabs. */
+  /** The watchdog's sweep: frames kept since the previous one or longer stop pinning slabs. */
   sweepKept(): void {
-    if (this.kept.count > 0) this.kept.ownCopies();
+    this.kept.sweep();
   }
 
   /** The connection is gone: keep the session (online, queueing) for the resume window. */
