@@ -18,10 +18,14 @@ export class LengthPrefixedReader {
   private bodyFilled = 0;
   private failure: ProtocolError | null = null;
 
-  constructor(private readonly maxFrameBytes: number = MAX_FRAME_BYTES) {
-    if (!Number.isSafeInteger(maxFrameBytes) || maxFrameBytes < 1) {
-      throw new RangeError(`maxFrameBytes must be a positive integer, got ${String(maxFrameBytes)}`);
-    }
+  constructor(private maxFrameBytes: number = MAX_FRAME_BYTES) {
+    checkMaxFrameBytes(maxFrameBytes);
+  }
+
+  /** Changes the largest frame accepted from now on (a server accepts less before login). */
+  setMaxFrameBytes(maxFrameBytes: number): void {
+    checkMaxFrameBytes(maxFrameBytes);
+    this.maxFrameBytes = maxFrameBytes;
   }
 
   /** Consumes a chunk; returns the bodies it completed, in order. */
@@ -81,6 +85,12 @@ export class LengthPrefixedReader {
     if (length === 0) this.failure = new ProtocolError('empty frame');
     else if (length > this.maxFrameBytes) this.failure = new ProtocolError(`frame too large: ${length} bytes`);
     if (this.failure !== null) throw this.failure;
+  }
+}
+
+function checkMaxFrameBytes(maxFrameBytes: number): void {
+  if (!Number.isSafeInteger(maxFrameBytes) || maxFrameBytes < 1) {
+    throw new RangeError(`maxFrameBytes must be a positive integer, got ${String(maxFrameBytes)}`);
   }
 }
 

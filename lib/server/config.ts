@@ -4,6 +4,7 @@
  */
 import * as fs from 'node:fs';
 import { DEFAULT_MEMBER_EVENTS_LIMIT } from './channel-service';
+import { defaultMaxConnections } from './connection-limits';
 import { DEFAULT_INVITE_CONFIG, InviteConfig, parseGatewayAccount, parseInviteConfig } from './invite-config';
 import { isLogLevel, LogLevel, LOG_LEVELS } from './logger';
 
@@ -88,6 +89,14 @@ export interface ServerConfig {
    * messages, kept frames, queued requests, partial frames); 0 = no bound. memory-budget.ts.
    */
   memoryBudgetBytes: number;
+  /** Client sockets held at once (TCP and WebSocket/HTTP together); by default the open-files limit minus a margin. */
+  maxConnections: number;
+  /** Client sockets held at once from one source address; 0 = no bound. */
+  maxConnectionsPerAddress: number;
+  /** Of maxConnections, how many sockets without a session (not logged in yet) may not use. */
+  reservedConnections: number;
+  /** How long a frame may take to arrive once its first bytes have (a trickled frame is closed). */
+  frameTimeoutMs: number;
 }
 
 /** What `new SignalServer(...)` and the config file take: any subset, `apps` also partially. */
@@ -95,6 +104,8 @@ export type ServerConfigInput = Partial<Omit<ServerConfig, 'apps' | 'invite'>> &
 
 /** The protocol's ceiling; a server may announce less in WELCOME, never more. */
 export const PROTOCOL_MAX_FRAME_BYTES = 1024 * 1024;
+
+const DEFAULT_MAX_CONNECTIONS = defaultMaxConnections();
 
 export const DEFAULT_CONFIG: Readonly<ServerConfig> = Object.freeze({
   host: '127.0.0.1',
@@ -133,7 +144,16 @@ export const DEFAULT_CONFIG: Readonly<ServerConfig> = Object.freeze({
   userP2pMessagesPerSecond: 0,
   invite: DEFAULT_INVITE_CONFIG,
   memoryBudgetBytes: 1024 * 1024 * 1024,
+  maxConnections: DEFAULT_MAX_CONNECTIONS,
+  maxConnectionsPerAddress: 0,
+  reservedConnections: defaultReserve(DEFAULT_MAX_CONNECTIONS),
+  frameTimeoutMs: 30000,
 });
+
+/** A twentieth of the connections, for sockets of logged-in sessions only. */
+function defaultReserve(maxConnections: number): number {
+  return Math.floor(maxConnections / 20);
+}
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -162,6 +182,15 @@ Options (each overrides the environment variable named after it, which overrides
                               (AGORA_SIG_MEMBER_EVENTS_LIMIT, default ${DEFAULT_MEMBER_EVENTS_LIMIT}; 0 = no limit)
   --memory-budget-bytes <n>   bound on the bytes clients can make the server keep, all together
                               (AGORA_SIG_MEMORY_BUDGET_BYTES, default 1073741824; 0 = no bound)
+  --max-connections <n>       client sockets held at once (AGORA_SIG_MAX_CONNECTIONS, default the
+                              open-files limit minus 5 % or 64: ${DEFAULT_MAX_CONNECTIONS} here)
+  --max-connections-per-address <n>
+                              client sockets from one source address
+                              (AGORA_SIG_MAX_CONNECTIONS_PER_ADDRESS, default 0 = no bound)
+  --reserved-connections <n>  of those, how many only logged-in sockets may use
+                              (AGORA_SIG_RESERVED_CONNECTIONS, default a twentieth)
+  --frame-timeout-ms <ms>     how long a started frame may take to arrive
+                              (AGORA_SIG_FRAME_TIMEOUT_MS, default 30000)
   --help                      print this text
 
 See docs/server.md for the config file format.
@@ -177,6 +206,7 @@ const FILE_KEYS: readonly (keyof ServerConfig)[] = [
   'maxHeldBytesPerApp', 'maxHeldMessagesPerAccount', 'maxUserAttrsPerAccount', 'invite',
   'memoryBudgetBytes', 'maxUserAttrBytesPerAccount', 'maxUserAttrBytesTotal', 'maxHeldMessagesTotal', 'maxHeldBytesTotal',
   'maxAttrsPerChannel', 'maxAttrBytesPerChannel', 'maxIdleAttrChannelsPerApp', 'maxChannelTtlSeconds', 'userP2pMessagesPerSecond',
+  'maxConnections', 'maxConnectionsPerAddress', 'reservedConnections', 'frameTimeoutMs',
 ];
 
 /** Settings as flags and environment variables name them; two of them set parts of `apps`. */
@@ -196,6 +226,10 @@ const SETTINGS: readonly { flag: string; env: string; key: SettingKey }[] = [
   { flag: 'sip-gateway', env: 'AGORA_SIG_SIP_GATEWAY', key: 'sipGateway' },
   { flag: 'member-events-limit', env: 'AGORA_SIG_MEMBER_EVENTS_LIMIT', key: 'memberEventsLimit' },
   { flag: 'memory-budget-bytes', env: 'AGORA_SIG_MEMORY_BUDGET_BYTES', key: 'memoryBudgetBytes' },
+  { flag: 'max-connections', env: 'AGORA_SIG_MAX_CONNECTIONS', key: 'maxConnections' },
+  { flag: 'max-connections-per-address', env: 'AGORA_SIG_MAX_CONNECTIONS_PER_ADDRESS', key: 'maxConnectionsPerAddress' },
+  { flag: 'reserved-connections', env: 'AGORA_SIG_RESERVED_CONNECTIONS', key: 'reservedConnections' },
+  { flag: 'frame-timeout-ms', env: 'AGORA_SIG_FRAME_TIMEOUT_MS', key: 'frameTimeoutMs' },
 ];
 
 export interface CommandLine {
@@ -357,6 +391,13 @@ function parseSetting(key: SettingKey | 'apps' | 'invite', source: string, raw: 
       return { userP2pMessagesPerSecond: parseInteger(source, raw, 0, 1000000) };
     case 'memoryBudgetBytes':
       return { memoryBudgetBytes: parseInteger(source, raw, 0, 1024 * 1024 * 1024 * 1024) };
+    case 'maxConnections':
+      return { maxConnections: parseInteger(source, raw, 1, 100000000) };
+    case 'maxConnectionsPerAddress':
+    case 'reservedConnections':
+      return { [key]: parseInteger(source, raw, 0, 100000000) };
+    case 'frameTimeoutMs':
+      return { frameTimeoutMs: parseInteger(source, raw, 100, 3600000) };
     case 'logLevel':
       if (typeof raw !== 'string' || !isLogLevel(raw.trim())) {
         throw new ConfigError(`${source} must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(raw)}`);
@@ -410,9 +451,15 @@ export function resolveConfig(input: ServerConfigInput = {}): ServerConfig {
     overrides = merge(overrides, parseSetting(k as keyof ServerConfig, k, v));
   }
   const { apps, invite, ...rest } = overrides;
+  const maxConnections = rest.maxConnections ?? DEFAULT_CONFIG.maxConnections;
+  const reservedConnections = rest.reservedConnections ?? defaultReserve(maxConnections);
+  if (reservedConnections >= maxConnections) {
+    throw new ConfigError(`reservedConnections (${reservedConnections}) must be below maxConnections (${maxConnections})`);
+  }
   return {
     ...DEFAULT_CONFIG,
     ...rest,
+    reservedConnections,
     invite: { ...DEFAULT_CONFIG.invite, ...invite },
     apps: {
       acceptAnyAppId: apps?.acceptAnyAppId ?? DEFAULT_CONFIG.apps.acceptAnyAppId,

@@ -12,6 +12,7 @@ import { utf8Decode, utf8Encode } from '../protocol/text';
 import { AGORA_E_CODE } from '../protocol/error-codes';
 import { OutgoingFrame, PreparedEvent } from './prepared-event';
 import type { Logger } from './logger';
+import type { RefusalLog } from './refusal-log';
 import type { Session } from './session';
 import { isPromise, MaybePromise } from './state/maybe-promise';
 import type { FrameTransport } from './transport';
@@ -21,6 +22,10 @@ export interface ConnectionHost {
   readonly heartbeatMs: number;
   /** How long the connection may go without a logged-in or resumed session. */
   readonly loginTimeoutMs: number;
+  /** How long a frame may take to arrive once its first bytes have. */
+  readonly frameTimeoutMs: number;
+  /** Summary log lines of connections closed in bulk (no LOGIN in time). */
+  readonly refusals: RefusalLog;
   /** The encoded WELCOME, the same for every connection. */
   readonly welcomeBody: Uint8Array;
   login(connection: Connection, frame: LoginFrame): MaybePromise<void>;
@@ -40,15 +45,24 @@ export class Connection {
   private state: State = 'awaiting-hello';
   private boundSession: Session | null = null;
   private lastHeardMs = Date.now();
-  private readonly openedMs = this.lastHeardMs;
+  private readonly openedMs: number;
+  private hadSession = false;
   /** Non-null while a LOGIN or RESUME is being decided asynchronously. */
   private held: Uint8Array[] | null = null;
   private paused = false;
 
-  constructor(private readonly host: ConnectionHost, private readonly transport: FrameTransport) {}
+  constructor(private readonly host: ConnectionHost, private readonly transport: FrameTransport) {
+    // The handshake deadline counts from accept, for a WebSocket before its HTTP upgrade.
+    this.openedMs = transport.acceptedMs ?? this.lastHeardMs;
+  }
 
   get remote(): string {
     return this.transport.remote;
+  }
+
+  /** The client for log lines: its address, and its session when it has one. */
+  get who(): string {
+    return this.boundSession === null ? this.remote : `${this.remote} (${this.boundSession.label})`;
   }
 
   get session(): Session | null {
@@ -132,6 +146,10 @@ export class Connection {
 
   bindSession(session: Session): void {
     this.boundSession = session;
+    if (!this.hadSession) {
+      this.hadSession = true;
+      this.transport.sessionStarted?.();
+    }
   }
 
   unbindSession(): void {
@@ -141,8 +159,13 @@ export class Connection {
   /** The client broke the protocol: BYE(code, reason), close, and a log line. */
   fail(code: number, reason: string): void {
     if (!this.isOpen) return;
-    this.host.logger.warn(`${this.remote}: disconnecting: ${reason}`);
+    this.host.logger.warn(`${this.who}: disconnecting: ${reason}`);
     this.finish({ type: FrameType.Bye, code, text: utf8Encode(reason) });
+  }
+
+  /** The transport's unsent output passed its bound: the client is not reading. */
+  outputOverflow(bufferedBytes: number, boundBytes: number): void {
+    this.fail(AGORA_E_CODE.LOGOUT_E_PACKET, `client is not reading: ${bufferedBytes} bytes of output wait to be sent, the bound is ${boundBytes}`);
   }
 
   /** The server closes for a reason that is not the client's fault. */
@@ -265,10 +288,20 @@ export class Connection {
     if (!this.isOpen) return;
     // A connection that talks (PINGs) but never logs in would hold its socket for good.
     if (this.boundSession === null && nowMs - this.openedMs >= this.host.loginTimeoutMs) {
-      this.fail(AGORA_E_CODE.LOGOUT_E_NET, `no LOGIN or RESUME succeeded within ${this.host.loginTimeoutMs} ms of connecting`);
+      // In the summary line, not a line each: idle sockets come in floods.
+      this.host.refusals.note(`closed without a LOGIN or RESUME within ${this.host.loginTimeoutMs} ms`, this.remote);
+      const text = `no LOGIN or RESUME succeeded within ${this.host.loginTimeoutMs} ms of connecting`;
+      this.finish({ type: FrameType.Bye, code: AGORA_E_CODE.LOGOUT_E_NET, text: utf8Encode(text) });
       return;
     }
+    if (this.boundSession !== null) this.boundSession.sweepKept();
     if (this.paused) return;
+    // A frame trickled in (a slowloris) holds its buffer and the socket: it must arrive in time.
+    const partialSince = this.transport.partialFrameSinceMs?.() ?? 0;
+    if (partialSince > 0 && nowMs - partialSince >= this.host.frameTimeoutMs) {
+      this.fail(AGORA_E_CODE.LOGOUT_E_PACKET, `a frame was not completed within ${this.host.frameTimeoutMs} ms of its first bytes`);
+      return;
+    }
     const silentMs = nowMs - this.lastHeardMs;
     if (silentMs >= SILENT_HEARTBEATS * this.host.heartbeatMs) {
       this.close(AGORA_E_CODE.LOGOUT_E_NET, `nothing received for ${silentMs} ms`);

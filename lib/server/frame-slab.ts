@@ -6,8 +6,8 @@
  * body handed to a socket can never change under it.
  *
  * The price: a kept body pins its whole slab. Bodies of connected sessions are short-lived (the
- * client acknowledges within a heartbeat); a session that loses its connection copies what it
- * keeps into buffers of their own (ownedCopy) so a resume window cannot pin slabs.
+ * client acknowledges within a heartbeat); what stays kept longer, or while the session has no
+ * connection, is copied into buffers of its own (ownedCopy; kept-frames.ts) so it cannot pin slabs.
  */
 import type { ByteAllocator } from '../protocol/codec';
 

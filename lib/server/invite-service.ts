@@ -19,6 +19,7 @@ import type { Invitation, InviteExpiry, InviteStore } from './state/invite-store
 import { isPromise, MaybePromise, then } from './state/maybe-promise';
 import type { MessageRouter } from './state/message-router';
 import type { SessionDirectory } from './state/session-directory';
+import type { Delivery } from './state/session-endpoint';
 
 const EMPTY = new Uint8Array(0);
 const ZERO = decimalBytes(0);
@@ -264,8 +265,8 @@ export class InviteService {
       if (ringing === null) return success();
       const fields = [...this.callerFields(ringing), ringing.deliveredExtra];
       return then(this.router.deliver(ringing.appId, ringing.target, EventKind.InviteReceived, fields, session.sessionId), (took) => {
-        if (!took) {
-          // Its session ended between the lookup and now: as for a callee that vanished.
+        if (took !== true) {
+          // Its session ended between the lookup and now, or it is not reading: as for a callee that vanished.
           return then(this.store.remove(ringing.id), (gone) => (gone === null ? success() : this.failNow(sender, gone, AGORA_E_CODE.INVITE_E_NET)));
         }
         sender.deliverEvent(EventKind.InviteReceivedByPeer, this.calleeSeenByCaller(ringing));
@@ -328,12 +329,12 @@ export class InviteService {
   }
 
   private toCaller(invitation: Invitation, kind: EventKind, fields: Uint8Array[]): MaybePromise<boolean> {
-    return this.router.deliver(invitation.appId, invitation.caller.account, kind, fields, invitation.caller.sessionId);
+    return then(this.router.deliver(invitation.appId, invitation.caller.account, kind, fields, invitation.caller.sessionId), tookIt);
   }
 
   private toHolder(invitation: Invitation, kind: EventKind, fields: Uint8Array[]): MaybePromise<boolean> {
     if (invitation.holder === null) return false;
-    return this.router.deliver(invitation.appId, invitation.target, kind, fields, invitation.holder.sessionId);
+    return then(this.router.deliver(invitation.appId, invitation.target, kind, fields, invitation.holder.sessionId), tookIt);
   }
 
   private checkPeerRequest(channelBytes: Uint8Array, peer: Uint8Array, uid: Uint8Array, extra: Uint8Array): Reply | null {
@@ -391,4 +392,9 @@ export class InviteService {
     for (const item of items) chain = then(chain, () => step(item));
     return chain;
   }
+}
+
+/** A party that is not reading (NotReading) did not take the event either. */
+function tookIt(delivery: Delivery): boolean {
+  return delivery === true;
 }

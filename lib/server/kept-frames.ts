@@ -2,8 +2,19 @@
  * The sequenced frames a session keeps until its client acknowledges them: encoded bodies, or
  * prepared EVENTs shared with the other recipients of a fan-out (their seq is their position).
  * Sequence numbers are contiguous, so only the first one is stored.
+ *
+ * Bodies are usually views into 64 KiB slabs (frame-slab.ts), and a view keeps its whole slab
+ * alive. A client that acknowledges as it should (every 64 frames, every heartbeat) holds its
+ * views for a moment; one that does not would pin a slab per frame. So sweep(), at every watchdog
+ * sweep, gives a buffer of its own to every frame that was already kept at the previous sweep
+ * (one a client in good health has acknowledged by then), and frames pushed while more
+ * than `ownAfter` (the request window: a client that far behind is not acknowledging) are kept
+ * get one at once. A copy is an allocation (about 300 ns), which is what the slabs save the
+ * message path, so nothing is copied while the client keeps up. The bytes are charged to the
+ * server's memory budget as `keptFrames`.
  */
 import { ownedCopy } from './frame-slab';
+import { MemoryBudget } from './memory-budget';
 import { OutgoingFrame, PreparedEvent } from './prepared-event';
 
 export class KeptFrames {
@@ -12,6 +23,13 @@ export class KeptFrames {
   /** Sequence number of frames[head]. */
   private firstSeq = 1;
   private keptBytes = 0;
+  /** Frames up to this sequence number have buffers of their own. */
+  private ownedThroughSeq = 0;
+  /** The last sequence number at the previous sweep. */
+  private sweptSeq = 0;
+
+  /** Without a budget (tests), an unbounded account of its own. */
+  constructor(private readonly budget: MemoryBudget = new MemoryBudget(0), private readonly ownAfter = Infinity) {}
 
   get count(): number {
     return this.frames.length - this.head;
@@ -24,12 +42,14 @@ export class KeptFrames {
 
   /** Appends the frame with sequence number `lastSeq + 1`, whose body is `size` bytes. */
   push(frame: OutgoingFrame, size: number): void {
-    this.frames.push(frame);
+    this.frames.push(this.frames.length - this.head >= this.ownAfter && frame instanceof Uint8Array ? ownedCopy(frame) : frame);
     this.keptBytes += size;
+    this.budget.charge('keptFrames', size);
   }
 
   /** Forgets every frame with a sequence number up to `seq`. */
   trimThrough(seq: number): void {
+    const before = this.keptBytes;
     while (this.head < this.frames.length && this.firstSeq <= seq) {
       // Sizes are not stored: a prepared EVENT's size follows from its seq.
       const frame = this.frames[this.head];
@@ -38,6 +58,7 @@ export class KeptFrames {
       this.head++;
       this.firstSeq++;
     }
+    if (before !== this.keptBytes) this.budget.release('keptFrames', before - this.keptBytes);
     if (this.head === this.frames.length) {
       // Everything acknowledged (the usual case): start over rather than grow.
       if (this.head > 0) this.clearArrays();
@@ -59,16 +80,30 @@ export class KeptFrames {
 
   /** Gives every kept body a buffer of its own (they may be views into shared slabs). */
   ownCopies(): void {
-    for (let i = this.head; i < this.frames.length; i++) {
-      const frame = this.frames[i];
-      if (frame instanceof Uint8Array) this.frames[i] = ownedCopy(frame);
-    }
+    this.ownThrough(this.firstSeq + this.count - 1);
+  }
+
+  /** The watchdog's sweep: frames kept since the previous sweep or longer get buffers of their own. */
+  sweep(): void {
+    this.ownThrough(this.sweptSeq);
+    this.sweptSeq = this.firstSeq + this.count - 1;
   }
 
   clear(): void {
     this.firstSeq += this.count;
     this.clearArrays();
+    this.budget.release('keptFrames', this.keptBytes);
     this.keptBytes = 0;
+  }
+
+  private ownThrough(seq: number): void {
+    if (seq <= this.ownedThroughSeq) return;
+    const end = Math.min(this.frames.length, this.head + seq + 1 - this.firstSeq);
+    for (let i = this.head + Math.max(0, this.ownedThroughSeq + 1 - this.firstSeq); i < end; i++) {
+      const frame = this.frames[i];
+      if (frame instanceof Uint8Array) this.frames[i] = ownedCopy(frame);
+    }
+    this.ownedThroughSeq = seq;
   }
 
   private clearArrays(): void {

@@ -1,14 +1,19 @@
 /**
  * The REQUEST frames of a session that arrived but are not processed yet, in arrival order.
  * Each is stored as a copy of its encoded body (one allocation, and the received chunk it came
- * in is not pinned) and decoded again when its turn comes.
+ * in is not pinned) and decoded again when its turn comes. Their bytes are charged to the
+ * server's memory budget as `queuedRequests`.
  */
 import { decodeFrame, RequestFrame } from '../protocol';
+import { MemoryBudget } from './memory-budget';
 
 export class RequestQueue {
   private bodies: Uint8Array[] = [];
   private head = 0;
   private queuedBytes = 0;
+
+  /** Without a budget (tests), an unbounded account of its own. */
+  constructor(private readonly budget: MemoryBudget = new MemoryBudget(0)) {}
 
   get count(): number {
     return this.bodies.length - this.head;
@@ -23,6 +28,7 @@ export class RequestQueue {
   push(body: Uint8Array): void {
     this.bodies.push(body.slice());
     this.queuedBytes += body.length;
+    this.budget.charge('queuedRequests', body.length);
   }
 
   /** The oldest queued request, removed from the queue; undefined when empty. */
@@ -32,6 +38,7 @@ export class RequestQueue {
     this.bodies[this.head] = EMPTY;
     this.head++;
     this.queuedBytes -= body.length;
+    this.budget.release('queuedRequests', body.length);
     if (this.head === this.bodies.length) {
       this.bodies = [];
       this.head = 0;
@@ -46,6 +53,7 @@ export class RequestQueue {
   clear(): void {
     this.bodies = [];
     this.head = 0;
+    this.budget.release('queuedRequests', this.queuedBytes);
     this.queuedBytes = 0;
   }
 }

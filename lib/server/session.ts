@@ -14,9 +14,14 @@
  * window stays closed is disconnected when the queue reaches its bound (pausing at half of it
  * leaves room for what was already read when the window closes).
  *
- * Frames that others address to the session (deliveries) cannot be held back that way. A
- * connected client over the kept bound is disconnected only when it has not acknowledged, within
- * `ackGraceMs`, every frame it had been sent when it went over: a burst in flight is not a fault.
+ * Frames that others address to the session (deliveries) cannot be held back that way. The one
+ * rule for them (docs/server.md, "Frames from others") lives in deliverEvent and deliverPrepared:
+ * a delivery is taken only while the kept frames stay within their bound, so whatever a sender
+ * was told was delivered is kept until acknowledged or the session is over. At the bound, a
+ * message from one peer is refused (the sender hears NotReading); a channel message, which one
+ * slow member cannot fail, ends that member's session instead (it could not resume without a gap).
+ * A connected client at the bound must acknowledge, within `ackGraceMs`, every frame it had been
+ * sent by then, else it is disconnected and may resume.
  */
 import { encodeEvent, encodeResult } from '../protocol/codec';
 import { MAX_FRAME_BYTES } from '../protocol/constants';
@@ -29,10 +34,11 @@ import { AGORA_E_CODE } from '../protocol/error-codes';
 import type { Reply, RequestSender } from './handlers/request-handler';
 import { allocateFromSlab, ownedCopy } from './frame-slab';
 import { KeptFrames } from './kept-frames';
+import type { MemoryBudget } from './memory-budget';
 import { RequestQueue } from './request-queue';
 import type { Logger } from './logger';
 import { isPromise, MaybePromise } from './state/maybe-promise';
-import type { SessionEndpoint } from './state/session-endpoint';
+import { Delivery, NotReading, SessionEndpoint } from './state/session-endpoint';
 import type { OutgoingFrame, PreparedEvent } from './prepared-event';
 import { latin1 } from './latin1';
 
@@ -54,6 +60,8 @@ export interface SessionLimits {
 export interface SessionHost {
   readonly logger: Logger;
   readonly limits: SessionLimits;
+  /** Charged with the bytes of kept frames and queued requests (absent in tests: an account of their own). */
+  readonly memoryBudget?: MemoryBudget;
   handleRequest(session: Session, op: number, args: Uint8Array[]): MaybePromise<Reply>;
   /** Called once when the session is over, so the server forgets it. */
   sessionEnded(session: Session): void;
@@ -87,10 +95,10 @@ export class Session implements SessionEndpoint, RequestSender {
   endCode: number | null = null;
 
   private connection: Connection | null = null;
-  private readonly kept = new KeptFrames();
+  private readonly kept: KeptFrames;
   private lastSeq = 0;
   private lastReqIdValue = 0;
-  private readonly queue = new RequestQueue();
+  private readonly queue: RequestQueue;
   /** A request's reply is a promise not settled yet. */
   private processing = false;
   /** Set while a connected client is over the kept bound: what it must acknowledge, and by when. */
@@ -100,6 +108,10 @@ export class Session implements SessionEndpoint, RequestSender {
   private resumeTimer: NodeJS.Timeout | null = null;
   private tokenTimer: NodeJS.Timeout | null = null;
   private over = false;
+  /** A channel message did not fit: the session ends in a moment (not inside the fan-out loop). */
+  private dropping = false;
+  private readonly maxKeptFrames: number;
+  private readonly maxKeptBytes: number;
 
   constructor(private readonly host: SessionHost, identity: SessionIdentity) {
     this.sessionId = identity.sessionId;
@@ -109,7 +121,11 @@ export class Session implements SessionEndpoint, RequestSender {
     this.accountBytes = identity.accountBytes;
     this.account = latin1(identity.accountBytes);
     const { maxKeptFrames, maxKeptBytes } = host.limits;
+    this.maxKeptFrames = maxKeptFrames;
+    this.maxKeptBytes = maxKeptBytes;
     this.windowFrames = Math.max(1, Math.floor(maxKeptFrames / 2));
+    this.kept = new KeptFrames(host.memoryBudget, this.windowFrames);
+    this.queue = new RequestQueue(host.memoryBudget);
     this.windowBytes = Math.max(1, Math.floor(maxKeptBytes / 2));
     if (identity.tokenExpiredTs !== undefined) this.scheduleTokenExpiry(identity.tokenExpiredTs * 1000);
   }
@@ -126,7 +142,7 @@ export class Session implements SessionEndpoint, RequestSender {
   }
 
   get ended(): boolean {
-    return this.over;
+    return this.over || this.dropping;
   }
 
   /** The highest request id received (and so processed or queued for processing in order). */
@@ -171,6 +187,11 @@ export class Session implements SessionEndpoint, RequestSender {
     this.host.logger.info(`${this.label}: resumed on ${connection.remote} after seq ${lastSeq}`);
     // Requests queued behind the window come after the replayed frames.
     this.drain();
+  }
+
+  /** The watchdog's sweep: frames kept since the previous one or longer stop pinning slabs. */
+  sweepKept(): void {
+    this.kept.sweep();
   }
 
   /** The connection is gone: keep the session (online, queueing) for the resume window. */
@@ -230,8 +251,8 @@ export class Session implements SessionEndpoint, RequestSender {
     return null;
   }
 
-  deliverEvent(kind: number, fields: Uint8Array[]): boolean {
-    if (this.over) return false;
+  deliverEvent(kind: number, fields: Uint8Array[]): Delivery {
+    if (this.over || this.dropping) return false;
     const body = encodeEvent(this.lastSeq + 1, kind, fields, allocateFromSlab);
     const maxFrameBytes = this.host.limits.maxFrameBytes ?? MAX_FRAME_BYTES;
     if (body.length > maxFrameBytes) {
@@ -240,12 +261,20 @@ export class Session implements SessionEndpoint, RequestSender {
       this.host.logger.warn(`${this.label}: event kind ${kind} of ${body.length} bytes not sent, over maxFrameBytes ${maxFrameBytes}`);
       return true;
     }
-    return this.sequence(body, body.length);
+    if (this.atBound(body.length)) return this.notReading();
+    this.sequence(body, body.length);
+    return true;
   }
 
   deliverPrepared(event: PreparedEvent): boolean {
-    if (this.over) return false;
-    return this.sequence(event, event.sizeWithSeq(this.lastSeq + 1));
+    if (this.over || this.dropping) return false;
+    const size = event.sizeWithSeq(this.lastSeq + 1);
+    if (this.atBound(size)) {
+      this.dropSlowMember(size);
+      return false;
+    }
+    this.sequence(event, size);
+    return true;
   }
 
   kick(): void {
@@ -256,6 +285,7 @@ export class Session implements SessionEndpoint, RequestSender {
   end(code: number, text: string): void {
     if (this.over) return;
     this.over = true;
+    this.dropping = false;
     this.endCode = code;
     if (this.resumeTimer !== null) clearTimeout(this.resumeTimer);
     if (this.tokenTimer !== null) clearTimeout(this.tokenTimer);
@@ -316,17 +346,52 @@ export class Session implements SessionEndpoint, RequestSender {
     connection.setReadingPaused(long && this.queue.count > 0 && this.windowOpen());
   }
 
-  /** The client went over the kept bound: it must acknowledge everything sent so far in time. */
+  /** `size` more bytes in one more frame would pass the kept bound. */
+  private atBound(size: number): boolean {
+    return this.kept.count + 1 > this.maxKeptFrames || this.kept.bytes + size > this.maxKeptBytes;
+  }
+
+  /** What the sender of a refused delivery hears; a connected client starts its grace. */
+  private notReading(): NotReading {
+    const connection = this.connection;
+    if (connection !== null && this.overBound === null) this.watchAcks(connection);
+    return new NotReading(
+      `${this.kept.count} frames (${this.kept.bytes} bytes) wait for its acknowledgement` +
+        `${connection === null ? ' while it is disconnected' : ''}; the bound is ${this.maxKeptFrames} frames or ${this.maxKeptBytes} bytes`,
+    );
+  }
+
+  /**
+   * A channel message does not fit: the member lost it and cannot resume without a gap, so its
+   * client is disconnected at once with BYE(104) (it then logs in afresh) and the session ends on
+   * the next microtask, outside the fan-out that is iterating the channel's members.
+   */
+  private dropSlowMember(size: number): void {
+    if (this.dropping) return;
+    this.dropping = true;
+    const text =
+      `client is not reading: a channel message of ${size} bytes did not fit in its ${this.kept.count} unacknowledged frames ` +
+      `(${this.kept.bytes} bytes; the bound is ${this.maxKeptFrames} frames or ${this.maxKeptBytes} bytes), so the session is over`;
+    const connection = this.connection;
+    if (connection !== null) {
+      connection.fail(AGORA_E_CODE.LOGOUT_E_PACKET, text);
+      this.connection = null;
+      connection.unbindSession();
+    }
+    queueMicrotask(() => this.end(AGORA_E_CODE.LOGOUT_E_PACKET, text));
+  }
+
+  /** The client reached the kept bound: it must acknowledge everything sent so far in time. */
   private watchAcks(connection: Connection): void {
-    const { ackGraceMs, maxKeptFrames, maxKeptBytes } = this.host.limits;
+    const { ackGraceMs } = this.host.limits;
     const seq = this.lastSeq;
     const timer = setTimeout(() => {
       this.overBound = null;
       if (this.connection !== connection || this.kept.oldestSeq > seq) return;
       connection.fail(
         AGORA_E_CODE.LOGOUT_E_PACKET,
-        `client did not acknowledge within ${ackGraceMs} ms the frames up to seq ${seq} it had when it went over the bound ` +
-          `(${this.kept.count} frames, ${this.kept.bytes} bytes unacknowledged); the bound is ${maxKeptFrames} frames or ${maxKeptBytes} bytes`,
+        `client did not acknowledge within ${ackGraceMs} ms the frames up to seq ${seq} it had when it reached the bound ` +
+          `(${this.kept.count} frames, ${this.kept.bytes} bytes unacknowledged); the bound is ${this.maxKeptFrames} frames or ${this.maxKeptBytes} bytes`,
       );
     }, ackGraceMs);
     this.overBound = { seq, timer };
@@ -340,29 +405,22 @@ export class Session implements SessionEndpoint, RequestSender {
 
   /**
    * Keeps a RESULT or EVENT with sequence number lastSeq + 1 (`size`: its body length), encoded
-   * by the caller, and sends it when connected. Returns false when the session cannot take it: it
-   * is over, or it is disconnected and over the kept bound (then it ends). Callers encode rather
-   * than pass an encoding callback: no closure per frame on the message path.
+   * by the caller, and sends it when connected. Deliveries were checked against the bound by the
+   * caller; RESULTs always fit in practice (requests are processed only below half the bound),
+   * and one that passes it starts the grace as a refusal does. Callers encode rather than pass an
+   * encoding callback: no closure per frame on the message path.
    */
-  private sequence(frame: OutgoingFrame, size: number): boolean {
-    if (this.over) return false;
-    const { maxKeptFrames, maxKeptBytes } = this.host.limits;
-    const connection = this.connection;
-    if (connection === null && (this.kept.count + 1 > maxKeptFrames || this.kept.bytes + size > maxKeptBytes)) {
-      this.end(AGORA_E_CODE.LOGOUT_E_OTHER, `more than ${maxKeptFrames} frames or ${maxKeptBytes} bytes kept while disconnected`);
-      return false;
-    }
+  private sequence(frame: OutgoingFrame, size: number): void {
     this.lastSeq++;
+    const connection = this.connection;
     if (connection === null) {
       // Kept for a resume: a buffer of its own, not a view pinning a slab.
       this.kept.push(frame instanceof Uint8Array ? ownedCopy(frame) : frame, size);
-      return true;
+      return;
     }
     this.kept.push(frame, size);
     connection.sendSequenced(frame, this.lastSeq);
-    // Just over the kept bound: the client must acknowledge in time.
-    if (this.overBound === null && (this.kept.count > maxKeptFrames || this.kept.bytes > maxKeptBytes)) this.watchAcks(connection);
-    return true;
+    if (this.overBound === null && (this.kept.count > this.maxKeptFrames || this.kept.bytes > this.maxKeptBytes)) this.watchAcks(connection);
   }
 
   private process(request: RequestFrame): void {
@@ -405,7 +463,7 @@ export class Session implements SessionEndpoint, RequestSender {
    * would not fit becomes a 1005 RESULT that says how large it would have been.
    */
   private sendResult(reqId: number, reply: Reply): void {
-    if (this.over) return;
+    if (this.over || this.dropping) return;
     let body = encodeResult(this.lastSeq + 1, reqId, reply.code, reply.text === '' ? NO_TEXT : utf8Encode(reply.text), reply.values, allocateFromSlab);
     const maxFrameBytes = this.host.limits.maxFrameBytes ?? MAX_FRAME_BYTES;
     if (body.length > maxFrameBytes) {

@@ -15,6 +15,8 @@ import { ChannelService } from './channel-service';
 import { decimalBytes } from './decimal';
 import { resolveConfig, ServerConfig, ServerConfigInput } from './config';
 import { Connection, ConnectionHost } from './connection';
+import { ConnectionLimits } from './connection-limits';
+import { RefusalLog } from './refusal-log';
 import { newSessionId } from './session-id';
 import { AGORA_E_CODE } from '../protocol/error-codes';
 import { dispatchRequest } from './handlers/dispatch';
@@ -71,6 +73,11 @@ export class SignalServer implements ConnectionHost, SessionHost, RequestService
   readonly router: MessageRouter;
   readonly heartbeatMs: number;
   readonly loginTimeoutMs: number;
+  readonly frameTimeoutMs: number;
+  /** Summary log lines of refused connections and of those closed in bulk. */
+  readonly refusals: RefusalLog;
+  /** The client sockets held, against maxConnections, maxConnectionsPerAddress, reservedConnections. */
+  readonly connectionLimits: ConnectionLimits;
   readonly welcomeBody: Uint8Array;
   readonly limits: SessionLimits;
   /** The one timer queue of channel TTLs, `_member_num` updates and held-message expiry. */
@@ -90,7 +97,7 @@ export class SignalServer implements ConnectionHost, SessionHost, RequestService
   private readonly apps: AppRegistry;
   private readonly sessions = new Map<string, Session>();
   private readonly connections = new Set<Connection>();
-  /** Checks every connection for silence and for a missing login (started with the first one). */
+  /** Checks every connection for silence and for a missing login (started when listening). */
   private watchdog: NodeJS.Timeout | null = null;
   private readonly tcp: TcpTransport;
   private readonly websocket: WebSocketTransport;
@@ -159,6 +166,9 @@ export class SignalServer implements ConnectionHost, SessionHost, RequestService
     this.apps = new AppRegistry(this.config.apps.acceptAnyAppId, this.config.apps.apps);
     this.heartbeatMs = this.config.heartbeatMs;
     this.loginTimeoutMs = this.config.loginTimeoutMs;
+    this.frameTimeoutMs = this.config.frameTimeoutMs;
+    this.refusals = new RefusalLog(this.logger);
+    this.connectionLimits = new ConnectionLimits(this.config, this.refusals);
     this.limits = {
       resumeWindowMs: this.config.resumeWindowMs,
       maxKeptFrames: this.config.maxKeptFrames,
@@ -176,11 +186,13 @@ export class SignalServer implements ConnectionHost, SessionHost, RequestService
       resumeWindowMs: this.config.resumeWindowMs,
       maxFrameBytes: this.config.maxFrameBytes,
     });
-    // Beyond the kept frames, allow a few maximal frames of socket buffer before calling a client stuck.
-    const maxBufferedBytes = this.config.maxKeptBytes + 4 * this.config.maxFrameBytes;
+    // The unsent output is part of the kept frames: their bytes, a frame header each (a WebSocket
+    // header is at most 14 bytes), and a margin of a few maximal frames for unsequenced frames
+    // (PONG, BYE) and a RESULT past the bound. A client within its kept bound never reaches it.
+    const maxBufferedBytes = this.config.maxKeptBytes + 16 * this.config.maxKeptFrames + 4 * this.config.maxFrameBytes;
     const accept = (transport: FrameTransport): Connection => this.accept(transport);
-    this.tcp = new TcpTransport(this.logger, this.config.maxFrameBytes, maxBufferedBytes, accept);
-    this.websocket = new WebSocketTransport(this.logger, this.config.maxFrameBytes, maxBufferedBytes, accept);
+    this.tcp = new TcpTransport(this.logger, this.config.maxFrameBytes, maxBufferedBytes, accept, this.connectionLimits, this.memoryBudget);
+    this.websocket = new WebSocketTransport(this.logger, this.config.maxFrameBytes, maxBufferedBytes, accept, this.connectionLimits);
   }
 
   /** Starts both listeners; a port of 0 picks a free one. */
@@ -195,6 +207,7 @@ export class SignalServer implements ConnectionHost, SessionHost, RequestService
       throw e;
     }
     this.logger.info(`listening on tcp://${host}:${tcpPort} and ws://${host}:${wsPort}`);
+    this.startWatchdog();
     return { host, tcpPort, wsPort };
   }
 
@@ -214,6 +227,7 @@ export class SignalServer implements ConnectionHost, SessionHost, RequestService
     this.closing = true;
     if (this.watchdog !== null) clearInterval(this.watchdog);
     this.watchdog = null;
+    this.refusals.flush();
     for (const connection of [...this.connections]) connection.close(AGORA_E_CODE.LOGOUT_E_OTHER, 'server shutting down');
     for (const session of [...this.sessions.values()]) {
       session.dispose();
@@ -340,7 +354,7 @@ export class SignalServer implements ConnectionHost, SessionHost, RequestService
    */
   pushAppMessage(appId: string, account: string, msg: string | Uint8Array): MaybePromise<boolean> {
     const bytes = typeof msg === 'string' ? utf8Encode(msg) : msg.slice();
-    return this.router.deliver(Buffer.from(appId, 'utf8').toString('latin1'), Buffer.from(account, 'utf8').toString('latin1'), EventKind.AppMsg, [bytes]);
+    return then(this.router.deliver(Buffer.from(appId, 'utf8').toString('latin1'), Buffer.from(account, 'utf8').toString('latin1'), EventKind.AppMsg, [bytes]), (took) => took === true);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -350,8 +364,15 @@ export class SignalServer implements ConnectionHost, SessionHost, RequestService
     const delivered = then(this.offlineMessages.takeAll(session.appId, session.account), (held) => {
       for (const message of held) {
         const serverMsgId = decimalBytes(message.serverMsgId);
-        session.deliverEvent(EventKind.InstantMsg, [message.fromAccountBytes, decimalBytes(message.fromUid), message.msg, serverMsgId]);
-        this.settle(this.router.deliver(session.appId, message.fromAccount, EventKind.MsgDelivered, [serverMsgId], message.fromSessionId), 'MSG_DELIVERED failed');
+        const took = session.deliverEvent(EventKind.InstantMsg, [message.fromAccountBytes, decimalBytes(message.fromUid), message.msg, serverMsgId]);
+        if (took === true) {
+          this.settle(this.router.deliver(session.appId, message.fromAccount, EventKind.MsgDelivered, [serverMsgId], message.fromSessionId), 'MSG_DELIVERED failed');
+        } else {
+          // More held than the new session's kept bound takes: the sender hears this one's fate.
+          const text = `message to ${Buffer.from(session.account, 'latin1').toString('utf8')} not delivered: ${took === false ? 'its session ended' : `the peer is not reading: ${took.text}`}`;
+          const fields = [serverMsgId, decimalBytes(AGORA_E_CODE.SENDMESSAGE_E_OTHER), utf8Encode(text)];
+          this.settle(this.router.deliver(session.appId, message.fromAccount, EventKind.MsgExpired, fields, message.fromSessionId), 'MSG_EXPIRED failed');
+        }
       }
       return then(this.invites.sessionStarted(session), () => this.channels.userOnline(session, 'login'));
     });
@@ -374,23 +395,28 @@ export class SignalServer implements ConnectionHost, SessionHost, RequestService
   private accept(transport: FrameTransport): Connection {
     const connection = new Connection(this, transport);
     this.connections.add(connection);
-    if (this.watchdog === null && !this.closing) {
-      this.watchdog = setInterval(() => {
-        const now = Date.now();
-        for (const c of this.connections) c.checkAlive(now);
-      }, this.watchdogIntervalMs());
-      this.watchdog.unref();
-    }
+    this.startWatchdog();
     if (this.closing) connection.close(AGORA_E_CODE.LOGOUT_E_OTHER, 'server shutting down');
     return connection;
   }
 
+  /** One sweep for every connection (silence, login and frame deadlines) and for sockets not upgraded yet. */
+  private startWatchdog(): void {
+    if (this.watchdog !== null || this.closing) return;
+    this.watchdog = setInterval(() => {
+      const now = Date.now();
+      for (const c of this.connections) c.checkAlive(now);
+      this.connectionLimits.sweep(now, this.loginTimeoutMs);
+    }, this.watchdogIntervalMs());
+    this.watchdog.unref();
+  }
+
   /**
-   * A heartbeat, or less when the login timeout is shorter: a connection without a session is
-   * closed at most a quarter of the timeout late.
+   * A heartbeat, or less when the login or frame timeout is shorter: a connection without a
+   * session, or with a frame trickling in, is closed at most a quarter of the timeout late.
    */
   private watchdogIntervalMs(): number {
-    return Math.max(25, Math.min(this.heartbeatMs, Math.floor(this.loginTimeoutMs / 4)));
+    return Math.max(25, Math.min(this.heartbeatMs, Math.floor(this.loginTimeoutMs / 4), Math.floor(this.frameTimeoutMs / 4)));
   }
 
   /** 32-bit, never 0, unique per login while fewer than 2^32-1 logins happened. */

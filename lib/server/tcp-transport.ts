@@ -3,8 +3,10 @@ import * as net from 'node:net';
 import { LengthPrefixedReader } from '../protocol/length-prefixed-reader';
 import { ProtocolError } from '../protocol/protocol-error';
 import type { Connection } from './connection';
+import type { ConnectionLimits } from './connection-limits';
 import type { Logger } from './logger';
-import { CLOSE_GRACE_MS, FrameTransport } from './transport';
+import type { MemoryBudget } from './memory-budget';
+import { CLOSE_GRACE_MS, FrameTransport, MAX_FRAME_BYTES_BEFORE_LOGIN } from './transport';
 import type { PreparedEvent } from './prepared-event';
 import { BatchSink, WriteBatch } from './write-batch';
 
@@ -21,9 +23,43 @@ class TcpFrameTransport implements FrameTransport, BatchSink {
   readonly remote: string;
   private readonly batch = new WriteBatch(this);
   private closeTimer: NodeJS.Timeout | null = null;
+  /** Told once when the unsent output passes the bound (the connection says BYE and closes). */
+  onOverflow: ((bufferedBytes: number) => void) | null = null;
 
-  constructor(private readonly socket: net.Socket, private readonly maxBufferedBytes: number) {
+  readonly acceptedMs: number;
+  /** The bytes of a partial frame charged to the memory budget (`inputBuffers`). */
+  private chargedInput = 0;
+  private partialSince = 0;
+
+  constructor(
+    private readonly socket: net.Socket,
+    private readonly maxBufferedBytes: number,
+    readonly reader: LengthPrefixedReader,
+    private readonly maxFrameBytes: number,
+    private readonly limits: ConnectionLimits,
+    private readonly budget: MemoryBudget,
+  ) {
+    this.acceptedMs = limits.acceptedMs(socket);
     this.remote = `tcp ${socket.remoteAddress}:${socket.remotePort}`;
+  }
+
+  sessionStarted(): void {
+    this.reader.setMaxFrameBytes(this.maxFrameBytes);
+    this.limits.sessionStarted(this.socket);
+  }
+
+  partialFrameSinceMs(): number {
+    return this.partialSince;
+  }
+
+  /** After each chunk: what the reader holds of an unfinished frame, and since when. */
+  inputRead(): void {
+    const pending = this.reader.pendingBytes;
+    if (pending === this.chargedInput) return;
+    if (pending > this.chargedInput) this.budget.charge('inputBuffers', pending - this.chargedInput);
+    else this.budget.release('inputBuffers', this.chargedInput - pending);
+    this.chargedInput = pending;
+    this.partialSince = pending === 0 ? 0 : this.partialSince === 0 ? Date.now() : this.partialSince;
   }
 
   send(body: Uint8Array): void {
@@ -65,6 +101,8 @@ class TcpFrameTransport implements FrameTransport, BatchSink {
   }
 
   closed(): void {
+    if (this.chargedInput > 0) this.budget.release('inputBuffers', this.chargedInput);
+    this.chargedInput = 0;
     this.batch.discard();
     if (this.closeTimer !== null) clearTimeout(this.closeTimer);
   }
@@ -73,9 +111,17 @@ class TcpFrameTransport implements FrameTransport, BatchSink {
     return !this.socket.destroyed && !this.socket.writableEnded;
   }
 
-  /** A client that stops reading must not make the server buffer without bound. */
+  /**
+   * A client that stops reading must not make the server buffer without bound. The unsent output
+   * is (a part of) the kept frames, and the bound is theirs plus a margin, so only a client that
+   * is over its kept bound can reach it (session.ts decides about those).
+   */
   private checkBuffered(): void {
-    if (this.socket.writableLength + this.batch.pendingBytes > this.maxBufferedBytes) this.destroy();
+    const buffered = this.socket.writableLength + this.batch.pendingBytes;
+    if (buffered <= this.maxBufferedBytes || this.onOverflow === null) return;
+    const tell = this.onOverflow;
+    this.onOverflow = null;
+    tell(buffered);
   }
 }
 
@@ -88,6 +134,8 @@ export class TcpTransport {
     private readonly maxFrameBytes: number,
     private readonly maxBufferedBytes: number,
     private readonly accept: ConnectionFactory,
+    private readonly limits: ConnectionLimits,
+    private readonly budget: MemoryBudget,
   ) {
     // noDelay at accept, in C++: frames are batched per event-loop turn, never held back for Nagle.
     this.server = net.createServer({ noDelay: true }, (socket) => this.onSocket(socket));
@@ -124,10 +172,18 @@ export class TcpTransport {
   }
 
   private onSocket(socket: net.Socket): void {
+    // Refused at once, without a word: the client has not said HELLO, and a flood costs least so.
+    if (this.limits.admit(socket, 'tcp') !== null) {
+      socket.destroy();
+      return;
+    }
     this.sockets.add(socket);
-    const transport = new TcpFrameTransport(socket, this.maxBufferedBytes);
-    const reader = new LengthPrefixedReader(this.maxFrameBytes);
+    // Before login only a small frame is accepted (raised in sessionStarted).
+    const reader = new LengthPrefixedReader(MAX_FRAME_BYTES_BEFORE_LOGIN);
+    const transport = new TcpFrameTransport(socket, this.maxBufferedBytes, reader, this.maxFrameBytes, this.limits, this.budget);
+    this.limits.connected(socket);
     const connection = this.accept(transport);
+    transport.onOverflow = (buffered) => connection.outputOverflow(buffered, this.maxBufferedBytes);
     if (this.logger.enabled('debug')) this.logger.debug(`${transport.remote}: connected`);
     socket.on('data', (chunk: Buffer) => {
       if (!connection.isOpen) return;
@@ -136,9 +192,11 @@ export class TcpTransport {
       try {
         bodies = reader.push(chunk);
       } catch (e) {
-        connection.protocolError(e instanceof ProtocolError ? e.reason : String(e));
+        const reason = e instanceof ProtocolError ? e.reason : String(e);
+        connection.protocolError(connection.session === null ? `${reason} (at most ${MAX_FRAME_BYTES_BEFORE_LOGIN} bytes before login)` : reason);
         return;
       }
+      transport.inputRead();
       for (let i = 0; i < bodies.length; i++) connection.receive(bodies[i]);
     });
     socket.on('error', (e) => {

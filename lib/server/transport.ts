@@ -15,7 +15,19 @@ export interface FrameTransport {
   /** Stops reading from the socket (frames already received may still be delivered). */
   pauseReading(): void;
   resumeReading(): void;
+  /** Date.now() when the socket was accepted (for a WebSocket: before its HTTP upgrade). */
+  readonly acceptedMs?: number;
+  /** The connection logged in or resumed: the socket leaves the pre-login pool and bounds. */
+  sessionStarted?(): void;
+  /**
+   * Date.now() when the first bytes of a frame that has not arrived whole came, or 0 (no partial
+   * frame, or a transport that cannot tell).
+   */
+  partialFrameSinceMs?(): number;
 }
+
+/** The largest frame a connection may send before it has a session: HELLO and LOGIN are tiny. */
+export const MAX_FRAME_BYTES_BEFORE_LOGIN = 16 * 1024;
 
 /** How long a closing socket may take to flush before it is destroyed. */
 export const CLOSE_GRACE_MS = 2000;

@@ -6,19 +6,74 @@
 import * as http from 'node:http';
 import type * as net from 'node:net';
 import { WebSocket, WebSocketServer } from 'ws';
+import type { ConnectionLimits } from './connection-limits';
 import type { Logger } from './logger';
 import { defaultStaticFolders, serveStatic, StaticFolders } from './static-files';
 import type { ConnectionFactory } from './tcp-transport';
 import type { PreparedEvent } from './prepared-event';
-import { CLOSE_GRACE_MS, FrameTransport } from './transport';
+import { CLOSE_GRACE_MS, FrameTransport, MAX_FRAME_BYTES_BEFORE_LOGIN } from './transport';
+
+/** The answer to a socket over a connection limit, written before its request is read. */
+const SERVICE_UNAVAILABLE =
+  'HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nRetry-After: 5\r\nContent-Type: text/plain; charset=utf-8\r\n' +
+  'Content-Length: 33\r\n\r\nThe server has too many clients.\n';
+
+/** Fields of ws's Receiver (ws 8) this file reads or sets; absent ones are treated as 0. */
+interface WsReceiverInternals {
+  _maxPayload?: number;
+  _bufferedBytes?: number;
+  _totalPayloadLength?: number;
+}
 
 class WebSocketFrameTransport implements FrameTransport {
   readonly remote: string;
   private corked = false;
   private closeTimer: NodeJS.Timeout | null = null;
+  /** Told once when the unsent output passes the bound (the connection says BYE and closes). */
+  onOverflow: ((bufferedBytes: number) => void) | null = null;
 
-  constructor(private readonly ws: WebSocket, private readonly socket: net.Socket, private readonly maxBufferedBytes: number) {
+  readonly acceptedMs: number;
+
+  constructor(
+    private readonly ws: WebSocket,
+    private readonly socket: net.Socket,
+    private readonly maxBufferedBytes: number,
+    private readonly maxFrameBytes: number,
+    private readonly limits: ConnectionLimits,
+  ) {
     this.remote = `ws ${socket.remoteAddress}:${socket.remotePort}`;
+    this.acceptedMs = limits.acceptedMs(socket);
+  }
+
+  /** Date.now() when the watchdog first saw input that is not a whole message yet, or 0. */
+  private partialSince = 0;
+
+  sessionStarted(): void {
+    // ws has one maxPayload per server; its receiver checks this field of its own per message.
+    const receiver = this.receiver;
+    if (receiver !== undefined && receiver._maxPayload !== undefined) receiver._maxPayload = this.maxFrameBytes;
+    this.limits.sessionStarted(this.socket);
+  }
+
+  /** A whole message arrived: nothing is trickling. */
+  messageArrived(): void {
+    this.partialSince = 0;
+  }
+
+  /**
+   * ws keeps unparsed bytes and message fragments to itself; the watchdog looks at its receiver's
+   * counts (ws 8) at each sweep. A client that completes messages resets the clock every message.
+   */
+  partialFrameSinceMs(): number {
+    const receiver = this.receiver;
+    const pending = (receiver?._bufferedBytes ?? 0) + (receiver?._totalPayloadLength ?? 0);
+    if (pending === 0) this.partialSince = 0;
+    else if (this.partialSince === 0) this.partialSince = Date.now();
+    return this.partialSince;
+  }
+
+  private get receiver(): WsReceiverInternals | undefined {
+    return (this.ws as unknown as { _receiver?: WsReceiverInternals })._receiver;
   }
 
   send(body: Uint8Array): void {
@@ -30,7 +85,12 @@ class WebSocketFrameTransport implements FrameTransport {
       process.nextTick(this.uncork);
     }
     this.ws.send(body, { binary: true });
-    if (this.ws.bufferedAmount > this.maxBufferedBytes) this.ws.terminate();
+    // As over TCP: the bound is the kept frames' plus a margin (tcp-transport.ts, checkBuffered).
+    if (this.ws.bufferedAmount > this.maxBufferedBytes && this.onOverflow !== null) {
+      const tell = this.onOverflow;
+      this.onOverflow = null;
+      tell(this.ws.bufferedAmount);
+    }
   }
 
   sendEvent(event: PreparedEvent, seq: number): void {
@@ -74,9 +134,10 @@ export class WebSocketTransport {
 
   constructor(
     private readonly logger: Logger,
-    maxFrameBytes: number,
+    private readonly maxFrameBytes: number,
     private readonly maxBufferedBytes: number,
     private readonly accept: ConnectionFactory,
+    private readonly limits: ConnectionLimits,
     staticFolders: StaticFolders = defaultStaticFolders(),
   ) {
     this.httpServer = http.createServer((req, res) => {
@@ -91,7 +152,15 @@ export class WebSocketTransport {
       res.end('This port speaks the signaling protocol over WebSocket.\n');
     });
     this.httpServer.on('error', (e) => this.logger.error(`websocket listener: ${e.message}`));
-    this.wss = new WebSocketServer({ server: this.httpServer, maxPayload: maxFrameBytes, perMessageDeflate: false });
+    // Sockets are counted from accept, before their HTTP request: a refused one is answered 503 at once.
+    this.httpServer.on('connection', (socket: net.Socket) => {
+      if (this.limits.admit(socket, 'ws') === null) return;
+      socket.on('error', () => undefined);
+      socket.end(SERVICE_UNAVAILABLE);
+      socket.destroySoon();
+    });
+    // Before login only a small message is accepted (raised per socket in sessionStarted).
+    this.wss = new WebSocketServer({ server: this.httpServer, maxPayload: MAX_FRAME_BYTES_BEFORE_LOGIN, perMessageDeflate: false });
     this.wss.on('connection', (ws, req) => this.onWebSocket(ws, req.socket as net.Socket));
     this.wss.on('error', (e) => this.logger.error(`websocket server: ${e.message}`));
   }
@@ -131,8 +200,10 @@ export class WebSocketTransport {
   }
 
   private onWebSocket(ws: WebSocket, socket: net.Socket): void {
-    const transport = new WebSocketFrameTransport(ws, socket, this.maxBufferedBytes);
+    const transport = new WebSocketFrameTransport(ws, socket, this.maxBufferedBytes, this.maxFrameBytes, this.limits);
+    this.limits.connected(socket);
     const connection = this.accept(transport);
+    transport.onOverflow = (buffered) => connection.outputOverflow(buffered, this.maxBufferedBytes);
     this.logger.debug(`${transport.remote}: connected`);
     ws.on('message', (data, isBinary) => {
       if (!connection.isOpen) return;
@@ -142,6 +213,7 @@ export class WebSocketTransport {
         return;
       }
       const body = Array.isArray(data) ? Buffer.concat(data) : data instanceof ArrayBuffer ? new Uint8Array(data) : data;
+      transport.messageArrived();
       connection.receive(body);
     });
     ws.on('ping', () => connection.heard());

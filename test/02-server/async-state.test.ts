@@ -4,7 +4,7 @@ import { MemoryMessageRouter } from '../../lib/server/state/memory-message-route
 import { MemorySessionDirectory } from '../../lib/server/state/memory-session-directory';
 import type { MessageRouter, Recipient } from '../../lib/server/state/message-router';
 import type { SessionDirectory, SessionRef } from '../../lib/server/state/session-directory';
-import type { SessionEndpoint } from '../../lib/server/state/session-endpoint';
+import type { Delivery, SessionEndpoint } from '../../lib/server/state/session-endpoint';
 import { createLogger } from '../../lib/server/logger';
 import { SignalServer } from '../../lib/server/signal-server';
 import { RawClient } from './raw-client';
@@ -33,7 +33,7 @@ class SlowDirectory implements SessionDirectory {
 
 class SlowRouter implements MessageRouter {
   constructor(private readonly memory: MemoryMessageRouter) {}
-  deliver(appId: string, account: string, kind: number, fields: Uint8Array[]): Promise<boolean> {
+  deliver(appId: string, account: string, kind: number, fields: Uint8Array[]): Promise<Delivery> {
     const copies = fields.map((f) => f.slice());
     return later(() => this.memory.deliver(appId, account, kind, copies));
   }

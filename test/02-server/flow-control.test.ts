@@ -7,6 +7,7 @@ import { createLogger } from '../../lib/server/logger';
 import { MemoryMessageRouter } from '../../lib/server/state/memory-message-router';
 import { MemorySessionDirectory } from '../../lib/server/state/memory-session-directory';
 import type { MessageRouter, Recipient } from '../../lib/server/state/message-router';
+import type { Delivery } from '../../lib/server/state/session-endpoint';
 import { SignalServer } from '../../lib/server/signal-server';
 import { RawClient } from './raw-client';
 import { ServerFixture } from './server-fixture';
@@ -119,17 +120,21 @@ describe('02-server: kept-frames bound of a connected client', () => {
     return frame.code;
   }
 
-  it('keeps a client that is over the bound in a burst but acknowledges in time', async () => {
+  it('refuses deliveries past the bound with 400 "not reading" and keeps a client that acknowledges in time', async () => {
     const alice = await fixture.loggedIn(APP, 'alice');
     alice.client.autoAck = true;
     const bob = await fixture.loggedIn(APP, 'bob');
     const timer = keepAlive(bob.client);
     try {
-      for (let i = 0; i < 30; i++) expect(await send(alice.client, `m${i}`)).to.equal(0);
-      const events = await take(bob.client, 30);
-      expect(events.map((f) => (f.type === FrameType.Event ? f.seq : 0))).to.deep.equal(Array.from({ length: 30 }, (_, i) => i + 1));
+      const codes: number[] = [];
+      for (let i = 0; i < 30; i++) codes.push(await send(alice.client, `m${i}`));
+      expect(codes).to.deep.equal([...Array(10).fill(0), ...Array(20).fill(400)]);
+      const events = await take(bob.client, 10);
+      expect(events.map((f) => (f.type === FrameType.Event ? f.seq : 0))).to.deep.equal(Array.from({ length: 10 }, (_, i) => i + 1));
       await sleep(150);
       bob.client.ack();
+      await sleep(50);
+      expect(await send(alice.client, 'after')).to.equal(0);
       await sleep(700);
       expect(bob.client.closed).to.equal(false);
       expect(fixture.logLines.filter((l) => l.includes('disconnecting'))).to.deep.equal([]);
@@ -138,16 +143,18 @@ describe('02-server: kept-frames bound of a connected client', () => {
     }
   });
 
-  it('disconnects a connected client that does not ACK once over the bound, lets it resume, and ends a disconnected session that overflows', async () => {
+  it('disconnects a connected client that does not ACK at the bound, lets it resume, and keeps a disconnected session at the bound', async () => {
     const alice = await fixture.loggedIn(APP, 'alice');
     alice.client.autoAck = true;
     const bob = await fixture.loggedIn(APP, 'bob');
     const timer = keepAlive(bob.client);
     try {
-      for (let i = 0; i < 11; i++) expect(await send(alice.client, `m${i}`)).to.equal(0);
-      const events = await take(bob.client, 11);
-      expect(events.map((f) => (f.type === FrameType.Event ? f.seq : 0))).to.deep.equal(Array.from({ length: 11 }, (_, i) => i + 1));
-      // PONGs come back to the keep-alive PINGs; the BYE comes two heartbeats after the 11th frame.
+      const codes: number[] = [];
+      for (let i = 0; i < 11; i++) codes.push(await send(alice.client, `m${i}`));
+      expect(codes).to.deep.equal([...Array(10).fill(0), 400]);
+      const events = await take(bob.client, 10);
+      expect(events.map((f) => (f.type === FrameType.Event ? f.seq : 0))).to.deep.equal(Array.from({ length: 10 }, (_, i) => i + 1));
+      // PONGs come back to the keep-alive PINGs; the BYE comes two heartbeats after the refusal.
       let bye: Frame;
       do bye = await bob.client.next(2000);
       while (bye.type === FrameType.Pong);
@@ -162,26 +169,28 @@ describe('02-server: kept-frames bound of a connected client', () => {
 
     const bob2 = await fixture.tcp();
     await bob2.hello();
-    bob2.send({ type: FrameType.Resume, sessionId: utf8Encode(bob.sessionId), lastSeq: 11 });
+    bob2.send({ type: FrameType.Resume, sessionId: utf8Encode(bob.sessionId), lastSeq: 10 });
     await bob2.expect(FrameType.ResumeOk);
     bob2.destroy();
     await sleep(100);
 
-    // Disconnected, the session keeps 10 frames; the 11th ends it.
+    // Disconnected, the session keeps 10 frames; the 11th is refused, and the session lives on.
     const codes: number[] = [];
     for (let i = 0; i < 11; i++) codes.push(await send(alice.client, `n${i}`));
-    expect(codes).to.deep.equal([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 400]);
+    expect(codes).to.deep.equal([...Array(10).fill(0), 400]);
     const bob3 = await fixture.tcp();
     await bob3.hello();
-    bob3.send({ type: FrameType.Resume, sessionId: utf8Encode(bob.sessionId), lastSeq: 11 });
-    expect((await bob3.expect(FrameType.ResumeFail)).code).to.equal(102);
+    bob3.send({ type: FrameType.Resume, sessionId: utf8Encode(bob.sessionId), lastSeq: 10 });
+    await bob3.expect(FrameType.ResumeOk);
+    const replayed = await take(bob3, 10);
+    expect(replayed.map((f) => (f.type === FrameType.Event ? utf8Decode(f.fields[2]) : ''))).to.deep.equal(Array.from({ length: 10 }, (_, i) => `n${i}`));
   });
 });
 
 /** Answers on the next turn of the event loop, as a networked store would (only faster). */
 class NextTurnRouter implements MessageRouter {
   constructor(private readonly memory: MemoryMessageRouter) {}
-  deliver(appId: string, account: string, kind: number, fields: Uint8Array[]): Promise<boolean> {
+  deliver(appId: string, account: string, kind: number, fields: Uint8Array[]): Promise<Delivery> {
     const copies = fields.map((f) => f.slice());
     return new Promise((resolve) => setImmediate(() => resolve(this.memory.deliver(appId, account, kind, copies))));
   }

@@ -13,6 +13,7 @@ import { then, MaybePromise } from '../state/maybe-promise';
 import { arityProblem } from './arity';
 import { failure, Reply, RequestHandler, RequestSender, RequestServices, success } from './request-handler';
 import { latin1 } from '../latin1';
+import { NotReading } from '../state/session-endpoint';
 
 const ONLINE = utf8Encode('1');
 const OFFLINE = utf8Encode('0');
@@ -55,7 +56,9 @@ function deliverToPeer(services: RequestServices, sender: RequestSender, peer: U
   // The in-memory router answers at once: no closure for the common case.
   if (delivered === true) return success([serverMsgId]);
   return then(delivered, (ok) => {
-    if (ok) return success([serverMsgId]);
+    if (ok === true) return success([serverMsgId]);
+    // Online but too far behind: the sender hears it now; the message is not held or dropped later.
+    if (ok instanceof NotReading) return failure(AGORA_E_CODE.SENDMESSAGE_E_OTHER, `peer ${utf8Decode(peer)} is not reading: ${ok.text}`);
     if (ttlSeconds <= 0) return failure(AGORA_E_CODE.SENDMESSAGE_E_OTHER, `peer ${utf8Decode(peer)} is offline`);
     const held = services.offlineMessages.hold(sender.appId, peerKey, {
       serverMsgId: id,

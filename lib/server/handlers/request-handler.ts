@@ -1,4 +1,4 @@
-import type { SessionEndpoint } from '../state/session-endpoint';
+import type { Delivery, SessionEndpoint } from '../state/session-endpoint';
 import type { AppMessageHub } from '../app-message-hub';
 import type { ChannelService } from '../channel-service';
 import type { InviteService } from '../invite-service';
@@ -27,7 +27,7 @@ export interface RequestSender {
   /** The channel the sender is a member of (latin1 key), or null. */
   joinedChannel: string | null;
   /** Sequences an EVENT for the sender itself (it comes before the RESULT of the request). */
-  deliverEvent(kind: number, fields: Uint8Array[]): boolean;
+  deliverEvent(kind: number, fields: Uint8Array[]): Delivery;
   /** The sender's session as routers deliver to it, when it lives in this process. */
   readonly endpoint?: SessionEndpoint;
 }

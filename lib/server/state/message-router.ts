@@ -1,5 +1,5 @@
 import type { MaybePromise } from './maybe-promise';
-import type { SessionEndpoint } from './session-endpoint';
+import type { Delivery, SessionEndpoint } from './session-endpoint';
 
 /** One recipient of a fan-out: a session of the router's App ID. */
 export interface Recipient {
@@ -20,11 +20,12 @@ export interface Recipient {
  */
 export interface MessageRouter {
   /**
-   * Resolves true once the event is sequenced for the recipient, false when nobody takes it.
+   * Resolves true once the event is sequenced for the recipient, false when nobody takes it,
+   * NotReading when the recipient's session is at its kept bound (test `=== true` for success).
    * With `sessionId`, only that session of the account takes it (used for the fate of a held
    * message, which means nothing to a later session of the sender).
    */
-  deliver(appId: string, account: string, kind: number, fields: Uint8Array[], sessionId?: string): MaybePromise<boolean>;
+  deliver(appId: string, account: string, kind: number, fields: Uint8Array[], sessionId?: string): MaybePromise<Delivery>;
   /**
    * Delivers one event to many sessions (a channel's members), in the order given; recipients
    * that are gone are skipped. Resolves to the number of sessions that took it. The in-memory

@@ -1,5 +1,16 @@
 import type { PreparedEvent } from '../prepared-event';
 
+/**
+ * A delivery the session refused because its client is not reading: its kept frames are at their
+ * bound (docs/server.md, "Frames from others"). `text` says how far behind the client is.
+ */
+export class NotReading {
+  constructor(readonly text: string) {}
+}
+
+/** true: sequenced for the client; false: nobody takes it (no such session, or it is over); or why not. */
+export type Delivery = boolean | NotReading;
+
 /** What the state layer needs from a live session: deliver to it, or end it because of a login elsewhere. */
 export interface SessionEndpoint {
   /** The App ID, one character per byte (latin1), so that any byte string is a key. */
@@ -10,10 +21,14 @@ export interface SessionEndpoint {
   readonly uid: number;
   /**
    * Sequences an EVENT for the client: sent now when connected, kept for a resume when not.
-   * Returns false when the session cannot take it (it is over, or its kept frames overflowed).
+   * Returns true when the session holds it within its bound, false when it is over, NotReading
+   * when its kept frames are at their bound (the sender is told; nothing is dropped later).
    */
-  deliverEvent(kind: number, fields: Uint8Array[]): boolean;
-  /** deliverEvent for an EVENT encoded once for many recipients (channel fan-out). */
+  deliverEvent(kind: number, fields: Uint8Array[]): Delivery;
+  /**
+   * deliverEvent for an EVENT encoded once for many recipients (channel fan-out). A member at its
+   * bound cannot fail the sender's message: it is disconnected and its session ends (false).
+   */
   deliverPrepared(event: PreparedEvent): boolean;
   /** Ends the session with LOGGED_OUT(103): the same account logged in elsewhere. */
   kick(): void;

@@ -1,0 +1,139 @@
+/**
+ * How many client sockets the server holds, against three bounds (docs/server.md, "Connection
+ * limits"): a total (`maxConnections`, by default the process's open-files limit minus a margin,
+ * so that the file descriptor limit is never what refuses), one per source address, and a reserve:
+ * sockets without a session yet (handshaking, or idle) may fill only the total minus the reserve.
+ * A socket moves out of that pool when its connection logs in or resumes.
+ *
+ * It counts sockets, not protocol connections: a WebSocket's socket is counted from its HTTP
+ * request on, before the upgrade, and the sweep closes those that are still not upgraded when the
+ * handshake deadline (`loginTimeoutMs` from accept) passes; after the upgrade the connection's own
+ * watchdog applies the same deadline.
+ */
+import * as fs from 'node:fs';
+import type * as net from 'node:net';
+import type { RefusalLog } from './refusal-log';
+
+/** Used when the open-files limit cannot be read (not Linux) or is unlimited. */
+const FALLBACK_MAX_CONNECTIONS = 65536;
+
+/** The soft "Max open files" of this process (/proc/self/limits), or null. */
+export function openFilesLimit(): number | null {
+  try {
+    const match = /^Max open files\s+(\d+)/m.exec(fs.readFileSync('/proc/self/limits', 'latin1'));
+    return match === null ? null : Number(match[1]);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The open-files limit minus a margin for what else the process opens (listeners, log and config
+ * files, a store's connections): 64, or 5 % of the limit when that is more.
+ */
+export function defaultMaxConnections(limit: number | null = openFilesLimit()): number {
+  if (limit === null || !Number.isFinite(limit) || limit > 100000000) return FALLBACK_MAX_CONNECTIONS;
+  return Math.max(1, limit - Math.max(64, Math.floor(limit / 20)));
+}
+
+export interface ConnectionLimitSettings {
+  maxConnections: number;
+  /** 0 = no bound. */
+  maxConnectionsPerAddress: number;
+  /** Sockets only sessions may use: those without one are refused beyond maxConnections minus this. */
+  reservedConnections: number;
+}
+
+interface Slot {
+  readonly address: string;
+  readonly acceptedMs: number;
+  /** No session yet: counted in the pool that may not use the reserve. */
+  sessionless: boolean;
+  /** A protocol connection took the socket over (its watchdog applies the handshake deadline). */
+  connected: boolean;
+}
+
+export class ConnectionLimits {
+  private readonly slots = new Map<net.Socket, Slot>();
+  private readonly perAddress = new Map<string, number>();
+  private sessionless = 0;
+
+  constructor(private readonly settings: ConnectionLimitSettings, private readonly refusals: RefusalLog) {}
+
+  /** Sockets held now. */
+  get count(): number {
+    return this.slots.size;
+  }
+
+  /** Sockets held now that have no session. */
+  get sessionlessCount(): number {
+    return this.sessionless;
+  }
+
+  /**
+   * Counts a new socket, or answers why it is refused (then it is not counted; the caller closes
+   * it and the refusal is logged in the summary). `kind` ("tcp", "ws") names it in the log.
+   */
+  admit(socket: net.Socket, kind: string): string | null {
+    const { maxConnections, maxConnectionsPerAddress, reservedConnections } = this.settings;
+    // The peer's address is a system call: asked only when a bound needs it (a login storm).
+    const address = maxConnectionsPerAddress > 0 ? socket.remoteAddress ?? '' : '';
+    const fromAddress = this.perAddress.get(address) ?? 0;
+    let refusal: string | null = null;
+    if (this.slots.size >= maxConnections) refusal = `over the connection limit (${maxConnections})`;
+    else if (this.sessionless >= maxConnections - reservedConnections) {
+      refusal = `over the limit of connections without a session (${maxConnections} - ${reservedConnections} reserved)`;
+    } else if (maxConnectionsPerAddress > 0 && fromAddress >= maxConnectionsPerAddress) {
+      refusal = `over the per-address limit (${maxConnectionsPerAddress})`;
+    }
+    if (refusal !== null) {
+      this.refusals.note(refusal, `${kind} ${socket.remoteAddress}:${socket.remotePort}`);
+      return refusal;
+    }
+    const slot: Slot = { address, acceptedMs: Date.now(), sessionless: true, connected: false };
+    this.slots.set(socket, slot);
+    this.perAddress.set(address, fromAddress + 1);
+    this.sessionless++;
+    socket.once('close', () => this.release(socket));
+    return null;
+  }
+
+  /** When the socket was accepted (Date.now() for one not counted here). */
+  acceptedMs(socket: net.Socket): number {
+    return this.slots.get(socket)?.acceptedMs ?? Date.now();
+  }
+
+  /** A protocol connection owns the socket now. */
+  connected(socket: net.Socket): void {
+    const slot = this.slots.get(socket);
+    if (slot !== undefined) slot.connected = true;
+  }
+
+  /** The socket's connection logged in or resumed: it leaves the sessionless pool. */
+  sessionStarted(socket: net.Socket): void {
+    const slot = this.slots.get(socket);
+    if (slot === undefined || !slot.sessionless) return;
+    slot.sessionless = false;
+    this.sessionless--;
+  }
+
+  /** Closes sockets that no connection took over (an HTTP request not upgraded) within `deadlineMs`. */
+  sweep(nowMs: number, deadlineMs: number): void {
+    for (const [socket, slot] of this.slots) {
+      if (slot.connected || nowMs - slot.acceptedMs < deadlineMs) continue;
+      this.refusals.note(`closed without a WebSocket upgrade within ${deadlineMs} ms`, `ws ${socket.remoteAddress}:${socket.remotePort}`);
+      slot.connected = true; // once
+      socket.destroy();
+    }
+  }
+
+  private release(socket: net.Socket): void {
+    const slot = this.slots.get(socket);
+    if (slot === undefined) return;
+    this.slots.delete(socket);
+    if (slot.sessionless) this.sessionless--;
+    const left = (this.perAddress.get(slot.address) ?? 1) - 1;
+    if (left === 0) this.perAddress.delete(slot.address);
+    else this.perAddress.set(slot.address, left);
+  }
+}
