@@ -1,0 +1,134 @@
+package io.agora.signal.client;
+
+import io.agora.signal.wire.Frame;
+import io.agora.signal.wire.FrameCodec;
+import io.agora.signal.wire.ProtocolException;
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+
+/**
+ * One TCP connection to the server: a daemon thread connects, then reads length-prefixed frames
+ * (docs/protocol.md, "Transport") and hands each to the listener; {@link #send} writes from the
+ * session's thread. The listener hears {@code opened} once, then frames, then {@code closed} once
+ * (also when the connect fails), unless {@link #close} was called first.
+ */
+final class Connection {
+  interface Listener {
+    void opened(Connection connection);
+
+    void frame(Connection connection, Frame frame);
+
+    /** {@code protocolError} is true when the server sent something malformed. */
+    void closed(Connection connection, String why, boolean protocolError);
+  }
+
+  private static final int CONNECT_TIMEOUT_MS = 5000;
+
+  private final ServerAddress address;
+  private final Listener listener;
+  private final Socket socket = new Socket();
+  private volatile boolean closedByUs;
+  private volatile int maxFrameBytes = 1 << 20;
+  private OutputStream out;
+
+  Connection(ServerAddress address, Listener listener) {
+    this.address = address;
+    this.listener = listener;
+  }
+
+  void start(String threadName) {
+    Thread reader = new Thread(new Runnable() {
+      @Override
+      public void run() {
+        readLoop();
+      }
+    }, threadName);
+    reader.setDaemon(true);
+    reader.start();
+  }
+
+  /** The bound WELCOME announced: longer frames are refused. */
+  void setMaxFrameBytes(int bytes) {
+    maxFrameBytes = bytes;
+  }
+
+  private void readLoop() {
+    String why;
+    boolean protocolError = false;
+    try {
+      socket.setTcpNoDelay(true);
+      socket.connect(new InetSocketAddress(address.host, address.port), CONNECT_TIMEOUT_MS);
+      synchronized (this) {
+        out = socket.getOutputStream();
+      }
+      if (closedByUs) return;
+      listener.opened(this);
+      DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 64 * 1024));
+      while (true) {
+        byte[] body = readBody(in);
+        Frame frame = FrameCodec.decode(body);
+        if (closedByUs) return;
+        listener.frame(this, frame);
+      }
+    } catch (ProtocolException e) {
+      why = "protocol error: " + e.getMessage();
+      protocolError = true;
+    } catch (EOFException e) {
+      why = "the server closed the connection";
+    } catch (IOException e) {
+      why = "connection to " + address + " failed: " + e.getMessage();
+    }
+    closeSocket();
+    if (!closedByUs) listener.closed(this, why, protocolError);
+  }
+
+  private byte[] readBody(InputStream stream) throws IOException, ProtocolException {
+    DataInputStream in = (DataInputStream) stream;
+    long length = in.readInt() & 0xffffffffL;
+    if (length == 0) throw new ProtocolException("empty frame");
+    if (length > maxFrameBytes) throw new ProtocolException("frame too large: " + length + " bytes");
+    byte[] body = new byte[(int) length];
+    in.readFully(body);
+    return body;
+  }
+
+  /** Writes one frame; a failure closes the connection (the reader then reports it). */
+  void send(Frame frame) {
+    byte[] body = FrameCodec.encode(frame);
+    byte[] packet = new byte[4 + body.length];
+    packet[0] = (byte) (body.length >>> 24);
+    packet[1] = (byte) (body.length >>> 16);
+    packet[2] = (byte) (body.length >>> 8);
+    packet[3] = (byte) body.length;
+    System.arraycopy(body, 0, packet, 4, body.length);
+    synchronized (this) {
+      if (out == null) return;
+      try {
+        out.write(packet);
+        out.flush();
+      } catch (IOException e) {
+        closeSocket();
+      }
+    }
+  }
+
+  /** Closes without reporting {@code closed} to the listener. */
+  void close() {
+    closedByUs = true;
+    closeSocket();
+  }
+
+  private void closeSocket() {
+    try {
+      socket.close();
+    } catch (IOException e) {
+      // Closing is best effort: the socket is unusable either way.
+    }
+  }
+}
