@@ -6,11 +6,13 @@ import org.json.JSONObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * A Java session and a session of another SDK (the Node model over the C++ core, in its own
  * process) in the same p2p conversation, channel and call.
  */
+@Timeout(60)
 class CrossSdkTest {
   private static TestServer server;
 
