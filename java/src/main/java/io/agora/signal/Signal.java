@@ -265,7 +265,7 @@ public class Signal {
       try {
         address = ServerAddress.resolve(serverText);
       } catch (IllegalArgumentException e) {
-        sdkLog(account, "bad server address (" + e.getMessage() + "): using " + ServerAddress.DEFAULT);
+        LOG.warning("agora-sig: bad server address (" + e.getMessage() + "): using " + ServerAddress.DEFAULT);
         address = ServerAddress.parse(ServerAddress.DEFAULT);
       }
       this.client = new SessionClient(exec, address, appid == null ? "" : appid, account == null ? "" : account, token,
