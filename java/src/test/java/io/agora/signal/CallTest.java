@@ -87,6 +87,10 @@ class CallTest {
     callee.await("onInviteReceived c-refuse");
     received.get().channelInviteRefuse("{\"busy\":1}");
     caller.await("onInviteRefusedByPeer callee2 {\"busy\":1}");
+    a.channelInviteUser2("c-refuse-2", "callee2", "", Recording.call(caller));
+    callee.await("onInviteReceived c-refuse-2");
+    received.get().channelInviteRefuse();
+    caller.await("onInviteRefusedByPeer callee2 ", 2, 5000);
 
     a.channelInviteUser2("c-end", "callee2", "", Recording.call(caller));
     callee.await("onInviteReceived c-end");

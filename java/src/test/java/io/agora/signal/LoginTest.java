@@ -171,4 +171,27 @@ class LoginTest {
     s.logout();
     r.await("onLogout 101");
   }
+
+  @Test
+  void setDoLogPrintsTheSdksLogLines() throws Exception {
+    java.io.PrintStream before = System.out;
+    java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+    System.setOut(new java.io.PrintStream(captured, true, "UTF-8"));
+    try {
+      Signal quiet = server.signal("login-app");
+      Recorder q = new Recorder();
+      quiet.login("quiet-one", "_no_need_token", Recording.login(q)).logout();
+      q.await("onLogout");
+      Signal loud = server.signal("login-app");
+      loud.setDoLog(true);
+      Recorder l = new Recorder();
+      loud.login("loud-one", "_no_need_token", Recording.login(l));
+      l.await("onLoginSuccess");
+    } finally {
+      System.setOut(before);
+    }
+    String text = captured.toString("UTF-8");
+    assertTrue(text.contains("[agora-sig loud-one] logged in, uid"), text);
+    assertFalse(text.contains("quiet-one"), text);
+  }
 }

@@ -122,4 +122,42 @@ class MessagingTest {
     d.await("onLogout 101");
     assertFalse(r.calledOffSdkThreads());
   }
+
+  @Test
+  void aHeldMessageWhoseTtlRunsOutFailsWith401() throws Exception {
+    Signal signal = server.signal("msg-app");
+    Recorder a = new Recorder();
+    Signal.LoginSession sender = login(signal, "expiring-sender", a);
+    sender.messageInstantSend("never-comes", "too late", 1, Recording.message(a, "expiring"));
+    a.await("onMessageSendError expiring 401", 1, 5000);
+    assertEquals(0, a.count("onMessageSendSuccess"));
+    sender.logout();
+  }
+
+  @Test
+  void manySignalsWithManySessionsEachInOneJvm() throws Exception {
+    int signals = 3;
+    int perSignal = 4;
+    Signal.LoginSession[][] sessions = new Signal.LoginSession[signals][perSignal];
+    Recorder[][] heard = new Recorder[signals][perSignal];
+    for (int s = 0; s < signals; s++) {
+      Signal signal = server.signal("msg-app");
+      for (int k = 0; k < perSignal; k++) {
+        heard[s][k] = new Recorder();
+        sessions[s][k] = signal.login("many-" + s + "-" + k, "_no_need_token", Recording.login(heard[s][k]));
+      }
+    }
+    for (int s = 0; s < signals; s++) for (int k = 0; k < perSignal; k++) heard[s][k].await("onLoginSuccess");
+    // Everyone sends to the next account (wrapping), from whatever Signal it is in.
+    int total = signals * perSignal;
+    for (int i = 0; i < total; i++) {
+      int to = (i + 1) % total;
+      sessions[i / perSignal][i % perSignal].messageInstantSend("many-" + (to / perSignal) + "-" + (to % perSignal), "from " + i, null);
+    }
+    for (int i = 0; i < total; i++) {
+      int from = (i + total - 1) % total;
+      heard[i / perSignal][i % perSignal].await("onMessageInstantReceive many-" + (from / perSignal) + "-" + (from % perSignal));
+    }
+    for (Signal.LoginSession[] row : sessions) for (Signal.LoginSession x : row) x.logout();
+  }
 }
