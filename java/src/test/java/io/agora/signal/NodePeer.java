@@ -44,12 +44,17 @@ final class NodePeer implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
+  public void close() {
     try {
       commands.close();
     } catch (IOException e) {
       // Already gone.
     }
-    if (!process.waitFor(5, TimeUnit.SECONDS)) process.destroyForcibly();
+    try {
+      if (!process.waitFor(5, TimeUnit.SECONDS)) process.destroyForcibly();
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+    }
   }
 }
