@@ -1,6 +1,7 @@
 package io.agora.signal;
 
 import io.agora.signal.client.Backoff;
+import io.agora.signal.client.GuardedTask;
 import io.agora.signal.client.ResultHandler;
 import io.agora.signal.client.ServerAddress;
 import io.agora.signal.client.SessionClient;
@@ -466,7 +467,7 @@ public class Signal {
     /** Runs {@code task} on this session's thread. */
     void run(Runnable task) {
       try {
-        exec.execute(task);
+        exec.execute(GuardedTask.of(task));
       } catch (RejectedExecutionException e) {
         LOG.warning("agora-sig: session " + account + " can no longer run tasks");
       }

@@ -103,12 +103,12 @@ public final class SessionClient {
    */
   public void request(int op, List<String> args, final ResultHandler handler) {
     if (status == Status.LOGGED_OUT || loggingOut) {
-      exec.execute(new Runnable() {
+      exec.execute(GuardedTask.of(new Runnable() {
         @Override
         public void run() {
           handler.onResult(ErrorCode.GENERAL_E_NOT_LOGIN, "not logged in", Collections.<String>emptyList());
         }
-      });
+      }));
       return;
     }
     List<byte[]> raw = new ArrayList<byte[]>(args.size());
@@ -177,12 +177,12 @@ public final class SessionClient {
   /** Runs {@code task} on the session's thread if {@code conn} is still the current connection. */
   private void post(final Connection conn, final Runnable task) {
     try {
-      exec.execute(new Runnable() {
+      exec.execute(GuardedTask.of(new Runnable() {
         @Override
         public void run() {
           if (conn == connection) task.run();
         }
-      });
+      }));
     } catch (java.util.concurrent.RejectedExecutionException e) {
       conn.close();
     }
@@ -337,13 +337,13 @@ public final class SessionClient {
   private void startHeartbeat() {
     stopHeartbeat();
     if (heartbeatMs <= 0) return;
-    heartbeatTimer = exec.scheduleAtFixedRate(new Runnable() {
+    heartbeatTimer = exec.scheduleAtFixedRate(GuardedTask.of(new Runnable() {
       @Override
       public void run() {
         send(new Frame(FrameType.PING, ++pingNonce));
         sendAck();
       }
-    }, heartbeatMs, heartbeatMs, TimeUnit.MILLISECONDS);
+    }), heartbeatMs, heartbeatMs, TimeUnit.MILLISECONDS);
   }
 
   private void stopHeartbeat() {
@@ -354,7 +354,7 @@ public final class SessionClient {
   private void armDeadTimer(final long ms) {
     if (deadTimer != null) deadTimer.cancel(false);
     final Connection conn = connection;
-    deadTimer = exec.schedule(new Runnable() {
+    deadTimer = exec.schedule(GuardedTask.of(new Runnable() {
       @Override
       public void run() {
         if (conn != connection) return;
@@ -362,7 +362,7 @@ public final class SessionClient {
         listener.log("nothing heard from the server for " + ms + " ms: connection dead");
         connectionLost();
       }
-    }, ms, TimeUnit.MILLISECONDS);
+    }), ms, TimeUnit.MILLISECONDS);
   }
 
   private void protocolFailure(String reason) {
@@ -392,14 +392,14 @@ public final class SessionClient {
       return;
     }
     attempts = next;
-    retryTimer = exec.schedule(new Runnable() {
+    retryTimer = exec.schedule(GuardedTask.of(new Runnable() {
       @Override
       public void run() {
         retryTimer = null;
         if (status == Status.RECONNECTING) listener.reconnecting(next);
         if (status != Status.LOGGED_OUT) connect();
       }
-    }, delay, TimeUnit.MILLISECONDS);
+    }), delay, TimeUnit.MILLISECONDS);
   }
 
   private void giveUp() {
