@@ -4,6 +4,7 @@ import io.agora.signal.wire.Frame;
 import io.agora.signal.wire.FrameCodec;
 import io.agora.signal.wire.ProtocolException;
 import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -14,8 +15,8 @@ import java.net.Socket;
 
 /**
  * One TCP connection to the server: a daemon thread connects, then reads length-prefixed frames
- * (docs/protocol.md, "Transport") and hands each to the listener; {@link #send} writes from the
- * session's thread. The listener hears {@code opened} once, then frames, then {@code closed} once
+ * (docs/protocol.md, "Transport") and hands each to the listener; {@link #buffer} and
+ * {@link #flush} write from the session's thread. The listener hears {@code opened} once, then frames, then {@code closed} once
  * (also when the connect fails), unless {@link #close} was called first.
  */
 final class Connection {
@@ -36,6 +37,8 @@ final class Connection {
   private volatile boolean closedByUs;
   private volatile int maxFrameBytes = 1 << 20;
   private OutputStream out;
+  /** Frames not yet written (session thread only). */
+  private final ByteArrayOutputStream outBuffer = new ByteArrayOutputStream(4096);
 
   Connection(ServerAddress address, Listener listener) {
     this.address = address;
@@ -98,24 +101,35 @@ final class Connection {
     return body;
   }
 
-  /** Writes one frame; a failure closes the connection (the reader then reports it). */
-  void send(Frame frame) {
+  /**
+   * Adds one frame to what the next {@link #flush} writes. Frames are gathered so that a burst of
+   * requests (or ACK, PONG and requests together) costs one write system call, not one each. Called
+   * on the session's thread only.
+   */
+  void buffer(Frame frame) {
     byte[] body = FrameCodec.encode(frame);
-    byte[] packet = new byte[4 + body.length];
-    packet[0] = (byte) (body.length >>> 24);
-    packet[1] = (byte) (body.length >>> 16);
-    packet[2] = (byte) (body.length >>> 8);
-    packet[3] = (byte) body.length;
-    System.arraycopy(body, 0, packet, 4, body.length);
+    outBuffer.write(body.length >>> 24);
+    outBuffer.write(body.length >>> 16);
+    outBuffer.write(body.length >>> 8);
+    outBuffer.write(body.length);
+    outBuffer.write(body, 0, body.length);
+  }
+
+  /** Writes every buffered frame; a failure closes the connection (the reader then reports it). */
+  void flush() {
+    if (outBuffer.size() == 0) return;
+    OutputStream stream;
     synchronized (this) {
-      if (out == null) return;
-      try {
-        out.write(packet);
-        out.flush();
-      } catch (IOException e) {
-        closeSocket();
-      }
+      stream = out;
     }
+    if (stream == null) return;
+    try {
+      outBuffer.writeTo(stream);
+      stream.flush();
+    } catch (IOException e) {
+      closeSocket();
+    }
+    outBuffer.reset();
   }
 
   /** Closes without reporting {@code closed} to the listener. */

@@ -57,6 +57,15 @@ public final class SessionClient {
   private long pingNonce;
   private boolean loggingOut;
   private int connectionNumber;
+  /** A flush of the connection's buffered frames is queued on the executor. */
+  private boolean flushQueued;
+  private final Runnable flushTask = GuardedTask.of(new Runnable() {
+    @Override
+    public void run() {
+      flushQueued = false;
+      if (connection != null) connection.flush();
+    }
+  });
 
   public SessionClient(ScheduledExecutorService exec, ServerAddress address, String appId, String account, String token,
       String clientName, int retryCount, int retryTimeS, SessionListener listener) {
@@ -440,10 +449,23 @@ public final class SessionClient {
     heartbeatMs = 0;
     Connection c = connection;
     connection = null;
-    if (c != null) c.close();
+    if (c != null) {
+      // What was queued last (a BYE, a LOGOUT) still goes out before the close.
+      c.flush();
+      c.close();
+    }
   }
 
+  /**
+   * Queues a frame for the current connection. The write happens in a task queued behind the tasks
+   * already waiting, so that everything they send goes out in one write.
+   */
   private void send(Frame frame) {
-    if (connection != null) connection.send(frame);
+    if (connection == null) return;
+    connection.buffer(frame);
+    if (!flushQueued) {
+      flushQueued = true;
+      exec.execute(flushTask);
+    }
   }
 }
