@@ -622,6 +622,24 @@ public class Signal {
       return null;
     }
 
+    /** onChannelLeaved(code) for the channel this session is in, if any. */
+    private void channelEndedWithSession(final int code) {
+      final Channel channel = current;
+      if (channel == null || channels.get(channel.name) != channel) return;
+      safely("onChannelLeaved", new Runnable() {
+        @Override
+        public void run() {
+          channel.callback.onChannelLeaved(LoginSession.this, channel, code);
+        }
+      });
+      safely("onChannelLeaved", new Runnable() {
+        @Override
+        public void run() {
+          callback.onChannelLeaved(LoginSession.this, channel, code);
+        }
+      });
+    }
+
     private void sessionOver() {
       channels.clear();
       calls.clear();
@@ -656,6 +674,9 @@ public class Signal {
       public void logout(final int code, String text) {
         status = LoginStatus.LOGGED_OUT;
         sdkLog(account, "logged out: " + code + " " + text);
+        // The server tells the other members, not the session that ended: report it here, as the
+        // native core does (601 kicked, 604 connection given up, 603 any other end).
+        channelEndedWithSession(code == 103 ? 601 : code == ErrorCode.LOGOUT_E_NET ? 604 : 603);
         sessionOver();
         safely("onLogout", new Runnable() {
           @Override
@@ -693,6 +714,7 @@ public class Signal {
       @Override
       public void sessionLost() {
         // The server forgot the session: its channel and invitations are gone with it.
+        channelEndedWithSession(604);
         sessionOver();
       }
 

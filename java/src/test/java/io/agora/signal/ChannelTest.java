@@ -104,4 +104,50 @@ class ChannelTest {
     s.channelJoin("late", Recording.channel(late));
     late.await("onChannelJoinFailed late 1003");
   }
+
+  @Test
+  void theEndOfTheSessionEndsItsChannelMembership() throws Exception {
+    Signal signal = server.signal("chan-app");
+    final Recorder both = new Recorder();
+    Signal.LoginSession s = signal.login("ender", "_no_need_token", Recording.login(both));
+    both.await("onLoginSuccess");
+    s.channelJoin("end-room", Recording.channel(both));
+    both.await("onChannelJoined end-room");
+    s.logout();
+    both.await("onLogout 101");
+    java.util.List<String> lines = both.lines();
+    assertTrue(lines.indexOf("onChannelLeaved end-room 603") >= 0 && lines.indexOf("onChannelLeaved end-room 603") < lines.indexOf("onLogout 101"),
+        lines.toString());
+
+    Recorder kicked = new Recorder();
+    Signal.LoginSession first = signal.login("kicked-member", "_no_need_token", Recording.login(kicked));
+    kicked.await("onLoginSuccess");
+    first.channelJoin("kick-room", Recording.channel(kicked));
+    kicked.await("onChannelJoined kick-room");
+    Recorder other = new Recorder();
+    Signal.LoginSession second = signal.login("kicked-member", "_no_need_token", Recording.login(other));
+    kicked.await("onLogout 103");
+    kicked.await("onChannelLeaved kick-room 601");
+    second.logout();
+  }
+
+  @Test
+  void aBackEndWatchesLoginsThroughTheSpecialChannel() throws Exception {
+    Signal signal = server.signal("watch-app");
+    Recorder w = new Recorder();
+    Signal.LoginSession watcher = signal.login("watcher", "_no_need_token", Recording.login(w));
+    w.await("onLoginSuccess");
+    Recorder c = new Recorder();
+    watcher.channelJoin("__agora_user_online", Recording.channel(c));
+    c.await("onChannelJoined __agora_user_online");
+    Recorder u = new Recorder();
+    Signal.LoginSession user = signal.login("watched", "_no_need_token", Recording.login(u));
+    u.await("onLoginSuccess");
+    String login = c.await("onMessageChannelReceive watched ");
+    assertTrue(login.contains("\"event\":\"login\""), login);
+    user.logout();
+    String logout = c.await("onMessageChannelReceive watched {\"event\":\"logout\"");
+    assertTrue(logout.contains("\"code\":101"), logout);
+    watcher.logout();
+  }
 }

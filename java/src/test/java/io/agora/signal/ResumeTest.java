@@ -91,11 +91,16 @@ class ResumeTest {
       Recorder a = new Recorder();
       Signal.LoginSession s = viaRelay.login("r-fresh", "_no_need_token", Recording.login(a));
       a.await("onLoginSuccess");
+      Recorder c = new Recorder();
+      s.channelJoin("fresh-room", Recording.channel(c));
+      c.await("onChannelJoined fresh-room");
       relay.refuse(true);
       relay.cut();
       Thread.sleep(1200);
       relay.refuse(false);
       a.await("onReconnected");
+      // The server forgot the session, and its membership with it.
+      c.await("onChannelLeaved fresh-room 604");
       assertEquals(2, s.getStatus());
       Recorder p = new Recorder();
       Signal.LoginSession peer = shortWindowServer.signal("resume-app").login("r-peer", "_no_need_token", Recording.login(p));
