@@ -1,10 +1,8 @@
 package io.agora.signal.client;
 
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The requests of a session that have no RESULT yet, in the order they were made, so that a
@@ -42,8 +40,7 @@ final class PendingRequests {
   /** The kept requests with an id above {@code lastReqId}, in order (the server never saw them). */
   List<Pending> after(long lastReqId) {
     List<Pending> out = new ArrayList<Pending>();
-    for (Iterator<Pending> it = byId.values().iterator(); it.hasNext(); ) {
-      Pending p = it.next();
+    for (Pending p : byId.values()) {
       if (p.reqId > lastReqId) out.add(p);
     }
     return out;
@@ -67,13 +64,5 @@ final class PendingRequests {
     byId.clear();
     nextId = 1;
     return all;
-  }
-
-  int size() {
-    return byId.size();
-  }
-
-  Map<Long, Pending> view() {
-    return byId;
   }
 }
