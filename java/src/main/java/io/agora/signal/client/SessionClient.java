@@ -51,6 +51,11 @@ public final class SessionClient {
   private long heartbeatMs;
   private ScheduledFuture<?> heartbeatTimer;
   private ScheduledFuture<?> deadTimer;
+  /** When the current connection counts as dead if nothing more arrives (System.nanoTime). */
+  private long deadlineNs;
+  private long deadLimitMs;
+  /** When the scheduled dead-connection check runs (System.nanoTime). */
+  private long deadCheckAtNs;
   private ScheduledFuture<?> retryTimer;
   private int attempts;
   private long lossStartedAt;
@@ -360,19 +365,41 @@ public final class SessionClient {
     heartbeatTimer = null;
   }
 
-  private void armDeadTimer(final long ms) {
-    if (deadTimer != null) deadTimer.cancel(false);
+  /**
+   * The connection is dead when nothing arrives for {@code ms}. Each frame only moves a deadline;
+   * the one timer task, when it fires early because frames came, sleeps again until the deadline
+   * (rescheduling per frame would cost a timer-queue insertion and removal for every message).
+   */
+  private void armDeadTimer(long ms) {
+    deadLimitMs = ms;
+    deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms);
+    // A shorter limit than the one the timer waits for (WELCOME's after the handshake's) re-arms it.
+    if (deadTimer != null && deadlineNs - deadCheckAtNs < 0) {
+      deadTimer.cancel(false);
+      deadTimer = null;
+    }
+    if (deadTimer == null) scheduleDeadCheck(ms);
+  }
+
+  private void scheduleDeadCheck(long delayMs) {
     final Connection conn = connection;
+    deadCheckAtNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delayMs);
     deadTimer = exec.schedule(GuardedTask.of(new Runnable() {
       @Override
       public void run() {
         if (conn != connection) return;
+        long leftNs = deadlineNs - System.nanoTime();
+        if (leftNs > 0) {
+          scheduleDeadCheck(TimeUnit.NANOSECONDS.toMillis(leftNs) + 1);
+          return;
+        }
         deadTimer = null;
-        listener.log("nothing heard from the server for " + ms + " ms: connection dead");
+        listener.log("nothing heard from the server for " + deadLimitMs + " ms: connection dead");
         connectionLost();
       }
-    }), ms, TimeUnit.MILLISECONDS);
+    }), delayMs, TimeUnit.MILLISECONDS);
   }
+
 
   private void protocolFailure(String reason) {
     listener.log("protocol error: " + reason);

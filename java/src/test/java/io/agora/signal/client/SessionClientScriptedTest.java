@@ -2,6 +2,7 @@ package io.agora.signal.client;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.agora.signal.wire.Frame;
 import io.agora.signal.wire.FrameCodec;
@@ -174,6 +175,72 @@ class SessionClientScriptedTest {
       assertEquals("logout 101", heard.poll(5, TimeUnit.SECONDS));
       assertEquals(null, heard.poll(300, TimeUnit.MILLISECONDS), "nothing twice");
       second.close();
+    } finally {
+      exec.shutdownNow();
+    }
+  }
+
+  @Test
+  void aConnectionThatFallsSilentForThreeHeartbeatsIsDead() throws Exception {
+    final BlockingQueue<String> heard = new LinkedBlockingQueue<String>();
+    ScheduledThreadPoolExecutor exec = new ScheduledThreadPoolExecutor(1);
+    try (ServerSocket fake = new ServerSocket(0)) {
+      final SessionClient client = new SessionClient(exec, ServerAddress.parse("127.0.0.1:" + fake.getLocalPort()), "app", "me",
+          "_no_need_token", "test", 5, 30, new SessionListener() {
+            @Override
+            public void loginSuccess(long uid) {
+              heard.add("loginSuccess");
+            }
+
+            @Override
+            public void loginFailed(int code, String text) {}
+
+            @Override
+            public void logout(int code, String text) {}
+
+            @Override
+            public void reconnecting(int attempt) {
+              heard.add("reconnecting " + attempt);
+            }
+
+            @Override
+            public void reconnected(boolean resumed) {}
+
+            @Override
+            public void sessionLost() {}
+
+            @Override
+            public void event(int kind, List<String> fields) {}
+
+            @Override
+            public void log(String text) {}
+          });
+      exec.execute(new Runnable() {
+        @Override
+        public void run() {
+          client.start();
+        }
+      });
+      Socket socket = fake.accept();
+      DataInputStream in = new DataInputStream(socket.getInputStream());
+      DataOutputStream out = new DataOutputStream(socket.getOutputStream());
+      assertEquals(FrameType.HELLO, read(in).type);
+      expect(in, FrameType.LOGIN);
+      // Heartbeat 200 ms: dead after 600 ms of silence.
+      write(out, new Frame(FrameType.WELCOME, 1L, 200L, 30000L, 1048576L));
+      write(out, new Frame(FrameType.LOGIN_OK, 5L, SESSION_ID));
+      assertEquals("loginSuccess", heard.poll(5, TimeUnit.SECONDS));
+      // A frame every 150 ms keeps it alive for 1.5 s, five times the limit.
+      for (int i = 0; i < 10; i++) {
+        Thread.sleep(150);
+        write(out, new Frame(FrameType.PING, (long) i));
+      }
+      assertEquals(null, heard.poll(1, TimeUnit.MILLISECONDS), "alive while frames come");
+      long silentSince = System.nanoTime();
+      assertEquals("reconnecting 1", heard.poll(5, TimeUnit.SECONDS));
+      long ms = (System.nanoTime() - silentSince) / 1000000;
+      assertTrue(ms >= 550 && ms < 2000, "dead after about 3 heartbeats (+250 ms backoff), took " + ms + " ms");
+      socket.close();
     } finally {
       exec.shutdownNow();
     }
