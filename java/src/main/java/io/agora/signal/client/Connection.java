@@ -12,6 +12,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * One TCP connection to the server: a daemon thread connects, then reads length-prefixed frames
@@ -23,13 +25,16 @@ final class Connection {
   interface Listener {
     void opened(Connection connection);
 
-    void frame(Connection connection, Frame frame);
+    /** Frames in the order they arrived: one, or all those that had already arrived whole. */
+    void frames(Connection connection, List<Frame> frames);
 
     /** {@code protocolError} is true when the server sent something malformed. */
     void closed(Connection connection, String why, boolean protocolError);
   }
 
   private static final int CONNECT_TIMEOUT_MS = 5000;
+  /** At most this many frames per hand-over, so that a flood still lets timers and calls run between. */
+  private static final int MAX_BATCH = 256;
 
   private final ServerAddress address;
   private final Listener listener;
@@ -72,12 +77,19 @@ final class Connection {
       }
       if (closedByUs) return;
       listener.opened(this);
-      DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 64 * 1024));
+      BufferedInputStream buffered = new BufferedInputStream(socket.getInputStream(), 64 * 1024);
+      DataInputStream in = new DataInputStream(buffered);
       while (true) {
-        byte[] body = readBody(in);
-        Frame frame = FrameCodec.decode(body);
+        // Hand over every frame that is already here in one go: one task on the session's thread
+        // instead of one per frame.
+        List<Frame> batch = new ArrayList<Frame>();
+        batch.add(FrameCodec.decode(readBody(in)));
+        try {
+          while (batch.size() < MAX_BATCH && wholeFrameBuffered(buffered)) batch.add(FrameCodec.decode(readBody(in)));
+        } finally {
+          if (!closedByUs) listener.frames(this, batch);
+        }
         if (closedByUs) return;
-        listener.frame(this, frame);
       }
     } catch (ProtocolException e) {
       why = "protocol error: " + e.getMessage();
@@ -89,6 +101,15 @@ final class Connection {
     }
     closeSocket();
     if (!closedByUs) listener.closed(this, why, protocolError);
+  }
+
+  /** True when a whole frame (length and body) can be read without waiting for the network. */
+  private static boolean wholeFrameBuffered(BufferedInputStream in) throws IOException {
+    if (in.available() < 4) return false;
+    in.mark(4);
+    long length = ((long) in.read() << 24 | in.read() << 16 | in.read() << 8 | in.read()) & 0xffffffffL;
+    in.reset();
+    return in.available() >= 4 + length;
   }
 
   private byte[] readBody(InputStream stream) throws IOException, ProtocolException {

@@ -160,11 +160,15 @@ public final class SessionClient {
       }
 
       @Override
-      public void frame(final Connection conn, final Frame frame) {
+      public void frames(final Connection conn, final List<Frame> frames) {
         post(conn, new Runnable() {
           @Override
           public void run() {
-            onFrame(frame);
+            for (Frame frame : frames) {
+              // A frame may end this connection (LOGGED_OUT, BYE): the rest belong to no one.
+              if (conn != connection) return;
+              onFrame(frame);
+            }
           }
         });
       }
