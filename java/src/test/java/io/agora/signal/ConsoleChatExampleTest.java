@@ -67,4 +67,28 @@ class ConsoleChatExampleTest {
     assertTrue(output.indexOf("[amy] #lobby amy: hello lobby") >= 0, output.toString());
     assertTrue(output.indexOf("[amy] logged out (101)") >= 0, output.toString());
   }
+
+  @Test
+  void findsTheServerThroughTheEnvironmentVariable() throws Exception {
+    String java = new File(System.getProperty("java.home"), "bin/java").getPath();
+    String classpath = pathOf(Signal.class) + File.pathSeparator + pathOf(JSONObject.class);
+    File example = new File(TestServer.root(), "java/examples/ConsoleChat.java");
+    ProcessBuilder pb = new ProcessBuilder(java, "-cp", classpath, example.getPath(), "env-user").redirectErrorStream(true);
+    pb.environment().put("AGORA_SIG_SERVER", server.address());
+    Process p = pb.start();
+    StringBuilder output = new StringBuilder();
+    try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        OutputStream in = p.getOutputStream()) {
+      String line;
+      while ((line = r.readLine()) != null) {
+        output.append(line).append('\n');
+        if (line.equals("ready")) {
+          in.write("/quit\n".getBytes(StandardCharsets.UTF_8));
+          in.flush();
+        }
+      }
+    }
+    assertTrue(p.waitFor(20, TimeUnit.SECONDS));
+    assertTrue(output.indexOf("[env-user] logged in as uid") >= 0, output.toString());
+  }
 }
