@@ -159,12 +159,9 @@ public class Signal {
   /** The answer to a query made with no session logged in: 1003, on a thread of the SDK. */
   private void notLoggedIn(final UserAttrCallback cb, final AttrAnswer answer) {
     if (cb == null) return;
-    Thread t = new Thread(new Runnable() {
-      @Override
-      public void run() {
-        JSONObject ret = new JSONObject().put("result", "failed").put("reason", "no session of this Signal is logged in");
-        deliverAttr(cb, answer, String.valueOf(ErrorCode.GENERAL_E_NOT_LOGIN), ret);
-      }
+    Thread t = new Thread(() -> {
+      JSONObject ret = new JSONObject().put("result", "failed").put("reason", "no session of this Signal is logged in");
+      deliverAttr(cb, answer, String.valueOf(ErrorCode.GENERAL_E_NOT_LOGIN), ret);
     }, "agora-sig-signal-" + THREAD_NUMBER.incrementAndGet());
     t.setDaemon(true);
     t.start();
@@ -191,36 +188,16 @@ public class Signal {
     if (cb == null) return;
     switch (answer) {
       case SET:
-        safely("onUserSetAttr", new Runnable() {
-          @Override
-          public void run() {
-            cb.onUserSetAttr(err, ret);
-          }
-        });
+        safely("onUserSetAttr", () -> cb.onUserSetAttr(err, ret));
         break;
       case GET:
-        safely("onUserGetAttr", new Runnable() {
-          @Override
-          public void run() {
-            cb.onUserGetAttr(err, ret);
-          }
-        });
+        safely("onUserGetAttr", () -> cb.onUserGetAttr(err, ret));
         break;
       case GET_ALL:
-        safely("onUserGetAttrAll", new Runnable() {
-          @Override
-          public void run() {
-            cb.onUserGetAttrAll(err, ret);
-          }
-        });
+        safely("onUserGetAttrAll", () -> cb.onUserGetAttrAll(err, ret));
         break;
       default:
-        safely("onChannelQueryUserNum", new Runnable() {
-          @Override
-          public void run() {
-            cb.onChannelQueryUserNum(err, ret);
-          }
-        });
+        safely("onChannelQueryUserNum", () -> cb.onChannelQueryUserNum(err, ret));
     }
   }
 
@@ -274,25 +251,22 @@ public class Signal {
     }
 
     void start() {
-      run(new Runnable() {
-        @Override
-        public void run() {
-          String bad = Checks.account(account);
-          if (bad != null) {
-            status = LoginStatus.LOGIN_FAILED;
-            error(ErrorCode.GENERAL_E_WRONG_PARAM, "login", bad);
-            loginFailed(ErrorCode.LOGIN_E_INVALID_USER);
-            return;
-          }
-          if (appid == null || appid.isEmpty()) {
-            status = LoginStatus.LOGIN_FAILED;
-            error(ErrorCode.GENERAL_E_WRONG_PARAM, "login", "the App ID is empty");
-            loginFailed(ErrorCode.LOGIN_E_TOKENWRONG);
-            return;
-          }
-          sdkLog(account, "logging in to " + client);
-          client.start();
+      run(() -> {
+        String bad = Checks.account(account);
+        if (bad != null) {
+          status = LoginStatus.LOGIN_FAILED;
+          error(ErrorCode.GENERAL_E_WRONG_PARAM, "login", bad);
+          loginFailed(ErrorCode.LOGIN_E_INVALID_USER);
+          return;
         }
+        if (appid == null || appid.isEmpty()) {
+          status = LoginStatus.LOGIN_FAILED;
+          error(ErrorCode.GENERAL_E_WRONG_PARAM, "login", "the App ID is empty");
+          loginFailed(ErrorCode.LOGIN_E_TOKENWRONG);
+          return;
+        }
+        sdkLog(account, "logging in to " + client);
+        client.start();
       });
     }
 
@@ -313,12 +287,7 @@ public class Signal {
 
     /** Logs out: onLogout(101). */
     public void logout() {
-      run(new Runnable() {
-        @Override
-        public void run() {
-          client.logout();
-        }
-      });
+      run(() -> client.logout());
     }
 
     /** Sends {@code msg} to {@code account}: onMessageSendSuccess, or onMessageSendError (400 offline). */
@@ -345,17 +314,14 @@ public class Signal {
         return;
       }
       final String options = ttl == null ? "" : new JSONObject().put("ttl", ttl.intValue()).toString();
-      request("messageInstantSend", Op.MSG_INSTANT, Arrays.asList(peer, "0", msg, options), new ResultHandler() {
-        @Override
-        public void onResult(int code, String text, List<String> values) {
-          if (code != 0) {
-            messageError(cb, "messageInstantSend", code, text);
-          } else if (values.size() >= 2 && "held".equals(values.get(1))) {
-            // Held for an offline peer: the outcome comes with MSG_DELIVERED or MSG_EXPIRED.
-            if (cb != null) heldMessages.put(values.get(0), cb);
-          } else {
-            messageSuccess(cb);
-          }
+      request("messageInstantSend", Op.MSG_INSTANT, Arrays.asList(peer, "0", msg, options), (code, text, values) -> {
+        if (code != 0) {
+          messageError(cb, "messageInstantSend", code, text);
+        } else if (values.size() >= 2 && "held".equals(values.get(1))) {
+          // Held for an offline peer: the outcome comes with MSG_DELIVERED or MSG_EXPIRED.
+          if (cb != null) heldMessages.put(values.get(0), cb);
+        } else {
+          messageSuccess(cb);
         }
       });
     }
@@ -367,22 +333,16 @@ public class Signal {
      */
     public Signal.LoginSession.Call channelInviteUser2(String channel, String peer, String extra, final Signal.CallCallback cb) {
       final Call call = new Call(channel, peer, extra == null ? "" : extra, true, cb);
-      run(new Runnable() {
-        @Override
-        public void run() {
-          String bad = channelOrPeerProblem(call.channel, call.peer);
-          if (bad != null) {
-            callFailedAtOnce(call, ErrorCode.GENERAL_E_WRONG_PARAM, bad);
-            return;
-          }
-          calls.add(call);
-          request("channelInviteUser2", Op.INVITE_USER, Arrays.asList(call.channel, call.peer, "0", call.extra), new ResultHandler() {
-            @Override
-            public void onResult(int code, String text, List<String> values) {
-              if (code != 0 && calls.remove(call)) callFailedAtOnce(call, code, text);
-            }
-          });
+      run(() -> {
+        String bad = channelOrPeerProblem(call.channel, call.peer);
+        if (bad != null) {
+          callFailedAtOnce(call, ErrorCode.GENERAL_E_WRONG_PARAM, bad);
+          return;
         }
+        calls.add(call);
+        request("channelInviteUser2", Op.INVITE_USER, Arrays.asList(call.channel, call.peer, "0", call.extra), (code, text, values) -> {
+          if (code != 0 && calls.remove(call)) callFailedAtOnce(call, code, text);
+        });
       });
       return call;
     }
@@ -390,23 +350,17 @@ public class Signal {
     /** Joins channel {@code name}, leaving the one this session is in; its events go to {@code cb}. */
     public Signal.LoginSession.Channel channelJoin(String name, Signal.ChannelCallback cb) {
       final Channel channel = new Channel(name == null ? "" : name, cb == null ? new ChannelCallback() : cb);
-      run(new Runnable() {
-        @Override
-        public void run() {
-          if (channel.name.isEmpty()) {
-            channelJoinFailed(channel, ErrorCode.GENERAL_E_WRONG_PARAM, "the channel name is empty");
-            return;
-          }
-          channels.put(channel.name, channel);
-          request("channelJoin", Op.CHANNEL_JOIN, Collections.singletonList(channel.name), new ResultHandler() {
-            @Override
-            public void onResult(int code, String text, List<String> values) {
-              if (code == 0) return;
-              if (channels.get(channel.name) == channel) channels.remove(channel.name);
-              channelJoinFailed(channel, code, text);
-            }
-          });
+      run(() -> {
+        if (channel.name.isEmpty()) {
+          channelJoinFailed(channel, ErrorCode.GENERAL_E_WRONG_PARAM, "the channel name is empty");
+          return;
         }
+        channels.put(channel.name, channel);
+        request("channelJoin", Op.CHANNEL_JOIN, Collections.singletonList(channel.name), (code, text, values) -> {
+          if (code == 0) return;
+          if (channels.get(channel.name) == channel) channels.remove(channel.name);
+          channelJoinFailed(channel, code, text);
+        });
       });
       return channel;
     }
@@ -441,19 +395,11 @@ public class Signal {
     public void channelQueryUserNum(final String name, final Signal.UserAttrCallback cb) {
       JSONObject req = new JSONObject();
       req.put("name", name == null ? JSONObject.NULL : name);
-      invoke("channelQueryUserNum", "channel_query_num", req, cb, AttrAnswer.QUERY_NUM, new AttrFollowUp() {
-        @Override
-        public void answered(final String err, JSONObject ret) {
-          final Channel channel = name == null ? null : channels.get(name);
-          if (channel == null) return;
-          final int num = ret.optInt("num", 0);
-          safely("onChannelQueryUserNum", new Runnable() {
-            @Override
-            public void run() {
-              channel.callback.onChannelQueryUserNum(LoginSession.this, err, num);
-            }
-          });
-        }
+      invoke("channelQueryUserNum", "channel_query_num", req, cb, AttrAnswer.QUERY_NUM, (err, ret) -> {
+        final Channel channel = name == null ? null : channels.get(name);
+        if (channel == null) return;
+        final int num = ret.optInt("num", 0);
+        safely("onChannelQueryUserNum", () -> channel.callback.onChannelQueryUserNum(LoginSession.this, err, num));
       });
     }
 
@@ -475,64 +421,43 @@ public class Signal {
 
     /** Sends a request from any thread; the handler runs on the session's thread. */
     void request(final String method, final int op, final List<String> args, final ResultHandler handler) {
-      run(new Runnable() {
-        @Override
-        public void run() {
-          sdkLog(account, method + " -> op " + op);
-          client.request(op, args, handler);
-        }
+      run(() -> {
+        sdkLog(account, method + " -> op " + op);
+        client.request(op, args, handler);
       });
     }
 
     private void invoke(final String method, String func, JSONObject req, final UserAttrCallback cb, final AttrAnswer answer,
         final AttrFollowUp followUp) {
-      request(method, Op.INVOKE, Arrays.asList("io.agora.signal." + func, req.toString()), new ResultHandler() {
-        @Override
-        public void onResult(int code, String text, List<String> values) {
-          String err;
-          JSONObject ret;
-          if (code != 0) {
-            err = String.valueOf(code);
-            ret = new JSONObject().put("result", "failed").put("reason", text);
-          } else {
-            err = values.size() > 0 ? values.get(0) : "";
-            ret = parseAnswer(values.size() > 1 ? values.get(1) : "");
-          }
-          // The original SDK's answer to a set carries an empty reason.
-          if (answer == AttrAnswer.SET && "ok".equals(ret.optString("result")) && !ret.has("reason")) ret.put("reason", "");
-          deliverAttr(cb, answer, err, ret);
-          if (followUp != null) followUp.answered(err, ret);
+      request(method, Op.INVOKE, Arrays.asList("io.agora.signal." + func, req.toString()), (code, text, values) -> {
+        String err;
+        JSONObject ret;
+        if (code != 0) {
+          err = String.valueOf(code);
+          ret = new JSONObject().put("result", "failed").put("reason", text);
+        } else {
+          err = values.size() > 0 ? values.get(0) : "";
+          ret = parseAnswer(values.size() > 1 ? values.get(1) : "");
         }
+        // The original SDK's answer to a set carries an empty reason.
+        if (answer == AttrAnswer.SET && "ok".equals(ret.optString("result")) && !ret.has("reason")) ret.put("reason", "");
+        deliverAttr(cb, answer, err, ret);
+        if (followUp != null) followUp.answered(err, ret);
       });
     }
 
     void error(final int ecode, final String method, final String text) {
       sdkLog(account, "error " + ecode + " in " + method + ": " + text);
-      safely("onError", new Runnable() {
-        @Override
-        public void run() {
-          callback.onError(LoginSession.this, ecode, method + ": " + text);
-        }
-      });
+      safely("onError", () -> callback.onError(LoginSession.this, ecode, method + ": " + text));
     }
 
     private void loginFailed(final int ecode) {
-      safely("onLoginFailed", new Runnable() {
-        @Override
-        public void run() {
-          callback.onLoginFailed(LoginSession.this, ecode);
-        }
-      });
+      safely("onLoginFailed", () -> callback.onLoginFailed(LoginSession.this, ecode));
     }
 
     /** A message refused before it was sent: onMessageSendError on the session's thread. */
     void messageFailed(final MessageCallback cb, final String method, final int code, final String text) {
-      run(new Runnable() {
-        @Override
-        public void run() {
-          messageError(cb, method, code, text);
-        }
-      });
+      run(() -> messageError(cb, method, code, text));
     }
 
     /** A failed message: its MessageCallback hears it, or onError when it has none. */
@@ -542,69 +467,36 @@ public class Signal {
         return;
       }
       sdkLog(account, method + " failed: " + code + " " + text);
-      safely("onMessageSendError", new Runnable() {
-        @Override
-        public void run() {
-          cb.onMessageSendError(LoginSession.this, code);
-        }
-      });
+      safely("onMessageSendError", () -> cb.onMessageSendError(LoginSession.this, code));
     }
 
     void messageSuccess(final MessageCallback cb) {
       if (cb == null) return;
-      safely("onMessageSendSuccess", new Runnable() {
-        @Override
-        public void run() {
-          cb.onMessageSendSuccess(LoginSession.this);
-        }
-      });
+      safely("onMessageSendSuccess", () -> cb.onMessageSendSuccess(LoginSession.this));
     }
 
     /** An operation whose only outcome worth reporting is a failure: onError. */
     void requestReportingErrors(final String method, int op, List<String> args) {
-      request(method, op, args, new ResultHandler() {
-        @Override
-        public void onResult(int code, String text, List<String> values) {
-          if (code != 0) error(code, method, text);
-        }
+      request(method, op, args, (code, text, values) -> {
+        if (code != 0) error(code, method, text);
       });
     }
 
     private void channelJoinFailed(final Channel channel, final int code, String text) {
       sdkLog(account, "channelJoin " + channel.name + " failed: " + code + " " + text);
-      safely("onChannelJoinFailed", new Runnable() {
-        @Override
-        public void run() {
-          channel.callback.onChannelJoinFailed(LoginSession.this, channel, code);
-        }
-      });
-      safely("onChannelJoinFailed", new Runnable() {
-        @Override
-        public void run() {
-          callback.onChannelJoinFailed(LoginSession.this, channel, code);
-        }
-      });
+      safely("onChannelJoinFailed", () -> channel.callback.onChannelJoinFailed(LoginSession.this, channel, code));
+      safely("onChannelJoinFailed", () -> callback.onChannelJoinFailed(LoginSession.this, channel, code));
     }
 
     private void callFailedAtOnce(final Call call, final int code, String text) {
       error(code, "channelInviteUser2", text);
-      fireCall(call, "onInviteFailed", new CallFire() {
-        @Override
-        public void fire(CallCallback cb) {
-          cb.onInviteFailed(LoginSession.this, call, code);
-        }
-      });
+      fireCall(call, "onInviteFailed", cb -> cb.onInviteFailed(LoginSession.this, call, code));
     }
 
     private void fireCall(final Call call, String what, final CallFire fire) {
       final CallCallback cb = call.callback;
       if (cb == null) return;
-      safely(what, new Runnable() {
-        @Override
-        public void run() {
-          fire.fire(cb);
-        }
-      });
+      safely(what, () -> fire.fire(cb));
     }
 
     private Call findCall(String channel, String peer, Boolean outgoing) {
@@ -626,18 +518,8 @@ public class Signal {
     private void channelEndedWithSession(final int code) {
       final Channel channel = current;
       if (channel == null || channels.get(channel.name) != channel) return;
-      safely("onChannelLeaved", new Runnable() {
-        @Override
-        public void run() {
-          channel.callback.onChannelLeaved(LoginSession.this, channel, code);
-        }
-      });
-      safely("onChannelLeaved", new Runnable() {
-        @Override
-        public void run() {
-          callback.onChannelLeaved(LoginSession.this, channel, code);
-        }
-      });
+      safely("onChannelLeaved", () -> channel.callback.onChannelLeaved(LoginSession.this, channel, code));
+      safely("onChannelLeaved", () -> callback.onChannelLeaved(LoginSession.this, channel, code));
     }
 
     private void sessionOver() {
@@ -654,12 +536,7 @@ public class Signal {
         uid = (int) newUid;
         status = LoginStatus.LOGGED_IN;
         sdkLog(account, "logged in, uid " + newUid);
-        safely("onLoginSuccess", new Runnable() {
-          @Override
-          public void run() {
-            callback.onLoginSuccess(LoginSession.this, uid);
-          }
-        });
+        safely("onLoginSuccess", () -> callback.onLoginSuccess(LoginSession.this, uid));
       }
 
       @Override
@@ -678,24 +555,14 @@ public class Signal {
         // native core does (601 kicked, 604 connection given up, 603 any other end).
         channelEndedWithSession(code == 103 ? 601 : code == ErrorCode.LOGOUT_E_NET ? 604 : 603);
         sessionOver();
-        safely("onLogout", new Runnable() {
-          @Override
-          public void run() {
-            callback.onLogout(LoginSession.this, code);
-          }
-        });
+        safely("onLogout", () -> callback.onLogout(LoginSession.this, code));
       }
 
       @Override
       public void reconnecting(final int attempt) {
         status = LoginStatus.CONNECTING;
         sdkLog(account, "reconnecting, try " + attempt);
-        safely("onReconnecting", new Runnable() {
-          @Override
-          public void run() {
-            callback.onReconnecting(LoginSession.this, attempt);
-          }
-        });
+        safely("onReconnecting", () -> callback.onReconnecting(LoginSession.this, attempt));
       }
 
       @Override
@@ -703,12 +570,7 @@ public class Signal {
         status = LoginStatus.LOGGED_IN;
         uid = (int) client.uid();
         sdkLog(account, resumed ? "session resumed" : "logged in afresh after the session was lost");
-        safely("onReconnected", new Runnable() {
-          @Override
-          public void run() {
-            callback.onReconnected(LoginSession.this);
-          }
-        });
+        safely("onReconnected", () -> callback.onReconnected(LoginSession.this));
       }
 
       @Override
@@ -738,12 +600,7 @@ public class Signal {
       switch (kind) {
         case EventKind.INSTANT_MSG: {
           final int fromUid = parseUid(f.get(1));
-          safely("onMessageInstantReceive", new Runnable() {
-            @Override
-            public void run() {
-              callback.onMessageInstantReceive(LoginSession.this, f.get(0), fromUid, f.get(2));
-            }
-          });
+          safely("onMessageInstantReceive", () -> callback.onMessageInstantReceive(LoginSession.this, f.get(0), fromUid, f.get(2)));
           return;
         }
         case EventKind.MSG_DELIVERED:
@@ -758,18 +615,8 @@ public class Signal {
           final Channel channel = channels.get(f.get(0));
           if (channel == null) return;
           current = channel;
-          safely("onChannelJoined", new Runnable() {
-            @Override
-            public void run() {
-              channel.callback.onChannelJoined(LoginSession.this, channel);
-            }
-          });
-          safely("onChannelJoined", new Runnable() {
-            @Override
-            public void run() {
-              callback.onChannelJoined(LoginSession.this, channel);
-            }
-          });
+          safely("onChannelJoined", () -> channel.callback.onChannelJoined(LoginSession.this, channel));
+          safely("onChannelJoined", () -> callback.onChannelJoined(LoginSession.this, channel));
           return;
         }
         case EventKind.CHANNEL_LEFT: {
@@ -777,18 +624,8 @@ public class Signal {
           if (channel == null) return;
           if (current == channel) current = null;
           final int code = Integer.parseInt(f.get(1));
-          safely("onChannelLeaved", new Runnable() {
-            @Override
-            public void run() {
-              channel.callback.onChannelLeaved(LoginSession.this, channel, code);
-            }
-          });
-          safely("onChannelLeaved", new Runnable() {
-            @Override
-            public void run() {
-              callback.onChannelLeaved(LoginSession.this, channel, code);
-            }
-          });
+          safely("onChannelLeaved", () -> channel.callback.onChannelLeaved(LoginSession.this, channel, code));
+          safely("onChannelLeaved", () -> callback.onChannelLeaved(LoginSession.this, channel, code));
           return;
         }
         case EventKind.CHANNEL_USER_LIST: {
@@ -801,12 +638,7 @@ public class Signal {
             users.add(f.get(2 + 2 * i));
             uids.add(parseUid(f.get(3 + 2 * i)));
           }
-          safely("onChannelUserList", new Runnable() {
-            @Override
-            public void run() {
-              channel.callback.onChannelUserList(LoginSession.this, channel, users, uids);
-            }
-          });
+          safely("onChannelUserList", () -> channel.callback.onChannelUserList(LoginSession.this, channel, users, uids));
           return;
         }
         case EventKind.CHANNEL_USER_JOINED:
@@ -815,12 +647,9 @@ public class Signal {
           if (channel == null) return;
           final boolean joined = kind == EventKind.CHANNEL_USER_JOINED;
           final int memberUid = parseUid(f.get(2));
-          safely(joined ? "onChannelUserJoined" : "onChannelUserLeaved", new Runnable() {
-            @Override
-            public void run() {
-              if (joined) channel.callback.onChannelUserJoined(LoginSession.this, channel, f.get(1), memberUid);
-              else channel.callback.onChannelUserLeaved(LoginSession.this, channel, f.get(1), memberUid);
-            }
+          safely(joined ? "onChannelUserJoined" : "onChannelUserLeaved", () -> {
+            if (joined) channel.callback.onChannelUserJoined(LoginSession.this, channel, f.get(1), memberUid);
+            else channel.callback.onChannelUserLeaved(LoginSession.this, channel, f.get(1), memberUid);
           });
           return;
         }
@@ -828,66 +657,36 @@ public class Signal {
           final Channel channel = channels.get(f.get(0));
           if (channel == null) return;
           final int fromUid = parseUid(f.get(2));
-          safely("onMessageChannelReceive", new Runnable() {
-            @Override
-            public void run() {
-              channel.callback.onMessageChannelReceive(LoginSession.this, channel, f.get(1), fromUid, f.get(3));
-            }
-          });
+          safely("onMessageChannelReceive", () -> channel.callback.onMessageChannelReceive(LoginSession.this, channel, f.get(1), fromUid, f.get(3)));
           return;
         }
         case EventKind.CHANNEL_ATTR: {
           final Channel channel = channels.get(f.get(0));
           if (channel == null) return;
-          safely("onChannelAttrUpdated", new Runnable() {
-            @Override
-            public void run() {
-              channel.callback.onChannelAttrUpdated(LoginSession.this, channel, f.get(1), f.get(2), f.get(3));
-            }
-          });
+          safely("onChannelAttrUpdated", () -> channel.callback.onChannelAttrUpdated(LoginSession.this, channel, f.get(1), f.get(2), f.get(3)));
           return;
         }
         case EventKind.INVITE_RECEIVED: {
           final Call call = new Call(f.get(0), f.get(1), f.get(3), false, null);
           calls.add(call);
-          safely("onInviteReceived", new Runnable() {
-            @Override
-            public void run() {
-              callback.onInviteReceived(LoginSession.this, call);
-            }
-          });
+          safely("onInviteReceived", () -> callback.onInviteReceived(LoginSession.this, call));
           return;
         }
         case EventKind.INVITE_RECEIVED_BY_PEER: {
           final Call call = findCall(f.get(0), f.get(1), Boolean.TRUE);
-          if (call != null) fireCall(call, "onInviteReceivedByPeer", new CallFire() {
-            @Override
-            public void fire(CallCallback cb) {
-              cb.onInviteReceivedByPeer(LoginSession.this, call);
-            }
-          });
+          if (call != null) fireCall(call, "onInviteReceivedByPeer", cb -> cb.onInviteReceivedByPeer(LoginSession.this, call));
           return;
         }
         case EventKind.INVITE_ACCEPTED_BY_PEER: {
           final Call call = findCall(f.get(0), f.get(1), Boolean.TRUE);
-          if (call != null) fireCall(call, "onInviteAcceptedByPeer", new CallFire() {
-            @Override
-            public void fire(CallCallback cb) {
-              cb.onInviteAcceptedByPeer(LoginSession.this, call, f.get(3));
-            }
-          });
+          if (call != null) fireCall(call, "onInviteAcceptedByPeer", cb -> cb.onInviteAcceptedByPeer(LoginSession.this, call, f.get(3)));
           return;
         }
         case EventKind.INVITE_REFUSED_BY_PEER: {
           final Call call = findCall(f.get(0), f.get(1), Boolean.TRUE);
           if (call == null) return;
           calls.remove(call);
-          fireCall(call, "onInviteRefusedByPeer", new CallFire() {
-            @Override
-            public void fire(CallCallback cb) {
-              cb.onInviteRefusedByPeer(LoginSession.this, call, f.get(3));
-            }
-          });
+          fireCall(call, "onInviteRefusedByPeer", cb -> cb.onInviteRefusedByPeer(LoginSession.this, call, f.get(3)));
           return;
         }
         case EventKind.INVITE_FAILED: {
@@ -895,48 +694,28 @@ public class Signal {
           final Call call = code == 701 ? findNewestOutgoing(f.get(0), f.get(1)) : findCall(f.get(0), f.get(1), Boolean.TRUE);
           if (call == null) return;
           calls.remove(call);
-          fireCall(call, "onInviteFailed", new CallFire() {
-            @Override
-            public void fire(CallCallback cb) {
-              cb.onInviteFailed(LoginSession.this, call, code);
-            }
-          });
+          fireCall(call, "onInviteFailed", cb -> cb.onInviteFailed(LoginSession.this, call, code));
           return;
         }
         case EventKind.INVITE_END_BY_PEER: {
           final Call call = findCall(f.get(0), f.get(1), null);
           if (call == null) return;
           calls.remove(call);
-          fireCall(call, "onInviteEndByPeer", new CallFire() {
-            @Override
-            public void fire(CallCallback cb) {
-              cb.onInviteEndByPeer(LoginSession.this, call, f.get(3));
-            }
-          });
+          fireCall(call, "onInviteEndByPeer", cb -> cb.onInviteEndByPeer(LoginSession.this, call, f.get(3)));
           return;
         }
         case EventKind.INVITE_END_BY_MYSELF: {
           final Call call = findCall(f.get(0), f.get(1), null);
           if (call == null) return;
           calls.remove(call);
-          fireCall(call, "onInviteEndByMyself", new CallFire() {
-            @Override
-            public void fire(CallCallback cb) {
-              cb.onInviteEndByMyself(LoginSession.this, call, call.endExtra);
-            }
-          });
+          fireCall(call, "onInviteEndByMyself", cb -> cb.onInviteEndByMyself(LoginSession.this, call, call.endExtra));
           return;
         }
         case EventKind.INVITE_MSG: {
           final Call call = findCall(f.get(0), f.get(1), null);
           if (call == null) return;
           final String extra = new JSONObject().put("msgType", f.get(3)).put("msgData", f.get(4)).toString();
-          fireCall(call, "onInviteMsg", new CallFire() {
-            @Override
-            public void fire(CallCallback cb) {
-              cb.onInviteMsg(LoginSession.this, call, extra);
-            }
-          });
+          fireCall(call, "onInviteMsg", cb -> cb.onInviteMsg(LoginSession.this, call, extra));
           return;
         }
         default:
@@ -1001,22 +780,14 @@ public class Signal {
           messageFailed(cb, "messageChannelSend", ErrorCode.GENERAL_E_WRONG_PARAM, "msg is null");
           return;
         }
-        request("messageChannelSend", Op.MSG_CHANNEL, Arrays.asList(name, msg), new ResultHandler() {
-          @Override
-          public void onResult(int code, String text, List<String> values) {
-            if (code != 0) messageError(cb, "messageChannelSend", code, text);
-            else messageSuccess(cb);
-          }
+        request("messageChannelSend", Op.MSG_CHANNEL, Arrays.asList(name, msg), (code, text, values) -> {
+          if (code != 0) messageError(cb, "messageChannelSend", code, text);
+          else messageSuccess(cb);
         });
       }
 
       private void wrongParam(final String method, final String text) {
-        run(new Runnable() {
-          @Override
-          public void run() {
-            error(ErrorCode.GENERAL_E_WRONG_PARAM, method, text);
-          }
-        });
+        run(() -> error(ErrorCode.GENERAL_E_WRONG_PARAM, method, text));
       }
 
       @Override
@@ -1085,12 +856,7 @@ public class Signal {
       /** Refuses with {@code extra} (JSON) for the caller. */
       public void channelInviteRefuse(String extra) {
         answer("channelInviteRefuse", Op.INVITE_REFUSE, extra);
-        run(new Runnable() {
-          @Override
-          public void run() {
-            calls.remove(Call.this);
-          }
-        });
+        run(() -> calls.remove(Call.this));
       }
 
       /** Ends the call (either side): onInviteEndByMyself here, onInviteEndByPeer at the other party. */

@@ -51,12 +51,7 @@ final class Connection {
   }
 
   void start(String threadName) {
-    Thread reader = new Thread(new Runnable() {
-      @Override
-      public void run() {
-        readLoop();
-      }
-    }, threadName);
+    Thread reader = new Thread(() -> readLoop(), threadName);
     reader.setDaemon(true);
     reader.start();
   }

@@ -64,12 +64,9 @@ public final class SessionClient {
   private int connectionNumber;
   /** A flush of the connection's buffered frames is queued on the executor. */
   private boolean flushQueued;
-  private final Runnable flushTask = GuardedTask.of(new Runnable() {
-    @Override
-    public void run() {
-      flushQueued = false;
-      if (connection != null) connection.flush();
-    }
+  private final Runnable flushTask = GuardedTask.of(() -> {
+    flushQueued = false;
+    if (connection != null) connection.flush();
   });
 
   public SessionClient(ScheduledExecutorService exec, ServerAddress address, String appId, String account, String token,
@@ -117,12 +114,7 @@ public final class SessionClient {
    */
   public void request(int op, List<String> args, final ResultHandler handler) {
     if (status == Status.LOGGED_OUT || loggingOut) {
-      exec.execute(GuardedTask.of(new Runnable() {
-        @Override
-        public void run() {
-          handler.onResult(ErrorCode.GENERAL_E_NOT_LOGIN, "not logged in", Collections.<String>emptyList());
-        }
-      }));
+      exec.execute(GuardedTask.of(() -> handler.onResult(ErrorCode.GENERAL_E_NOT_LOGIN, "not logged in", Collections.<String>emptyList())));
       return;
     }
     List<byte[]> raw = new ArrayList<byte[]>(args.size());
@@ -151,39 +143,28 @@ public final class SessionClient {
     final Connection c = new Connection(address, new Connection.Listener() {
       @Override
       public void opened(final Connection conn) {
-        post(conn, new Runnable() {
-          @Override
-          public void run() {
-            onOpen();
-          }
-        });
+        post(conn, () -> onOpen());
       }
 
       @Override
       public void frames(final Connection conn, final List<Frame> frames) {
-        post(conn, new Runnable() {
-          @Override
-          public void run() {
-            for (Frame frame : frames) {
-              // A frame may end this connection (LOGGED_OUT, BYE): the rest belong to no one.
-              if (conn != connection) return;
-              onFrame(frame);
-            }
+        post(conn, () -> {
+          for (Frame frame : frames) {
+            // A frame may end this connection (LOGGED_OUT, BYE): the rest belong to no one.
+            if (conn != connection) return;
+            onFrame(frame);
           }
         });
       }
 
       @Override
       public void closed(final Connection conn, final String why, final boolean protocolError) {
-        post(conn, new Runnable() {
-          @Override
-          public void run() {
-            listener.log(why);
-            if (protocolError) {
-              send(new Frame(FrameType.BYE, (long) ErrorCode.LOGOUT_E_PACKET, Frame.utf8(why)));
-            }
-            connectionLost();
+        post(conn, () -> {
+          listener.log(why);
+          if (protocolError) {
+            send(new Frame(FrameType.BYE, (long) ErrorCode.LOGOUT_E_PACKET, Frame.utf8(why)));
           }
+          connectionLost();
         });
       }
     });
@@ -195,11 +176,8 @@ public final class SessionClient {
   /** Runs {@code task} on the session's thread if {@code conn} is still the current connection. */
   private void post(final Connection conn, final Runnable task) {
     try {
-      exec.execute(GuardedTask.of(new Runnable() {
-        @Override
-        public void run() {
-          if (conn == connection) task.run();
-        }
+      exec.execute(GuardedTask.of(() -> {
+        if (conn == connection) task.run();
       }));
     } catch (java.util.concurrent.RejectedExecutionException e) {
       conn.close();
@@ -355,12 +333,9 @@ public final class SessionClient {
   private void startHeartbeat() {
     stopHeartbeat();
     if (heartbeatMs <= 0) return;
-    heartbeatTimer = exec.scheduleAtFixedRate(GuardedTask.of(new Runnable() {
-      @Override
-      public void run() {
-        send(new Frame(FrameType.PING, ++pingNonce));
-        sendAck();
-      }
+    heartbeatTimer = exec.scheduleAtFixedRate(GuardedTask.of(() -> {
+      send(new Frame(FrameType.PING, ++pingNonce));
+      sendAck();
     }), heartbeatMs, heartbeatMs, TimeUnit.MILLISECONDS);
   }
 
@@ -388,19 +363,16 @@ public final class SessionClient {
   private void scheduleDeadCheck(long delayMs) {
     final Connection conn = connection;
     deadCheckAtNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delayMs);
-    deadTimer = exec.schedule(GuardedTask.of(new Runnable() {
-      @Override
-      public void run() {
-        if (conn != connection) return;
-        long leftNs = deadlineNs - System.nanoTime();
-        if (leftNs > 0) {
-          scheduleDeadCheck(TimeUnit.NANOSECONDS.toMillis(leftNs) + 1);
-          return;
-        }
-        deadTimer = null;
-        listener.log("nothing heard from the server for " + deadLimitMs + " ms: connection dead");
-        connectionLost();
+    deadTimer = exec.schedule(GuardedTask.of(() -> {
+      if (conn != connection) return;
+      long leftNs = deadlineNs - System.nanoTime();
+      if (leftNs > 0) {
+        scheduleDeadCheck(TimeUnit.NANOSECONDS.toMillis(leftNs) + 1);
+        return;
       }
+      deadTimer = null;
+      listener.log("nothing heard from the server for " + deadLimitMs + " ms: connection dead");
+      connectionLost();
     }), delayMs, TimeUnit.MILLISECONDS);
   }
 
@@ -432,13 +404,10 @@ public final class SessionClient {
       return;
     }
     attempts = next;
-    retryTimer = exec.schedule(GuardedTask.of(new Runnable() {
-      @Override
-      public void run() {
-        retryTimer = null;
-        if (status == Status.RECONNECTING) listener.reconnecting(next);
-        if (status != Status.LOGGED_OUT) connect();
-      }
+    retryTimer = exec.schedule(GuardedTask.of(() -> {
+      retryTimer = null;
+      if (status == Status.RECONNECTING) listener.reconnecting(next);
+      if (status != Status.LOGGED_OUT) connect();
     }), delay, TimeUnit.MILLISECONDS);
   }
 
