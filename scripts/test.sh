@@ -49,7 +49,7 @@ mocha_failed=${mocha_failed:-0}
 java_passed=0
 java_failed=0
 if command -v mvn >/dev/null 2>&1; then
-  mvn -B -f java/pom.xml test 2>&1 | tee "$logdir/java.log"
+  mvn -B -ntp -f java/pom.xml test 2>&1 | tee "$logdir/java.log"
   java_status=${PIPESTATUS[0]}
   line=$(grep -E 'Tests run: [0-9]+, Failures: [0-9]+, Errors: [0-9]+, Skipped: [0-9]+$' "$logdir/java.log" | tail -n 1)
   java_run=$(sed -nE 's/.*Tests run: ([0-9]+),.*/\1/p' <<<"$line")
