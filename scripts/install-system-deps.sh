@@ -5,7 +5,9 @@ set -euo pipefail
 # g++-mingw-w64-x86-64-posix and wine64: the Windows build of the core and its programs, run under
 # Wine by the end-to-end tests (scripts/test-windows.sh); wine64 alone, without its recommends
 # (32-bit Wine, fonts, desktop integration), is enough for console programs.
-packages=(cmake g++ make ninja-build libgtest-dev nlohmann-json3-dev chromium g++-mingw-w64-x86-64-posix)
+# default-jdk and maven: the Java Server SDK (java/) and its tests; Maven fetches the rest (org.json,
+# JUnit, plugins) from Maven Central.
+packages=(cmake g++ make ninja-build libgtest-dev nlohmann-json3-dev chromium g++-mingw-w64-x86-64-posix default-jdk maven)
 lean_packages=(wine64)
 missing=()
 for p in "${packages[@]}"; do

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite: the native core on its own (CTest), on Linux and built for Windows (under
-# Wine), then every TypeScript layer (mocha): protocol, server, addon, end to end.
+# Wine), then every TypeScript layer (mocha): protocol, server, addon, end to end, then the Java
+# Server SDK (JUnit through Maven).
 # Prints one closing line "N passed, N failed".
 set -uo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -42,8 +43,30 @@ mocha_passed=${mocha_passed:-0}
 mocha_failed=${mocha_failed:-0}
 [ "$mocha_status" -ne 0 ] && [ "$mocha_failed" -eq 0 ] && mocha_failed=1
 
-passed=$(( native_total - native_failed + mocha_passed ))
-failed=$(( native_failed + mocha_failed ))
+# The Java Server SDK (java/): JUnit 5 against the server in dist/, counted from Surefire's summary
+# line "Tests run: N, Failures: F, Errors: E, Skipped: S". Maven fetches its plugins from Maven
+# Central into ~/.m2 on the first run.
+java_passed=0
+java_failed=0
+if command -v mvn >/dev/null 2>&1; then
+  mvn -B -ntp -f java/pom.xml test 2>&1 | tee "$logdir/java.log"
+  java_status=${PIPESTATUS[0]}
+  line=$(grep -E 'Tests run: [0-9]+, Failures: [0-9]+, Errors: [0-9]+, Skipped: [0-9]+$' "$logdir/java.log" | tail -n 1)
+  java_run=$(sed -nE 's/.*Tests run: ([0-9]+),.*/\1/p' <<<"$line")
+  java_fail=$(sed -nE 's/.*Failures: ([0-9]+),.*/\1/p' <<<"$line")
+  java_err=$(sed -nE 's/.*Errors: ([0-9]+),.*/\1/p' <<<"$line")
+  java_skip=$(sed -nE 's/.*Skipped: ([0-9]+)$/\1/p' <<<"$line")
+  java_total=$(( ${java_run:-0} - ${java_skip:-0} ))
+  java_failed=$(( ${java_fail:-0} + ${java_err:-0} ))
+  [ "$java_status" -ne 0 ] && [ "$java_failed" -eq 0 ] && java_failed=1
+  java_passed=$(( java_total > java_failed ? java_total - java_failed : 0 ))
+else
+  echo "mvn not found: the Java SDK's tests count as one failure (scripts/install-system-deps.sh installs Maven)"
+  java_failed=1
+fi
+
+passed=$(( native_total - native_failed + mocha_passed + java_passed ))
+failed=$(( native_failed + mocha_failed + java_failed ))
 echo
 echo "tests: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
