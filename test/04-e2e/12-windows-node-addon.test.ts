@@ -17,10 +17,11 @@ describe('04 e2e: the win32-x64 addon in Windows Node under Wine, against the Li
   const nodeExe = path.join(dir, 'node/bin/node.exe');
   const wine = ['/usr/bin/wine64', '/usr/lib/wine/wine64'].find((p) => fs.existsSync(p)) ?? 'wine64';
 
-  it('logs in, sends a p2p message and receives the answer', async () => {
-    if (!fs.existsSync(nodeExe)) throw new Error(`${nodeExe} is missing: run bash scripts/test-windows-node.sh first`);
+  /** Runs the Windows client fixture with `exe` (a Windows Node) and checks the whole exchange. */
+  async function chatFromWindows(exe: string): Promise<void> {
     const { server, tcpPort } = await startServer();
     const bob = new AgoraClient({ server: `127.0.0.1:${tcpPort}` });
+    const logs = fs.mkdtempSync(path.join(os.tmpdir(), 'agora-sig-windows-node-'));
     try {
       await bob.login('linux-bob', { appId: 'windows-node' });
       const heard = new Promise<[string, string]>((resolve) =>
@@ -29,12 +30,11 @@ describe('04 e2e: the win32-x64 addon in Windows Node under Wine, against the Li
           void bob.sendInstant(from, 'hello from linux');
         }),
       );
-      const fixture = path.join(__dirname, 'fixtures', 'windows-client.js');
       // Its output goes to files: Windows Node under Wine cannot open a Unix pipe as stdout (EBADF).
-      const logs = fs.mkdtempSync(path.join(os.tmpdir(), 'agora-sig-windows-node-'));
       const [outFile, errFile] = [path.join(logs, 'stdout'), path.join(logs, 'stderr')];
       const [outFd, errFd] = [fs.openSync(outFile, 'w'), fs.openSync(errFile, 'w')];
-      const child = spawn(wine, [nodeExe, fixture, `127.0.0.1:${tcpPort}`, 'win-alice', 'linux-bob'], {
+      const fixture = path.join(__dirname, 'fixtures', 'windows-client.js');
+      const child = spawn(wine, [exe, fixture, `127.0.0.1:${tcpPort}`, 'win-alice', 'linux-bob'], {
         env: { ...process.env, WINEPREFIX: path.join(dir, 'wineprefix'), WINEDEBUG: '-all' },
         stdio: ['ignore', outFd, errFd],
       });
@@ -45,7 +45,6 @@ describe('04 e2e: the win32-x64 addon in Windows Node under Wine, against the Li
       clearTimeout(timer);
       const stdout = fs.readFileSync(outFile, 'utf8');
       const stderr = fs.readFileSync(errFile, 'utf8');
-      fs.rmSync(logs, { recursive: true, force: true });
 
       const steps = stdout
         .split('\n')
@@ -64,6 +63,25 @@ describe('04 e2e: the win32-x64 addon in Windows Node under Wine, against the Li
     } finally {
       bob.destroy();
       await server.close();
+      fs.rmSync(logs, { recursive: true, force: true });
     }
+  }
+
+  it('logs in, sends a p2p message and receives the answer', async () => {
+    if (!fs.existsSync(nodeExe)) throw new Error(`${nodeExe} is missing: run bash scripts/test-windows-node.sh first`);
+    await chatFromWindows(nodeExe);
+  });
+
+  // Electron's executable is the app's own (YourApp.exe), not node.exe, yet exports Node-API: the
+  // prebuild imports node.exe delay-loaded and its hook hands over the running executable. Without
+  // the hook this host dies at the first Node-API call (delay-load exception 0xc06d007e).
+  it('does the same in a host whose executable is not named node.exe, as in Electron', async () => {
+    if (!fs.existsSync(nodeExe)) throw new Error(`${nodeExe} is missing: run bash scripts/test-windows-node.sh first`);
+    const host = path.join(dir, 'renamed-host', 'ElectronLikeApp.exe');
+    if (!fs.existsSync(host)) {
+      fs.mkdirSync(path.dirname(host), { recursive: true });
+      fs.linkSync(nodeExe, host);
+    }
+    await chatFromWindows(host);
   });
 });
