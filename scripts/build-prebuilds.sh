@@ -16,7 +16,10 @@ build_one() {
   shift 3
   local out="$root/build-prebuild-$target"
   echo "== prebuild $target"
-  "$cmake_js" compile -O "$out" --CDAGORA_SIG_BUILD_TESTS=OFF --CDCMAKE_BUILD_TYPE=Release "$@"
+  # Configure every time (seconds): `cmake-js compile` on an existing directory only builds, and
+  # would ignore a changed option here.
+  "$cmake_js" configure -O "$out" --CDAGORA_SIG_BUILD_TESTS=OFF --CDCMAKE_BUILD_TYPE=Release "$@"
+  "$cmake_js" build -O "$out"
   mkdir -p "prebuilds/$target"
   rm -f "prebuilds/$target"/*.node
   # cmake-js points the library output at Release/; a DLL is a runtime output, left beside its target.
@@ -26,7 +29,10 @@ build_one() {
   ls -l "prebuilds/$target/$name"
 }
 
-# The glibc tag keeps it from being tried on musl (Alpine), where it cannot load.
-build_one linux-x64 agora_sig_addon.napi.glibc.node strip
+# The glibc tag keeps it from being tried on musl (Alpine), where it cannot load. The C++ runtime
+# is linked in (and hidden: --exclude-libs), so a system with an older libstdc++ than this one's
+# (RHEL 9's, GCC 11) loads it too; glibc 2.34 remains the floor.
+build_one linux-x64 agora_sig_addon.napi.glibc.node strip \
+  --CDCMAKE_SHARED_LINKER_FLAGS="-static-libstdc++ -static-libgcc"
 build_one win32-x64 agora_sig_addon.napi.node x86_64-w64-mingw32-strip \
   --CDCMAKE_TOOLCHAIN_FILE="$root/cmake/mingw-w64.cmake"
