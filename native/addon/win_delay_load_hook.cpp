@@ -17,6 +17,7 @@ static FARPROC WINAPI agora_sig_load_host_image(unsigned event, PDelayLoadInfo i
   return reinterpret_cast<FARPROC>(GetModuleHandleA(nullptr));
 }
 
-// Read by MinGW-w64's __delayLoadHelper2 (declared extern "C" in delayimp.h); defining it here replaces libmingwex's empty default.
+// Read by MinGW-w64's __delayLoadHelper2 (declared extern "C" in delayimp.h); defining it here
+// replaces libmingwex's empty default.
 PfnDliHook __pfnDliNotifyHook2 = agora_sig_load_host_image;
 #endif
