@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite: the native core on its own (CTest), on Linux and built for Windows (under
-# Wine), then every TypeScript layer (mocha): protocol, server, addon, end to end, then the Java
-# Server SDK (JUnit through Maven).
+# Wine), the addon in Windows Node (under Wine), then every TypeScript layer (mocha): protocol,
+# server, addon, end to end, packaging, then the Java Server SDK (JUnit through Maven).
 # Prints one closing line "N passed, N failed".
 set -uo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -33,6 +33,24 @@ native_failed=$ctest_failed
 run_ctest scripts/test-windows.sh "$logdir/windows.log"
 native_total=$(( native_total + ctest_total ))
 native_failed=$(( native_failed + ctest_failed ))
+
+# The prebuilt addons the package ships (linux-x64, win32-x64 cross-built): the Windows Node stage
+# loads one, the packaging tests (test/10-package) pack both. Always brought up to date (an
+# incremental build, seconds when nothing changed): the loader prefers prebuilds/ to build/, so a
+# stale prebuild would be what every addon test loads.
+npm run build:prebuilds || { native_total=$(( native_total + 1 )); native_failed=$(( native_failed + 1 )); }
+# The addon in Windows Node under Wine: its own suite and the p2p end-to-end test in Windows Node 20
+# (the end-to-end test 04-e2e/12 then runs that Node against this machine's server).
+bash scripts/test-windows-node.sh >"$logdir/windows-node.log" 2>&1
+windows_node_status=$?
+cat "$logdir/windows-node.log"
+windows_node_passed=$(sed -nE 's/^ *([0-9]+) passing.*/\1/p' "$logdir/windows-node.log" | tail -n 1)
+windows_node_failed=$(sed -nE 's/^ *([0-9]+) failing.*/\1/p' "$logdir/windows-node.log" | tail -n 1)
+windows_node_passed=${windows_node_passed:-0}
+windows_node_failed=${windows_node_failed:-0}
+[ "$windows_node_status" -ne 0 ] && [ "$windows_node_failed" -eq 0 ] && windows_node_failed=1
+native_total=$(( native_total + windows_node_passed + windows_node_failed ))
+native_failed=$(( native_failed + windows_node_failed ))
 
 AGORA_SIG_NATIVE_BUILD_DIR="${AGORA_SIG_NATIVE_BUILD_DIR:-$root/build-native}" \
   npx mocha "$@" 2>&1 | tee "$logdir/mocha.log"
