@@ -5,6 +5,12 @@
  * sockets without a session yet (handshaking, or idle) may fill only the total minus the reserve.
  * A socket moves out of that pool when its connection logs in or resumes.
  *
+ * When that pool is full, a new socket is not refused: the oldest socket of the pool is closed to
+ * make room. It has had the longest to log in, and a client that means to log in does so within
+ * milliseconds, so a flood of idle sockets (which fills the pool first) cannot lock logins out: it
+ * only pushes its own oldest sockets out. Only a full total with the pool empty, or a source
+ * address over its own limit, refuses the new socket.
+ *
  * It counts sockets, not protocol connections: a WebSocket's socket is counted from its HTTP
  * request on, before the upgrade, and the sweep closes those that are still not upgraded when the
  * handshake deadline (`loginTimeoutMs` from accept) passes; after the upgrade the connection's own
@@ -56,7 +62,8 @@ interface Slot {
 export class ConnectionLimits {
   private readonly slots = new Map<net.Socket, Slot>();
   private readonly perAddress = new Map<string, number>();
-  private sessionless = 0;
+  /** The sockets without a session, oldest first (a Map keeps insertion order). */
+  private readonly waiting = new Map<net.Socket, Slot>();
 
   constructor(private readonly settings: ConnectionLimitSettings, private readonly refusals: RefusalLog) {}
 
@@ -67,7 +74,7 @@ export class ConnectionLimits {
 
   /** Sockets held now that have no session. */
   get sessionlessCount(): number {
-    return this.sessionless;
+    return this.waiting.size;
   }
 
   /**
@@ -80,11 +87,11 @@ export class ConnectionLimits {
     const address = maxConnectionsPerAddress > 0 ? socket.remoteAddress ?? '' : '';
     const fromAddress = this.perAddress.get(address) ?? 0;
     let refusal: string | null = null;
-    if (this.slots.size >= maxConnections) refusal = `over the connection limit (${maxConnections})`;
-    else if (this.sessionless >= maxConnections - reservedConnections) {
-      refusal = `over the limit of connections without a session (${maxConnections} - ${reservedConnections} reserved)`;
-    } else if (maxConnectionsPerAddress > 0 && fromAddress >= maxConnectionsPerAddress) {
+    if (maxConnectionsPerAddress > 0 && fromAddress >= maxConnectionsPerAddress) {
       refusal = `over the per-address limit (${maxConnectionsPerAddress})`;
+    } else if (this.waiting.size >= maxConnections - reservedConnections || this.slots.size >= maxConnections) {
+      if (this.waiting.size > 0) this.evictOldestWaiting(maxConnections, reservedConnections);
+      else refusal = `over the connection limit (${maxConnections})`;
     }
     if (refusal !== null) {
       this.refusals.note(refusal, `${kind} ${socket.remoteAddress}:${socket.remotePort}`);
@@ -92,10 +99,21 @@ export class ConnectionLimits {
     }
     const slot: Slot = { address, acceptedMs: Date.now(), sessionless: true, connected: false };
     this.slots.set(socket, slot);
+    this.waiting.set(socket, slot);
     this.perAddress.set(address, fromAddress + 1);
-    this.sessionless++;
     socket.once('close', () => this.release(socket));
     return null;
+  }
+
+  /** Makes room for a new socket: the one that has waited longest for a session goes. */
+  private evictOldestWaiting(maxConnections: number, reservedConnections: number): void {
+    const oldest = this.waiting.keys().next().value as net.Socket;
+    this.refusals.note(
+      `closed the oldest connection without a session to make room (${maxConnections} - ${reservedConnections} reserved)`,
+      `${oldest.remoteAddress}:${oldest.remotePort}`,
+    );
+    this.release(oldest);
+    oldest.destroy();
   }
 
   /** When the socket was accepted (Date.now() for one not counted here). */
@@ -114,7 +132,7 @@ export class ConnectionLimits {
     const slot = this.slots.get(socket);
     if (slot === undefined || !slot.sessionless) return;
     slot.sessionless = false;
-    this.sessionless--;
+    this.waiting.delete(socket);
   }
 
   /** Closes sockets that no connection took over (an HTTP request not upgraded) within `deadlineMs`. */
@@ -131,7 +149,7 @@ export class ConnectionLimits {
     const slot = this.slots.get(socket);
     if (slot === undefined) return;
     this.slots.delete(socket);
-    if (slot.sessionless) this.sessionless--;
+    this.waiting.delete(socket);
     const left = (this.perAddress.get(slot.address) ?? 1) - 1;
     if (left === 0) this.perAddress.delete(slot.address);
     else this.perAddress.set(slot.address, left);

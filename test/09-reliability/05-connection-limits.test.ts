@@ -78,23 +78,35 @@ describe('09-reliability: connection limits', function () {
     });
   });
 
-  it('refuses sockets without a session beyond the total minus the reserve, closes them at once, and logs one summary line', async () => {
+  it('a flood of idle sockets cannot lock logins out: past the total minus the reserve the oldest idle socket makes room, with one summary line', async () => {
     await fixture.start({ maxConnections: 10, reservedConnections: 4 });
     const users = [await fixture.loggedIn(APP, 'u1'), await fixture.loggedIn(APP, 'u2'), await fixture.loggedIn(APP, 'u3')];
     const flood = await idle(10);
-    // 3 logged in + 6 without a session (10 - 4 reserved); the other 4 are closed at once.
-    expect(flood.filter((s) => s.closed).length).to.equal(4);
+    // 3 logged in + 6 without a session (10 - 4 reserved): each of the last 4 pushed out the oldest.
+    expect(flood.map((s) => s.closed)).to.deep.equal([true, true, true, true, false, false, false, false, false, false]);
     expect(flood.filter((s) => s.closed).every((s) => s.received.length === 0)).to.equal(true);
     expect(fixture.server.connectionLimits.count).to.equal(9);
+    // A user logs in while the flood holds the pool: it gets in, and the oldest idle socket goes.
+    await fixture.loggedIn(APP, 'u4');
+    await sleep(100);
+    expect(flood.filter((s) => s.closed).length).to.equal(5);
     await sleep(1200);
     const summary = fixture.logLines.filter((l) => l.includes('refused or closed'));
     expect(summary.length).to.equal(1);
-    expect(summary[0]).to.match(/WARN refused or closed 4 connections: 4 over the limit of connections without a session \(10 - 4 reserved\) \(e\.g\. tcp 127\.0\.0\.1:\d+\)/);
-    // The logged-in users were not disturbed, and logins work again once the flood is gone.
+    expect(summary[0]).to.match(/WARN refused or closed 5 connections: 5 closed the oldest connection without a session to make room \(10 - 4 reserved\)/);
+    // The logged-in users were not disturbed.
     for (const u of users) expect(u.client.closed).to.equal(false);
-    for (const s of flood) s.socket.destroy();
-    await sleep(100);
-    await fixture.loggedIn(APP, 'u4');
+  });
+
+  it('refuses a new socket only when the total is full of sessions', async () => {
+    await fixture.start({ maxConnections: 3, reservedConnections: 1 });
+    for (const name of ['u1', 'u2', 'u3']) await fixture.loggedIn(APP, name);
+    const [late] = await idle(1);
+    await late.waitClosed(1000);
+    expect(late.closed).to.equal(true);
+    expect(late.received.length).to.equal(0);
+    await sleep(1100);
+    expect(fixture.logLines.some((l) => /refused or closed 1 connection: 1 over the connection limit \(3\)/.test(l))).to.equal(true);
   });
 
   it('refuses a source address over its limit while others still log in, and answers a WebSocket over a limit 503', async () => {
@@ -109,9 +121,7 @@ describe('09-reliability: connection limits', function () {
     await sleep(200);
     expect(other.closed).to.equal(false);
     expect(other.received.length).to.be.greaterThan(0);
-    // Fill the total from more addresses, then a WebSocket is told 503.
-    for (let i = 3; i < 9; i++) sockets.push(await Idle.connect(fixture.address.tcpPort, `127.0.0.${i}`));
-    await sleep(100);
+    // A WebSocket from the address over its limit is told 503.
     const status = await new Promise<number>((resolve) => {
       const ws = new WebSocket(`ws://127.0.0.1:${fixture.address.wsPort}/`);
       ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
@@ -119,6 +129,12 @@ describe('09-reliability: connection limits', function () {
       ws.on('error', () => resolve(-1));
     });
     expect(status).to.equal(503);
+    // Idle sockets from more addresses push the oldest idle ones out rather than being refused.
+    const more: Idle[] = [];
+    for (let i = 3; i < 12; i++) more.push(await Idle.connect(fixture.address.tcpPort, `127.0.0.${i}`));
+    sockets.push(...more);
+    await sleep(100);
+    expect(other.closed).to.equal(false);
     await sleep(1100);
     expect(fixture.logLines.some((l) => /refused or closed .*over the per-address limit \(5\)/.test(l))).to.equal(true);
   });
