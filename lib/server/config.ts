@@ -70,6 +70,12 @@ export interface ServerConfig {
    * messages, kept frames, queued requests, partial frames); 0 = no bound. memory-budget.ts.
    */
   memoryBudgetBytes: number;
+  /**
+   * PEM files of the server's certificate (its chain may follow it) and private key; with both,
+   * the TCP listener speaks TLS and the WebSocket one wss:// (tls-credentials.ts).
+   */
+  tlsCert?: string;
+  tlsKey?: string;
 }
 
 /** What `new SignalServer(...)` and the config file take: any subset, `apps` also partially. */
@@ -133,6 +139,9 @@ Options (each overrides the environment variable named after it, which overrides
                               (AGORA_SIG_MEMBER_EVENTS_LIMIT, default ${DEFAULT_MEMBER_EVENTS_LIMIT}; 0 = no limit)
   --memory-budget-bytes <n>   bound on the bytes clients can make the server keep, all together
                               (AGORA_SIG_MEMORY_BUDGET_BYTES, default 1073741824; 0 = no bound)
+  --tls-cert <file>           PEM certificate (chain): with --tls-key, TCP speaks TLS and WebSocket wss://
+                              (AGORA_SIG_TLS_CERT, default none)
+  --tls-key <file>            PEM private key of --tls-cert (AGORA_SIG_TLS_KEY, default none)
   --help                      print this text
 
 See docs/server.md for the config file format.
@@ -146,7 +155,7 @@ const FILE_KEYS: readonly (keyof ServerConfig)[] = [
   'maxKeptBytes', 'maxQueuedRequests', 'maxQueuedRequestBytes', 'logLevel', 'apps', 'userChannelMessagesPerSecond', 'channelMessagesPerSecond',
   'defaultChannelTtlSeconds', 'memberEventsLimit', 'maxMessageTtlSeconds', 'pushTtlSeconds', 'maxHeldMessagesPerApp',
   'maxHeldBytesPerApp', 'maxHeldMessagesPerAccount', 'maxUserAttrsPerAccount', 'invite',
-  'memoryBudgetBytes',
+  'memoryBudgetBytes', 'tlsCert', 'tlsKey',
 ];
 
 /** Settings as flags and environment variables name them; two of them set parts of `apps`. */
@@ -166,6 +175,8 @@ const SETTINGS: readonly { flag: string; env: string; key: SettingKey }[] = [
   { flag: 'sip-gateway', env: 'AGORA_SIG_SIP_GATEWAY', key: 'sipGateway' },
   { flag: 'member-events-limit', env: 'AGORA_SIG_MEMBER_EVENTS_LIMIT', key: 'memberEventsLimit' },
   { flag: 'memory-budget-bytes', env: 'AGORA_SIG_MEMORY_BUDGET_BYTES', key: 'memoryBudgetBytes' },
+  { flag: 'tls-cert', env: 'AGORA_SIG_TLS_CERT', key: 'tlsCert' },
+  { flag: 'tls-key', env: 'AGORA_SIG_TLS_KEY', key: 'tlsKey' },
 ];
 
 export interface CommandLine {
@@ -315,6 +326,11 @@ function parseSetting(key: SettingKey | 'apps' | 'invite', source: string, raw: 
       return { maxHeldBytesPerApp: parseInteger(source, raw, 0, 64 * 1024 * 1024 * 1024) };
     case 'memoryBudgetBytes':
       return { memoryBudgetBytes: parseInteger(source, raw, 0, 1024 * 1024 * 1024 * 1024) };
+    case 'tlsCert':
+    case 'tlsKey':
+      // Read and checked as a pair when the server starts (tls-credentials.ts).
+      if (typeof raw !== 'string' || raw.trim() === '') throw new ConfigError(`${source} must be a file name`);
+      return { [key]: raw.trim() };
     case 'logLevel':
       if (typeof raw !== 'string' || !isLogLevel(raw.trim())) {
         throw new ConfigError(`${source} must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(raw)}`);

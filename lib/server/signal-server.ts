@@ -40,6 +40,7 @@ import { MemorySessionDirectory } from './state/memory-session-directory';
 import type { MessageRouter } from './state/message-router';
 import type { SessionDirectory } from './state/session-directory';
 import { TcpTransport } from './tcp-transport';
+import { loadTlsCredentials } from './tls-credentials';
 import type { FrameTransport } from './transport';
 import { WebSocketTransport } from './websocket-transport';
 import { latin1 } from './latin1';
@@ -62,6 +63,8 @@ export interface ListeningAddress {
   host: string;
   tcpPort: number;
   wsPort: number;
+  /** Both listeners speak TLS (tls:// and wss://). */
+  tls: boolean;
 }
 
 export class SignalServer implements ConnectionHost, SessionHost, RequestServices {
@@ -92,6 +95,8 @@ export class SignalServer implements ConnectionHost, SessionHost, RequestService
   private readonly connections = new Set<Connection>();
   /** Checks every connection for silence and for a missing login (started with the first one). */
   private watchdog: NodeJS.Timeout | null = null;
+  /** Both listeners speak TLS (config tlsCert and tlsKey). */
+  private readonly tls: boolean;
   private readonly tcp: TcpTransport;
   private readonly websocket: WebSocketTransport;
   private nextUid = 1;
@@ -163,8 +168,13 @@ export class SignalServer implements ConnectionHost, SessionHost, RequestService
     // Beyond the kept frames, allow a few maximal frames of socket buffer before calling a client stuck.
     const maxBufferedBytes = this.config.maxKeptBytes + 4 * this.config.maxFrameBytes;
     const accept = (transport: FrameTransport): Connection => this.accept(transport);
-    this.tcp = new TcpTransport(this.logger, this.config.maxFrameBytes, maxBufferedBytes, accept);
-    this.websocket = new WebSocketTransport(this.logger, this.config.maxFrameBytes, maxBufferedBytes, accept);
+    // Throws ConfigError naming a bad certificate or key file. The handshake gets the login
+    // timeout: a client that connects and never finishes it holds no socket for longer.
+    const tls = loadTlsCredentials(this.config);
+    this.tls = tls !== null;
+    const handshakeMs = this.config.loginTimeoutMs;
+    this.tcp = new TcpTransport(this.logger, this.config.maxFrameBytes, maxBufferedBytes, accept, tls, handshakeMs);
+    this.websocket = new WebSocketTransport(this.logger, this.config.maxFrameBytes, maxBufferedBytes, accept, undefined, tls, handshakeMs);
   }
 
   /** Starts both listeners; a port of 0 picks a free one. */
@@ -178,8 +188,9 @@ export class SignalServer implements ConnectionHost, SessionHost, RequestService
       await this.tcp.close();
       throw e;
     }
-    this.logger.info(`listening on tcp://${host}:${tcpPort} and ws://${host}:${wsPort}`);
-    return { host, tcpPort, wsPort };
+    const [tcpScheme, wsScheme] = this.tls ? ['tls', 'wss'] : ['tcp', 'ws'];
+    this.logger.info(`listening on ${tcpScheme}://${host}:${tcpPort} and ${wsScheme}://${host}:${wsPort}`);
+    return { host, tcpPort, wsPort, tls: this.tls };
   }
 
   /** The HTTP server under the WebSocket endpoint (to serve other things on the same port). */

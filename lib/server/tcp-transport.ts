@@ -1,5 +1,9 @@
-/** TCP listener for native clients: each frame is a 4-byte big-endian length, then the body. */
+/**
+ * TCP listener for native clients: each frame is a 4-byte big-endian length, then the body. With
+ * TLS credentials it is a tls.Server and the same framing runs inside TLS.
+ */
 import * as net from 'node:net';
+import * as tls from 'node:tls';
 import { LengthPrefixedReader } from '../protocol/length-prefixed-reader';
 import { ProtocolError } from '../protocol/protocol-error';
 import type { Connection } from './connection';
@@ -7,6 +11,7 @@ import type { Logger } from './logger';
 import { CLOSE_GRACE_MS, FrameTransport } from './transport';
 import type { PreparedEvent } from './prepared-event';
 import { BatchSink, WriteBatch } from './write-batch';
+import type { TlsCredentials } from './tls-credentials';
 
 const LISTEN_BACKLOG = 4096;
 
@@ -88,9 +93,22 @@ export class TcpTransport {
     private readonly maxFrameBytes: number,
     private readonly maxBufferedBytes: number,
     private readonly accept: ConnectionFactory,
+    tlsCredentials: TlsCredentials | null = null,
+    handshakeTimeoutMs = 10000,
   ) {
     // noDelay at accept, in C++: frames are batched per event-loop turn, never held back for Nagle.
-    this.server = net.createServer({ noDelay: true }, (socket) => this.onSocket(socket));
+    if (tlsCredentials === null) {
+      this.server = net.createServer({ noDelay: true }, (socket) => this.onSocket(socket));
+    } else {
+      // A client that connects and never finishes the handshake is dropped after handshakeTimeout.
+      const secure = tls.createServer({ ...tlsCredentials, noDelay: true, handshakeTimeout: handshakeTimeoutMs }, (socket) => this.onSocket(socket));
+      secure.on('tlsClientError', (e, socket) => {
+        if (this.logger.enabled('debug')) this.logger.debug(`tls ${socket.remoteAddress}:${socket.remotePort}: handshake failed: ${e.message}`);
+        // With a listener here, Node leaves the socket open.
+        socket.destroy();
+      });
+      this.server = secure;
+    }
     this.server.on('error', (e) => this.logger.error(`tcp listener: ${e.message}`));
   }
 

@@ -1,9 +1,10 @@
 /**
  * WebSocket listener for browsers: each binary message is one frame body; a text message is a
  * protocol error. It runs on a plain http.Server that also serves the browser SDK and the demo page
- * (static-files.ts).
+ * (static-files.ts); with TLS credentials on an https.Server (wss://, the files over https).
  */
 import * as http from 'node:http';
+import * as https from 'node:https';
 import type * as net from 'node:net';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { Logger } from './logger';
@@ -11,6 +12,7 @@ import { defaultStaticFolders, serveStatic, StaticFolders } from './static-files
 import type { ConnectionFactory } from './tcp-transport';
 import type { PreparedEvent } from './prepared-event';
 import { CLOSE_GRACE_MS, FrameTransport } from './transport';
+import type { TlsCredentials } from './tls-credentials';
 
 class WebSocketFrameTransport implements FrameTransport {
   readonly remote: string;
@@ -69,7 +71,7 @@ class WebSocketFrameTransport implements FrameTransport {
 
 export class WebSocketTransport {
   /** The HTTP server the WebSocket endpoint lives on; other handlers may be added to it. */
-  readonly httpServer: http.Server;
+  readonly httpServer: http.Server | https.Server;
   private readonly wss: WebSocketServer;
 
   constructor(
@@ -78,8 +80,10 @@ export class WebSocketTransport {
     private readonly maxBufferedBytes: number,
     private readonly accept: ConnectionFactory,
     staticFolders: StaticFolders = defaultStaticFolders(),
+    tlsCredentials: TlsCredentials | null = null,
+    handshakeTimeoutMs = 10000,
   ) {
-    this.httpServer = http.createServer((req, res) => {
+    const onRequest = (req: http.IncomingMessage, res: http.ServerResponse): void => {
       if (serveStatic(staticFolders, req, res)) return;
       const known = req.url === '/' || req.url === '';
       if (!known) {
@@ -89,7 +93,10 @@ export class WebSocketTransport {
       }
       res.writeHead(426, { 'content-type': 'text/plain; charset=utf-8', upgrade: 'websocket' });
       res.end('This port speaks the signaling protocol over WebSocket.\n');
-    });
+    };
+    this.httpServer = tlsCredentials === null
+      ? http.createServer(onRequest)
+      : https.createServer({ ...tlsCredentials, handshakeTimeout: handshakeTimeoutMs }, onRequest);
     this.httpServer.on('error', (e) => this.logger.error(`websocket listener: ${e.message}`));
     this.wss = new WebSocketServer({ server: this.httpServer, maxPayload: maxFrameBytes, perMessageDeflate: false });
     this.wss.on('connection', (ws, req) => this.onWebSocket(ws, req.socket as net.Socket));
