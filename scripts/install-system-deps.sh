@@ -5,7 +5,9 @@ set -euo pipefail
 # g++-mingw-w64-x86-64-posix and wine64: the Windows build of the core and its programs, run under
 # Wine by the end-to-end tests (scripts/test-windows.sh); wine64 alone, without its recommends
 # (32-bit Wine, fonts, desktop integration), is enough for console programs.
-packages=(cmake g++ make ninja-build libgtest-dev nlohmann-json3-dev chromium g++-mingw-w64-x86-64-posix)
+# libssl-dev: TLS in the core (tls:// server addresses); openssl: the TLS tests make throwaway
+# certificates with its command line.
+packages=(cmake g++ make ninja-build libgtest-dev nlohmann-json3-dev libssl-dev openssl chromium g++-mingw-w64-x86-64-posix)
 lean_packages=(wine64)
 missing=()
 for p in "${packages[@]}"; do
