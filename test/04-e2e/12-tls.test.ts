@@ -107,6 +107,22 @@ describe('04 e2e: the core over TLS (tls://)', function () {
       await alice.rec.waitFor('onMessageSendSuccess');
     });
 
+    it('delivers a burst of 3,000 messages over tls:// in order, without waiting for a heartbeat', async () => {
+      // Many small TLS records arrive in one read; those OpenSSL holds beyond the read loop's
+      // bound are drained without a poll event (none would come before the next heartbeat, 10 s).
+      const alice = client(certs.caFile);
+      const bob = client(certs.caFile);
+      alice.api.login('demo', 'burst-alice', '_no_need_token', 0, '');
+      bob.api.login('demo', 'burst-bob', '_no_need_token', 0, '');
+      await alice.rec.waitFor('onLoginSuccess');
+      await bob.rec.waitFor('onLoginSuccess');
+      const count = 3000;
+      for (let i = 0; i < count; i++) alice.api.messageInstantSend('burst-bob', 0, `m${i}`, '');
+      await bob.rec.waitForCount('onMessageInstantReceive', count, 5000);
+      const texts = bob.rec.named('onMessageInstantReceive').map((e) => e.args[2]);
+      expect(texts).to.deep.equal(Array.from({ length: count }, (_, i) => `m${i}`));
+    });
+
     it('a wrong CA is onLoginFailed(202) with a log line saying why, and no retry', async () => {
       const c = client(certs.otherCaFile);
       c.api.login('demo', 'tls-untrusted', '_no_need_token', 0, '');
