@@ -1,7 +1,10 @@
 import { expect } from 'chai';
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as path from 'node:path';
+import * as tls from 'node:tls';
+import { decodeFrame, encodeFrameWithLength, EventKind, FrameType, LengthPrefixedReader, utf8Encode } from '../../lib/protocol';
 import { Client, newClient, REPO_ROOT, startServer, StartedServer, uidOf } from './harness';
 import { makeTestCertificates, TestCertificates } from '../02-server/tls-certs';
 
@@ -108,8 +111,9 @@ describe('04 e2e: the core over TLS (tls://)', function () {
     });
 
     it('delivers a burst of 3,000 messages over tls:// in order, without waiting for a heartbeat', async () => {
-      // Many small TLS records arrive in one read; those OpenSSL holds beyond the read loop's
-      // bound are drained without a poll event (none would come before the next heartbeat, 10 s).
+      // Writes of many frames at once through SSL_write and their ciphertext left for the poller
+      // (when the socket takes only part of it), reads of large records; a stall would last until
+      // the next heartbeat (10 s).
       const alice = client(certs.caFile);
       const bob = client(certs.caFile);
       alice.api.login('demo', 'burst-alice', '_no_need_token', 0, '');
@@ -121,6 +125,46 @@ describe('04 e2e: the core over TLS (tls://)', function () {
       await bob.rec.waitForCount('onMessageInstantReceive', count, 5000);
       const texts = bob.rec.named('onMessageInstantReceive').map((e) => e.args[2]);
       expect(texts).to.deep.equal(Array.from({ length: count }, (_, i) => `m${i}`));
+    });
+
+    it('takes every frame of records OpenSSL read ahead, without another poll event', async () => {
+      // A scripted server sends its frames in 512-byte TLS records, 27 of them in one write: the
+      // core's socket read takes them all, its read loop returns after 16 records, and the rest
+      // wait inside OpenSSL with the socket empty. WELCOME's long heartbeat means nothing else
+      // arrives to wake the poller.
+      const count = 120;
+      const events = Buffer.concat(Array.from({ length: count }, (_, i) => encodeFrameWithLength({
+        type: FrameType.Event, seq: i + 1, kind: EventKind.InstantMsg,
+        fields: [utf8Encode('scripted'), utf8Encode('7'), utf8Encode(`message ${i} `.padEnd(90, '.')), utf8Encode(String(i + 1))],
+      })));
+      expect(events.length).to.be.within(20 * 512, 16 * 1024 - 512);
+      const scripted = tls.createServer({ cert: fs.readFileSync(certs.certFile), key: fs.readFileSync(certs.keyFile) }, (socket) => {
+        socket.setMaxSendFragment(512);
+        const reader = new LengthPrefixedReader();
+        socket.on('error', () => undefined);
+        socket.on('data', (chunk: Buffer) => {
+          for (const body of reader.push(chunk)) {
+            if (decodeFrame(body).type !== FrameType.Login) continue;
+            socket.write(Buffer.concat([
+              encodeFrameWithLength({ type: FrameType.Welcome, version: 1, heartbeatMs: 60000, resumeWindowMs: 60000, maxFrameBytes: 1048576 }),
+              encodeFrameWithLength({ type: FrameType.LoginOk, uid: 7, sessionId: utf8Encode('0123456789abcdef0123456789abcdef') }),
+            ]));
+            setTimeout(() => socket.write(events), 100);
+          }
+        });
+      });
+      await new Promise<void>((resolve) => scripted.listen(0, '127.0.0.1', resolve));
+      try {
+        const c = client(certs.caFile);
+        c.api.dbg('server', `tls://localhost:${(scripted.address() as net.AddressInfo).port}`);
+        c.api.login('demo', 'drain', '_no_need_token', 0, '');
+        await c.rec.waitFor('onLoginSuccess');
+        await c.rec.waitForCount('onMessageInstantReceive', count, 3000);
+        expect(c.rec.named('onMessageInstantReceive').map((e) => (e.args[2] as string).split(' ')[1])).to.deep.equal(Array.from({ length: count }, (_, i) => String(i)));
+      } finally {
+        for (const c of clients.splice(0)) c.api.destroy();
+        await new Promise((resolve) => scripted.close(resolve));
+      }
     });
 
     it('a wrong CA is onLoginFailed(202) with a log line saying why, and no retry', async () => {
