@@ -107,6 +107,11 @@ export class TcpTransport {
         // With a listener here, Node leaves the socket open.
         socket.destroy();
       });
+      // A handshake in progress has no connection yet; close() must be able to drop it too.
+      secure.on('connection', (raw: net.Socket) => {
+        this.sockets.add(raw);
+        raw.once('close', () => this.sockets.delete(raw));
+      });
       this.server = secure;
     }
     this.server.on('error', (e) => this.logger.error(`tcp listener: ${e.message}`));

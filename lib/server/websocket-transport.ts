@@ -73,6 +73,8 @@ export class WebSocketTransport {
   /** The HTTP server the WebSocket endpoint lives on; other handlers may be added to it. */
   readonly httpServer: http.Server | https.Server;
   private readonly wss: WebSocketServer;
+  /** Every TLS socket until it closes: one whose handshake is under way is no HTTP connection yet, which closeAllConnections misses. */
+  private readonly handshaking = new Set<net.Socket>();
 
   constructor(
     private readonly logger: Logger,
@@ -97,6 +99,12 @@ export class WebSocketTransport {
     this.httpServer = tlsCredentials === null
       ? http.createServer(onRequest)
       : https.createServer({ ...tlsCredentials, handshakeTimeout: handshakeTimeoutMs }, onRequest);
+    if (tlsCredentials !== null) {
+      this.httpServer.on('connection', (raw: net.Socket) => {
+        this.handshaking.add(raw);
+        raw.once('close', () => this.handshaking.delete(raw));
+      });
+    }
     this.httpServer.on('error', (e) => this.logger.error(`websocket listener: ${e.message}`));
     this.wss = new WebSocketServer({ server: this.httpServer, maxPayload: maxFrameBytes, perMessageDeflate: false });
     this.wss.on('connection', (ws, req) => this.onWebSocket(ws, req.socket as net.Socket));
@@ -120,6 +128,7 @@ export class WebSocketTransport {
       const force = setTimeout(() => {
         for (const ws of this.wss.clients) ws.terminate();
         this.httpServer.closeAllConnections();
+        for (const raw of this.handshaking) raw.destroy();
       }, CLOSE_GRACE_MS);
       force.unref();
       this.wss.close(() => {

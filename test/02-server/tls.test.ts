@@ -162,6 +162,17 @@ describe('02-server: TLS on both listeners', () => {
       expect(await closedAfter(silentWs, LOGIN_TIMEOUT_MS + 1500)).to.be.at.least(LOGIN_TIMEOUT_MS - 100);
     });
 
+    it('close() does not wait for handshakes in progress to time out', async () => {
+      const server = new SignalServer({ tcpPort: 0, wsPort: 0, logLevel: 'silent', tlsCert: certs.certFile, tlsKey: certs.keyFile, loginTimeoutMs: 60000 });
+      const { tcpPort, wsPort } = await server.listen();
+      const silent = [net.connect(tcpPort, '127.0.0.1'), net.connect(wsPort, '127.0.0.1')];
+      await Promise.all(silent.map((s) => new Promise((resolve) => s.once('connect', resolve))));
+      const start = Date.now();
+      await server.close();
+      expect(Date.now() - start).to.be.below(5000);
+      for (const s of silent) s.destroy();
+    });
+
     it('a client that trusts another CA refuses the server', async () => {
       const socket = tls.connect({ port: fixture.address.tcpPort, host: '127.0.0.1', servername: 'localhost', ca: certs.otherCa });
       const error = await new Promise<Error>((resolve) => socket.once('error', resolve));
