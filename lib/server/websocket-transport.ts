@@ -74,7 +74,7 @@ export class WebSocketTransport {
   readonly httpServer: http.Server | https.Server;
   private readonly wss: WebSocketServer;
   /** Every TLS socket until it closes: one whose handshake is under way is no HTTP connection yet, which closeAllConnections misses. */
-  private readonly handshaking = new Set<net.Socket>();
+  private readonly tlsSockets = new Set<net.Socket>();
 
   constructor(
     private readonly logger: Logger,
@@ -101,8 +101,8 @@ export class WebSocketTransport {
       : https.createServer({ ...tlsCredentials, handshakeTimeout: handshakeTimeoutMs }, onRequest);
     if (tlsCredentials !== null) {
       this.httpServer.on('connection', (raw: net.Socket) => {
-        this.handshaking.add(raw);
-        raw.once('close', () => this.handshaking.delete(raw));
+        this.tlsSockets.add(raw);
+        raw.once('close', () => this.tlsSockets.delete(raw));
       });
     }
     this.httpServer.on('error', (e) => this.logger.error(`websocket listener: ${e.message}`));
@@ -128,7 +128,7 @@ export class WebSocketTransport {
       const force = setTimeout(() => {
         for (const ws of this.wss.clients) ws.terminate();
         this.httpServer.closeAllConnections();
-        for (const raw of this.handshaking) raw.destroy();
+        for (const raw of this.tlsSockets) raw.destroy();
       }, CLOSE_GRACE_MS);
       force.unref();
       this.wss.close(() => {
