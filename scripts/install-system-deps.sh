@@ -7,7 +7,9 @@ set -euo pipefail
 # (32-bit Wine, fonts, desktop integration), is enough for console programs.
 # default-jdk and maven: the Java Server SDK (java/) and its tests; Maven fetches the rest (org.json,
 # JUnit, plugins) from Maven Central.
-packages=(cmake g++ make ninja-build libgtest-dev nlohmann-json3-dev chromium g++-mingw-w64-x86-64-posix default-jdk maven)
+# libssl-dev: TLS in the core (tls:// server addresses); openssl: the TLS tests make throwaway
+# certificates with its command line.
+packages=(cmake g++ make ninja-build libgtest-dev nlohmann-json3-dev libssl-dev openssl chromium g++-mingw-w64-x86-64-posix default-jdk maven)
 lean_packages=(wine64)
 missing=()
 for p in "${packages[@]}"; do

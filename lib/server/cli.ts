@@ -22,7 +22,18 @@ async function main(): Promise<void> {
     throw e;
   }
   const logger = createLogger(config.logLevel);
-  const server = new SignalServer(config, { logger });
+  let server;
+  try {
+    // Reads the TLS certificate and key: a bad file is a configuration error like a bad value.
+    server = new SignalServer(config, { logger });
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`agora-sig-server: ${e.message}\n`);
+      process.exitCode = 2;
+      return;
+    }
+    throw e;
+  }
   let address;
   try {
     address = await server.listen();
@@ -36,8 +47,8 @@ async function main(): Promise<void> {
   const certified = config.apps.apps.filter((a) => a.certificate !== undefined).length;
   process.stdout.write(
     `Signaling server listening on\n` +
-      `  TCP        ${address.host}:${address.tcpPort}\n` +
-      `  WebSocket  ws://${address.host}:${address.wsPort}/\n` +
+      `  TCP        ${address.tls ? 'tls://' : ''}${address.host}:${address.tcpPort}\n` +
+      `  WebSocket  ${address.tls ? 'wss' : 'ws'}://${address.host}:${address.wsPort}/\n` +
       `App IDs: ${locked ? 'only the configured ones' : 'any (no certificate needed)'}; ` +
       `${config.apps.apps.length} configured, ${certified} with a certificate.\n` +
       `Press Ctrl+C to stop.\n`,

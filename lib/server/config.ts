@@ -97,6 +97,12 @@ export interface ServerConfig {
   reservedConnections: number;
   /** How long a frame may take to arrive once its first bytes have (a trickled frame is closed). */
   frameTimeoutMs: number;
+  /**
+   * PEM files of the server's certificate (its chain may follow it) and private key; with both,
+   * the TCP listener speaks TLS and the WebSocket one wss:// (tls-credentials.ts).
+   */
+  tlsCert?: string;
+  tlsKey?: string;
 }
 
 /** What `new SignalServer(...)` and the config file take: any subset, `apps` also partially. */
@@ -191,6 +197,9 @@ Options (each overrides the environment variable named after it, which overrides
                               (AGORA_SIG_RESERVED_CONNECTIONS, default a twentieth)
   --frame-timeout-ms <ms>     how long a started frame may take to arrive
                               (AGORA_SIG_FRAME_TIMEOUT_MS, default 30000)
+  --tls-cert <file>           PEM certificate (chain): with --tls-key, TCP speaks TLS and WebSocket wss://
+                              (AGORA_SIG_TLS_CERT, default none)
+  --tls-key <file>            PEM private key of --tls-cert (AGORA_SIG_TLS_KEY, default none)
   --help                      print this text
 
 See docs/server.md for the config file format.
@@ -207,6 +216,7 @@ const FILE_KEYS: readonly (keyof ServerConfig)[] = [
   'memoryBudgetBytes', 'maxUserAttrBytesPerAccount', 'maxUserAttrBytesTotal', 'maxHeldMessagesTotal', 'maxHeldBytesTotal',
   'maxAttrsPerChannel', 'maxAttrBytesPerChannel', 'maxIdleAttrChannelsPerApp', 'maxChannelTtlSeconds', 'userP2pMessagesPerSecond',
   'maxConnections', 'maxConnectionsPerAddress', 'reservedConnections', 'frameTimeoutMs',
+  'tlsCert', 'tlsKey',
 ];
 
 /** Settings as flags and environment variables name them; two of them set parts of `apps`. */
@@ -230,6 +240,8 @@ const SETTINGS: readonly { flag: string; env: string; key: SettingKey }[] = [
   { flag: 'max-connections-per-address', env: 'AGORA_SIG_MAX_CONNECTIONS_PER_ADDRESS', key: 'maxConnectionsPerAddress' },
   { flag: 'reserved-connections', env: 'AGORA_SIG_RESERVED_CONNECTIONS', key: 'reservedConnections' },
   { flag: 'frame-timeout-ms', env: 'AGORA_SIG_FRAME_TIMEOUT_MS', key: 'frameTimeoutMs' },
+  { flag: 'tls-cert', env: 'AGORA_SIG_TLS_CERT', key: 'tlsCert' },
+  { flag: 'tls-key', env: 'AGORA_SIG_TLS_KEY', key: 'tlsKey' },
 ];
 
 export interface CommandLine {
@@ -398,6 +410,11 @@ function parseSetting(key: SettingKey | 'apps' | 'invite', source: string, raw: 
       return { [key]: parseInteger(source, raw, 0, 100000000) };
     case 'frameTimeoutMs':
       return { frameTimeoutMs: parseInteger(source, raw, 100, 3600000) };
+    case 'tlsCert':
+    case 'tlsKey':
+      // Read and checked as a pair when the server starts (tls-credentials.ts).
+      if (typeof raw !== 'string' || raw.trim() === '') throw new ConfigError(`${source} must be a file name`);
+      return { [key]: raw.trim() };
     case 'logLevel':
       if (typeof raw !== 'string' || !isLogLevel(raw.trim())) {
         throw new ConfigError(`${source} must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(raw)}`);

@@ -51,6 +51,8 @@ export interface ConnectionLimitSettings {
 }
 
 interface Slot {
+  /** "tcp", "tls", "ws" or "wss": what the handshake deadline closes it for. */
+  readonly kind: string;
   readonly address: string;
   readonly acceptedMs: number;
   /** No session yet: counted in the pool that may not use the reserve. */
@@ -64,6 +66,8 @@ export class ConnectionLimits {
   private readonly perAddress = new Map<string, number>();
   /** The sockets without a session, oldest first (a Map keeps insertion order). */
   private readonly waiting = new Map<net.Socket, Slot>();
+  /** TLS sockets, by the raw socket each wraps. */
+  private readonly aliases = new WeakMap<net.Socket, net.Socket>();
 
   constructor(private readonly settings: ConnectionLimitSettings, private readonly refusals: RefusalLog) {}
 
@@ -97,7 +101,7 @@ export class ConnectionLimits {
       this.refusals.note(refusal, `${kind} ${socket.remoteAddress}:${socket.remotePort}`);
       return refusal;
     }
-    const slot: Slot = { address, acceptedMs: Date.now(), sessionless: true, connected: false };
+    const slot: Slot = { kind, address, acceptedMs: Date.now(), sessionless: true, connected: false };
     this.slots.set(socket, slot);
     this.waiting.set(socket, slot);
     this.perAddress.set(address, fromAddress + 1);
@@ -116,30 +120,47 @@ export class ConnectionLimits {
     oldest.destroy();
   }
 
+  /**
+   * A TLS socket stands for the raw socket under it, the one counted at accept: what the
+   * connection later says of the TLS socket (connected, logged in) applies to that slot.
+   */
+  alias(wrapper: net.Socket, raw: net.Socket): void {
+    this.aliases.set(wrapper, raw);
+  }
+
   /** When the socket was accepted (Date.now() for one not counted here). */
   acceptedMs(socket: net.Socket): number {
-    return this.slots.get(socket)?.acceptedMs ?? Date.now();
+    return this.slotOf(socket)?.acceptedMs ?? Date.now();
   }
 
   /** A protocol connection owns the socket now. */
   connected(socket: net.Socket): void {
-    const slot = this.slots.get(socket);
+    const slot = this.slotOf(socket);
     if (slot !== undefined) slot.connected = true;
   }
 
   /** The socket's connection logged in or resumed: it leaves the sessionless pool. */
   sessionStarted(socket: net.Socket): void {
-    const slot = this.slots.get(socket);
+    const raw = this.aliases.get(socket) ?? socket;
+    const slot = this.slots.get(raw);
     if (slot === undefined || !slot.sessionless) return;
     slot.sessionless = false;
-    this.waiting.delete(socket);
+    this.waiting.delete(raw);
   }
 
-  /** Closes sockets that no connection took over (an HTTP request not upgraded) within `deadlineMs`. */
+  private slotOf(socket: net.Socket): Slot | undefined {
+    return this.slots.get(this.aliases.get(socket) ?? socket);
+  }
+
+  /**
+   * Closes sockets that no connection took over within `deadlineMs`: an HTTP request not upgraded,
+   * a TLS handshake not finished.
+   */
   sweep(nowMs: number, deadlineMs: number): void {
     for (const [socket, slot] of this.slots) {
       if (slot.connected || nowMs - slot.acceptedMs < deadlineMs) continue;
-      this.refusals.note(`closed without a WebSocket upgrade within ${deadlineMs} ms`, `ws ${socket.remoteAddress}:${socket.remotePort}`);
+      const what = slot.kind === 'ws' ? 'a WebSocket upgrade' : slot.kind === 'wss' ? 'a TLS handshake and WebSocket upgrade' : 'a TLS handshake';
+      this.refusals.note(`closed without ${what} within ${deadlineMs} ms`, `${slot.kind} ${socket.remoteAddress}:${socket.remotePort}`);
       slot.connected = true; // once
       socket.destroy();
     }

@@ -42,6 +42,7 @@ import { MemorySessionDirectory } from './state/memory-session-directory';
 import type { MessageRouter } from './state/message-router';
 import type { SessionDirectory } from './state/session-directory';
 import { TcpTransport } from './tcp-transport';
+import { loadTlsCredentials } from './tls-credentials';
 import type { FrameTransport } from './transport';
 import { WebSocketTransport } from './websocket-transport';
 import { latin1 } from './latin1';
@@ -64,6 +65,8 @@ export interface ListeningAddress {
   host: string;
   tcpPort: number;
   wsPort: number;
+  /** Both listeners speak TLS (tls:// and wss://). */
+  tls: boolean;
 }
 
 export class SignalServer implements ConnectionHost, SessionHost, RequestServices {
@@ -99,6 +102,8 @@ export class SignalServer implements ConnectionHost, SessionHost, RequestService
   private readonly connections = new Set<Connection>();
   /** Checks every connection for silence and for a missing login (started when listening). */
   private watchdog: NodeJS.Timeout | null = null;
+  /** Both listeners speak TLS (config tlsCert and tlsKey). */
+  private readonly tls: boolean;
   private readonly tcp: TcpTransport;
   private readonly websocket: WebSocketTransport;
   private nextUid = 1;
@@ -191,8 +196,12 @@ export class SignalServer implements ConnectionHost, SessionHost, RequestService
     // (PONG, BYE) and a RESULT past the bound. A client within its kept bound never reaches it.
     const maxBufferedBytes = this.config.maxKeptBytes + 16 * this.config.maxKeptFrames + 4 * this.config.maxFrameBytes;
     const accept = (transport: FrameTransport): Connection => this.accept(transport);
-    this.tcp = new TcpTransport(this.logger, this.config.maxFrameBytes, maxBufferedBytes, accept, this.connectionLimits, this.memoryBudget);
-    this.websocket = new WebSocketTransport(this.logger, this.config.maxFrameBytes, maxBufferedBytes, accept, this.connectionLimits);
+    // Throws ConfigError naming a bad certificate or key file. The TLS handshake is within the
+    // handshake deadline (loginTimeoutMs from accept, the connection limits' sweep).
+    const tls = loadTlsCredentials(this.config);
+    this.tls = tls !== null;
+    this.tcp = new TcpTransport(this.logger, this.config.maxFrameBytes, maxBufferedBytes, accept, this.connectionLimits, this.memoryBudget, tls);
+    this.websocket = new WebSocketTransport(this.logger, this.config.maxFrameBytes, maxBufferedBytes, accept, this.connectionLimits, undefined, tls, this.config.loginTimeoutMs);
   }
 
   /** Starts both listeners; a port of 0 picks a free one. */
@@ -206,9 +215,10 @@ export class SignalServer implements ConnectionHost, SessionHost, RequestService
       await this.tcp.close();
       throw e;
     }
-    this.logger.info(`listening on tcp://${host}:${tcpPort} and ws://${host}:${wsPort}`);
+    const [tcpScheme, wsScheme] = this.tls ? ['tls', 'wss'] : ['tcp', 'ws'];
+    this.logger.info(`listening on ${tcpScheme}://${host}:${tcpPort} and ${wsScheme}://${host}:${wsPort}`);
     this.startWatchdog();
-    return { host, tcpPort, wsPort };
+    return { host, tcpPort, wsPort, tls: this.tls };
   }
 
   /** The HTTP server under the WebSocket endpoint (to serve other things on the same port). */

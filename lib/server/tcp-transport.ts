@@ -1,5 +1,9 @@
-/** TCP listener for native clients: each frame is a 4-byte big-endian length, then the body. */
+/**
+ * TCP listener for native clients: each frame is a 4-byte big-endian length, then the body. With
+ * TLS credentials each accepted socket is wrapped in a server-side TLSSocket and the same framing runs inside TLS.
+ */
 import * as net from 'node:net';
+import * as tls from 'node:tls';
 import { LengthPrefixedReader } from '../protocol/length-prefixed-reader';
 import { ProtocolError } from '../protocol/protocol-error';
 import type { Connection } from './connection';
@@ -9,6 +13,7 @@ import type { MemoryBudget } from './memory-budget';
 import { CLOSE_GRACE_MS, FrameTransport, MAX_FRAME_BYTES_BEFORE_LOGIN } from './transport';
 import type { PreparedEvent } from './prepared-event';
 import { BatchSink, WriteBatch } from './write-batch';
+import type { TlsCredentials } from './tls-credentials';
 
 const LISTEN_BACKLOG = 4096;
 
@@ -136,9 +141,17 @@ export class TcpTransport {
     private readonly accept: ConnectionFactory,
     private readonly limits: ConnectionLimits,
     private readonly budget: MemoryBudget,
+    tlsCredentials: TlsCredentials | null = null,
   ) {
     // noDelay at accept, in C++: frames are batched per event-loop turn, never held back for Nagle.
-    this.server = net.createServer({ noDelay: true }, (socket) => this.onSocket(socket));
+    // With TLS the raw socket is counted at accept and wrapped here (not by a tls.Server), so that
+    // the connection limits and the handshake deadline (the limits' sweep at loginTimeoutMs from
+    // accept) see the socket from its first moment, and know which raw socket a session's is.
+    const secureContext = tlsCredentials === null ? null : tls.createSecureContext(tlsCredentials);
+    this.server = net.createServer({ noDelay: true }, (socket) => {
+      if (secureContext === null) this.onSocket(socket, socket);
+      else this.onTlsSocket(socket, secureContext);
+    });
     this.server.on('error', (e) => this.logger.error(`tcp listener: ${e.message}`));
   }
 
@@ -171,9 +184,30 @@ export class TcpTransport {
     });
   }
 
-  private onSocket(socket: net.Socket): void {
+  /** Counts the raw socket, then runs its TLS handshake; the connection starts once it is done. */
+  private onTlsSocket(raw: net.Socket, secureContext: tls.SecureContext): void {
+    if (this.limits.admit(raw, 'tls') !== null) {
+      raw.destroy();
+      return;
+    }
+    // Until the handshake is done only close() can reach it.
+    this.sockets.add(raw);
+    raw.once('close', () => this.sockets.delete(raw));
+    const secure = new tls.TLSSocket(raw, { isServer: true, secureContext });
+    secure.once('secure', () => {
+      this.limits.alias(secure, raw);
+      this.onSocket(secure, raw);
+    });
+    secure.on('error', (e) => {
+      if (this.logger.enabled('debug')) this.logger.debug(`tls ${raw.remoteAddress}:${raw.remotePort}: ${e.message}`);
+      secure.destroy();
+    });
+  }
+
+  /** `socket` carries the frames; `raw` is what was counted at accept (the same without TLS). */
+  private onSocket(socket: net.Socket, raw: net.Socket): void {
     // Refused at once, without a word: the client has not said HELLO, and a flood costs least so.
-    if (this.limits.admit(socket, 'tcp') !== null) {
+    if (socket === raw && this.limits.admit(socket, 'tcp') !== null) {
       socket.destroy();
       return;
     }

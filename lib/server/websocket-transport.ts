@@ -1,9 +1,10 @@
 /**
  * WebSocket listener for browsers: each binary message is one frame body; a text message is a
  * protocol error. It runs on a plain http.Server that also serves the browser SDK and the demo page
- * (static-files.ts).
+ * (static-files.ts); with TLS credentials on an https.Server (wss://, the files over https).
  */
 import * as http from 'node:http';
+import * as https from 'node:https';
 import type * as net from 'node:net';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { ConnectionLimits } from './connection-limits';
@@ -24,6 +25,7 @@ interface WsReceiverInternals {
   _bufferedBytes?: number;
   _totalPayloadLength?: number;
 }
+import type { TlsCredentials } from './tls-credentials';
 
 class WebSocketFrameTransport implements FrameTransport {
   readonly remote: string;
@@ -129,8 +131,12 @@ class WebSocketFrameTransport implements FrameTransport {
 
 export class WebSocketTransport {
   /** The HTTP server the WebSocket endpoint lives on; other handlers may be added to it. */
-  readonly httpServer: http.Server;
+  readonly httpServer: http.Server | https.Server;
   private readonly wss: WebSocketServer;
+  /** Every TLS socket until it closes: one whose handshake is under way is no HTTP connection yet, which closeAllConnections misses. */
+  private readonly tlsSockets = new Set<net.Socket>();
+  /** Raw sockets in their TLS handshake, by peer address and port (to pair with their TLS socket). */
+  private readonly handshaking = new Map<string, net.Socket>();
 
   constructor(
     private readonly logger: Logger,
@@ -139,8 +145,10 @@ export class WebSocketTransport {
     private readonly accept: ConnectionFactory,
     private readonly limits: ConnectionLimits,
     staticFolders: StaticFolders = defaultStaticFolders(),
+    tlsCredentials: TlsCredentials | null = null,
+    handshakeTimeoutMs = 10000,
   ) {
-    this.httpServer = http.createServer((req, res) => {
+    const onRequest = (req: http.IncomingMessage, res: http.ServerResponse): void => {
       if (serveStatic(staticFolders, req, res)) return;
       const known = req.url === '/' || req.url === '';
       if (!known) {
@@ -150,19 +158,52 @@ export class WebSocketTransport {
       }
       res.writeHead(426, { 'content-type': 'text/plain; charset=utf-8', upgrade: 'websocket' });
       res.end('This port speaks the signaling protocol over WebSocket.\n');
-    });
+    };
+    this.httpServer = tlsCredentials === null
+      ? http.createServer(onRequest)
+      : https.createServer({ ...tlsCredentials, handshakeTimeout: handshakeTimeoutMs }, onRequest);
+    const kind = tlsCredentials === null ? 'ws' : 'wss';
     this.httpServer.on('error', (e) => this.logger.error(`websocket listener: ${e.message}`));
-    // Sockets are counted from accept, before their HTTP request: a refused one is answered 503 at once.
+    // Sockets are counted from accept, before their HTTP request (and TLS handshake): a refused one
+    // is answered 503 at once, or closed when it speaks TLS (it could not read a plain answer).
     this.httpServer.on('connection', (socket: net.Socket) => {
-      if (this.limits.admit(socket, 'ws') === null) return;
+      if (this.limits.admit(socket, kind) === null) {
+        if (tlsCredentials !== null) this.trackTls(socket);
+        return;
+      }
       socket.on('error', () => undefined);
+      if (tlsCredentials !== null) {
+        socket.destroy();
+        return;
+      }
       socket.end(SERVICE_UNAVAILABLE);
       socket.destroySoon();
     });
+    if (tlsCredentials !== null) {
+      // The TLS socket speaks for the raw one counted at accept (same peer address and port).
+      this.httpServer.on('secureConnection', (secure: net.Socket) => {
+        const key = `${secure.remoteAddress}:${secure.remotePort}`;
+        const raw = this.handshaking.get(key);
+        if (raw === undefined) return;
+        this.handshaking.delete(key);
+        this.limits.alias(secure, raw);
+      });
+    }
     // Before login only a small message is accepted (raised per socket in sessionStarted).
     this.wss = new WebSocketServer({ server: this.httpServer, maxPayload: MAX_FRAME_BYTES_BEFORE_LOGIN, perMessageDeflate: false });
     this.wss.on('connection', (ws, req) => this.onWebSocket(ws, req.socket as net.Socket));
     this.wss.on('error', (e) => this.logger.error(`websocket server: ${e.message}`));
+  }
+
+  /** A raw socket under TLS: dropped by close() even mid-handshake, paired with its TLS socket. */
+  private trackTls(raw: net.Socket): void {
+    const key = `${raw.remoteAddress}:${raw.remotePort}`;
+    this.tlsSockets.add(raw);
+    this.handshaking.set(key, raw);
+    raw.once('close', () => {
+      this.tlsSockets.delete(raw);
+      if (this.handshaking.get(key) === raw) this.handshaking.delete(key);
+    });
   }
 
   listen(host: string, port: number): Promise<number> {
@@ -182,6 +223,7 @@ export class WebSocketTransport {
       const force = setTimeout(() => {
         for (const ws of this.wss.clients) ws.terminate();
         this.httpServer.closeAllConnections();
+        for (const raw of this.tlsSockets) raw.destroy();
       }, CLOSE_GRACE_MS);
       force.unref();
       this.wss.close(() => {

@@ -1,5 +1,6 @@
 /** A minimal protocol client over raw TCP or WebSocket, for driving the server frame by frame. */
 import * as net from 'node:net';
+import * as tls from 'node:tls';
 import { WebSocket } from 'ws';
 import {
   decodeFrame,
@@ -38,8 +39,16 @@ export class RawClient {
   }
 
   static tcp(port: number): Promise<RawClient> {
+    return RawClient.stream(net.connect(port, '127.0.0.1'), 'connect');
+  }
+
+  /** Over TLS to a server whose certificate chains to ca and names localhost. */
+  static tls(port: number, ca: Buffer): Promise<RawClient> {
+    return RawClient.stream(tls.connect({ port, host: '127.0.0.1', servername: 'localhost', ca }), 'secureConnect');
+  }
+
+  private static stream(socket: net.Socket, ready: 'connect' | 'secureConnect'): Promise<RawClient> {
     return new Promise((resolve, reject) => {
-      const socket = net.connect(port, '127.0.0.1');
       socket.setNoDelay(true);
       const reader = new LengthPrefixedReader();
       const client = new RawClient({
@@ -55,14 +64,15 @@ export class RawClient {
       });
       socket.on('error', () => undefined);
       socket.on('close', () => client.onClose());
-      socket.once('connect', () => resolve(client));
+      socket.once(ready, () => resolve(client));
       socket.once('error', reject);
     });
   }
 
-  static ws(port: number): Promise<RawClient> {
+  /** With ca, over wss:// to a server whose certificate chains to it. */
+  static ws(port: number, ca?: Buffer): Promise<RawClient> {
     return new Promise((resolve, reject) => {
-      const ws = new WebSocket(`ws://127.0.0.1:${port}/`);
+      const ws = ca === undefined ? new WebSocket(`ws://127.0.0.1:${port}/`) : new WebSocket(`wss://127.0.0.1:${port}/`, { ca });
       const client = new RawClient({
         write: (body) => ws.send(body, { binary: true }),
         writeRaw: (bytes) => ws.send(bytes, { binary: true }),

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { REPO_ROOT, startServer } from './harness';
@@ -40,6 +41,23 @@ describe('04 e2e: the Windows build of the native programs, under Wine', functio
       }
     });
   }
+
+  it('chat_roundtrip.exe fails login with 202 at once for a tls:// address: the Windows build has no TLS', async function () {
+    const exe = path.join(buildDir, 'native/examples', 'chat_roundtrip.exe');
+    if (!fs.existsSync(exe)) throw new Error(`${exe} is missing: run bash scripts/test-windows.sh first`);
+    const { server, tcpPort } = await startServer();
+    try {
+      const out = await new Promise<{ code: number; stderr: string }>((resolve) => {
+        execFile(wine, [exe, 'demo-app'], { env: { ...process.env, ...env, AGORA_SIG_SERVER: `tls://127.0.0.1:${tcpPort}` }, timeout: 45000 }, (err, _stdout, stderr) => {
+          resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stderr });
+        });
+      });
+      expect(out.code, out.stderr).to.equal(1);
+      expect(out.stderr).to.contain('alice: login failed (202)');
+    } finally {
+      await server.close();
+    }
+  });
 
   it('reconnect_roundtrip.exe keeps both sessions across a cut connection: a message sent meanwhile and one after arrive once, in order', async function () {
     const exe = path.join(buildDir, 'native/examples', 'reconnect_roundtrip.exe');

@@ -506,6 +506,16 @@ void Instance::dbg(char const* a, size_t a_size, char const* b, size_t b_size) {
     });
     return;
   }
+  if (key == "tls_ca") {
+    // The PEM file of CAs trusted for tls:// servers; empty: the system's trust store again.
+    post([value](SessionClient& s) {
+      s.setTlsCaFile(value);
+      s.sink().log("TLS CA file set to " + (value.empty() ? std::string("the system's trust store") : value) +
+                   " (used from the next connection)");
+      s.sink().fire([&](ICallBack& cb) { cb.onDbg("tls_ca", 6, value.c_str(), value.size()); });
+    });
+    return;
+  }
   if (key == "bind") {
     bool ok = value.empty() || net::isNumericAddress(value);
     post([ok, value](SessionClient& s) {

@@ -7,13 +7,20 @@ namespace core {
 
 std::string ServerAddress::toString() const {
   bool v6 = host.find(':') != std::string::npos;
-  return (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
+  return (tls ? "tls://" : "") + (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
 }
 
-bool parseServerAddress(const std::string& text, ServerAddress& out, std::string& error) {
+bool parseServerAddress(const std::string& fullText, ServerAddress& out, std::string& error) {
+  bool tls = fullText.compare(0, 6, "tls://") == 0;
+  bool plain = fullText.compare(0, 6, "tcp://") == 0;
+  std::string text = tls || plain ? fullText.substr(6) : fullText;
+  if (text.find("://") != std::string::npos) {
+    error = "server address must be host:port, tls://host:port or tcp://host:port, got \"" + fullText + "\"";
+    return false;
+  }
   size_t colon = text.rfind(':');
   if (colon == std::string::npos || colon == 0 || colon + 1 == text.size()) {
-    error = "server address must be host:port, got \"" + text + "\"";
+    error = "server address must be host:port or tls://host:port, got \"" + fullText + "\"";
     return false;
   }
   std::string host = text.substr(0, colon);
@@ -41,6 +48,7 @@ bool parseServerAddress(const std::string& text, ServerAddress& out, std::string
   }
   out.host = host;
   out.port = static_cast<uint16_t>(port);
+  out.tls = tls;
   return true;
 }
 
@@ -53,6 +61,11 @@ ServerAddress defaultServerAddress() {
     if (parseServerAddress(env, fromEnv, ignored)) address = fromEnv;
   }
   return address;
+}
+
+std::string defaultTlsCaFile() {
+  const char* env = getenv("AGORA_SIG_TLS_CA");
+  return env ? env : "";
 }
 
 }  // namespace core

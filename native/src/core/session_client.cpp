@@ -4,6 +4,7 @@
 
 #include "core/result_dispatch.h"
 #include "net/socket.h"
+#include "net/tls_stream.h"
 
 namespace agora_sig {
 namespace core {
@@ -46,9 +47,13 @@ int leaveCodeForLogout(int logoutCode) {
 }  // namespace
 
 struct SessionClient::Connection {
-  explicit Connection(net::SocketHandle s) : socket(s) {}
+  Connection(net::SocketHandle s, std::unique_ptr<net::TlsStream> t) : socket(s), tls(std::move(t)) {}
   net::SocketHandle socket;
+  // Null on a plain connection; with TLS every byte goes through it.
+  std::unique_ptr<net::TlsStream> tls;
+  // Until the TCP connect and then the TLS handshake (if any) are done: nothing is written.
   bool connecting = true;
+  bool tcpConnected = false;
   bool welcomed = false;
   uint64_t heartbeatMs = 0;
   protocol::FrameReader reader;
@@ -57,6 +62,17 @@ struct SessionClient::Connection {
   bool flushDeferred = false;
   Clock::time_point lastReceived = Clock::now();
   Clock::time_point nextPingAt;
+
+  // Bytes wait for the socket: frames in `out`, or ciphertext TLS has made of them.
+  bool outputPending() const { return !out.empty() || (tls && tls->wantsWrite()); }
+  net::IoStatus sendSome(const char* data, size_t size, size_t& sent, std::string& error) {
+    return tls ? tls->send(socket, data, size, sent, error)
+               : net::sendSome(socket, data, size, sent, error);
+  }
+  net::IoStatus receiveSome(char* buffer, size_t size, size_t& got, std::string& error) {
+    return tls ? tls->receive(socket, buffer, size, got, error)
+               : net::receiveSome(socket, buffer, size, got, error);
+  }
 };
 
 SessionClient::SessionClient(EventLoop* loop, ServerAddress server, std::string clientName)
@@ -159,13 +175,13 @@ bool SessionClient::trySubmitFromCaller(PendingRequest& request) {
   Connection* c = connection_.get();
   // Bytes already waiting in the buffer would need the loop's write interest to leave; the frame
   // goes behind them on the loop thread instead.
-  if (phase_ != Phase::Online || !c || c->connecting || !c->out.empty()) return false;
+  if (phase_ != Phase::Online || !c || c->connecting || c->outputPending()) return false;
   const PendingRequest& kept = keep(std::move(request));
   protocol::encodeFrameWithLength(protocol::makeRequest(kept.reqId, kept.op, kept.args), c->out);
   writeSome(*c);
   // The socket took part of it, or failed: the loop thread writes the rest when it can, or meets
   // the failure and reconnects; the request is kept either way, so the resume sends it again.
-  if (!c->out.empty()) post([](SessionClient& s) { s.flush(); });
+  if (c->outputPending()) post([](SessionClient& s) { s.flush(); });
   return true;
 }
 
@@ -207,13 +223,22 @@ void SessionClient::shutdown() {
 
 void SessionClient::connect() {
   std::string error;
+  std::unique_ptr<net::TlsStream> tls;
+  if (server_.tls) {
+    // No TLS in this build, or an unreadable CA file: no later try would do better.
+    tls = net::TlsStream::create(server_.host, tlsCaFile_, error);
+    if (!tls) {
+      failWithoutRetry("cannot connect to " + server_.toString() + ": " + error);
+      return;
+    }
+  }
   net::SocketHandle socket = net::startConnect(server_.host, server_.port, localAddress_, error);
   if (socket == net::kInvalidSocket) {
     sink_.log("cannot connect to " + server_.toString() + ": " + error);
     scheduleRetry();
     return;
   }
-  connection_.reset(new Connection(socket));
+  connection_.reset(new Connection(socket, std::move(tls)));
   send(protocol::makeHello(protocol::kProtocolVersion, clientName_));
   if (!sessionId_.empty()) {
     send(protocol::makeResume(sessionId_, lastSeq_));
@@ -234,8 +259,11 @@ void SessionClient::closeConnection() {
   if (!connection_->connecting && !connection_->out.empty()) {
     size_t sent = 0;
     std::string ignored;
-    net::sendSome(connection_->socket, connection_->out.data(), connection_->out.size(), sent,
-                  ignored);
+    connection_->sendSome(connection_->out.data(), connection_->out.size(), sent, ignored);
+  }
+  if (!connection_->connecting && connection_->tls) {
+    std::string ignored;
+    connection_->tls->flush(connection_->socket, ignored);
   }
   loop_->unwatch(connection_->socket);
   net::closeSocket(connection_->socket);
@@ -248,9 +276,30 @@ void SessionClient::onIo(bool readable, bool writable, bool failed) {
   if (c->connecting) {
     if (!writable && !failed && !readable) return;
     std::string error;
-    if (!net::finishConnect(c->socket, error)) {
-      connectionLost("cannot connect to " + server_.toString() + ": " + error);
-      return;
+    if (!c->tcpConnected) {
+      if (!net::finishConnect(c->socket, error)) {
+        connectionLost("cannot connect to " + server_.toString() + ": " + error);
+        return;
+      }
+      c->tcpConnected = true;
+    }
+    if (c->tls) {
+      switch (c->tls->handshake(c->socket, error)) {
+        case net::TlsStep::InProgress:
+          loop_->setWantWrite(c->socket, c->tls->wantsWrite());
+          return;
+        case net::TlsStep::Failed:
+          connectionLost("cannot connect to " + server_.toString() + ": " + error);
+          return;
+        case net::TlsStep::Untrusted:
+          failWithoutRetry("cannot connect to " + server_.toString() + ": " + error);
+          return;
+        case net::TlsStep::Done:
+          // The server's first records may have come with its last handshake message.
+          readable = true;
+          writable = true;
+          break;
+      }
     }
     c->connecting = false;
   }
@@ -262,20 +311,25 @@ void SessionClient::flush() {
   Connection* c = connection_.get();
   if (!c || c->connecting) return;
   writeSome(*c);
-  loop_->setWantWrite(c->socket, !c->out.empty());
+  loop_->setWantWrite(c->socket, c->outputPending());
 }
 
 void SessionClient::writeSome(Connection& c) {
   while (!c.out.empty()) {
     size_t sent = 0;
     std::string error;
-    net::IoStatus status = net::sendSome(c.socket, c.out.data(), c.out.size(), sent, error);
+    net::IoStatus status = c.sendSome(c.out.data(), c.out.size(), sent, error);
     if (status == net::IoStatus::Ok) {
       c.out.erase(0, sent);
       continue;
     }
     // An error shows up again as a failed read, handled where frames are not being processed.
     break;
+  }
+  // The ciphertext of the last frames may still wait for the socket.
+  if (c.tls && c.out.empty() && c.tls->wantsWrite()) {
+    std::string error;
+    c.tls->flush(c.socket, error);
   }
 }
 
@@ -307,7 +361,7 @@ void SessionClient::readAvailable() {
   for (int round = 0; round < 16; ++round) {
     size_t got = 0;
     std::string error;
-    net::IoStatus status = net::receiveSome(c->socket, buffer, sizeof buffer, got, error);
+    net::IoStatus status = c->receiveSome(buffer, sizeof buffer, got, error);
     if (status == net::IoStatus::WouldBlock) return;
     if (status == net::IoStatus::Closed) {
       connectionLost("the server closed the connection");
@@ -339,6 +393,12 @@ void SessionClient::readAvailable() {
       }
       return;
     }
+  }
+  // Records TLS already took off the socket show up in no poll event: come back for them.
+  if (c->tls && c->tls->hasBufferedInput()) {
+    loop_->post(whileAlive([c](SessionClient& s) {
+      if (s.connection_.get() == c && !c->connecting) s.readAvailable();
+    }));
   }
 }
 
@@ -620,6 +680,26 @@ void SessionClient::giveUp() {
     sink_.fire([](ICallBack& cb) { cb.onLoginFailed(agora_sdk_win::LOGIN_E_NET); });
   } else {
     endSession(agora_sdk_win::LOGOUT_E_NET);
+  }
+}
+
+void SessionClient::failWithoutRetry(const std::string& reason) {
+  sink_.log(reason + " (not retried)");
+  closeConnection();
+  switch (phase_) {
+    case Phase::LoggingIn:
+      goIdle();
+      sink_.fire([](ICallBack& cb) { cb.onLoginFailed(agora_sdk_win::LOGIN_E_FAILED); });
+      return;
+    case Phase::Reconnecting:
+      endSession(agora_sdk_win::LOGOUT_E_OTHER);
+      return;
+    case Phase::LoggingOut:
+      endSession(agora_sdk_win::LOGOUT_E_USER);
+      return;
+    case Phase::Idle:
+    case Phase::Online:
+      return;
   }
 }
 

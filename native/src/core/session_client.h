@@ -85,6 +85,8 @@ class SessionClient : public std::enable_shared_from_this<SessionClient> {
   void ping();
   void setServer(const ServerAddress& server) { server_ = server; }
   const ServerAddress& server() const { return server_; }
+  // The PEM file of trusted CAs for tls:// servers (empty: the system's trust store).
+  void setTlsCaFile(const std::string& file) { tlsCaFile_ = file; }
   // The source address of the next connections (a numeric IP address; empty: the system's
   // choice).
   void setLocalAddress(const std::string& address) { localAddress_ = address; }
@@ -142,6 +144,9 @@ class SessionClient : public std::enable_shared_from_this<SessionClient> {
   void scheduleRetry();
   void retryNow();
   void giveUp();
+  // A login that another try cannot fix (an untrusted certificate, no TLS in this build): fails
+  // at once, without the retries a network error gets.
+  void failWithoutRetry(const std::string& reason);
   void goIdle();
   // The server forgot the session (RESUME_FAIL): its channel membership is over without a
   // CHANNEL_LEFT (onChannelLeaved(channel, code) when in a channel), and the fate of messages it
@@ -161,6 +166,7 @@ class SessionClient : public std::enable_shared_from_this<SessionClient> {
   bool shutDown_ = false;
   CallbackSink sink_;
   ServerAddress server_;
+  std::string tlsCaFile_ = defaultTlsCaFile();
   std::string localAddress_;
   std::string clientName_;
   std::atomic<int> status_{0};
