@@ -179,4 +179,37 @@ describe('02-server: TLS on both listeners', () => {
       expect((error as NodeJS.ErrnoException).code).to.match(/UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED|UNABLE_TO_GET_ISSUER_CERT/);
     });
   });
+
+  describe('with connection limits', () => {
+    const fixture = new ServerFixture();
+    afterEach(() => fixture.stop());
+
+    it('a TLS or wss:// session leaves the pool of sockets without a session, so idle sockets push out idle ones only', async () => {
+      await fixture.start({ tlsCert: certs.certFile, tlsKey: certs.keyFile, maxConnections: 6, reservedConnections: 2 });
+      const alice = await RawClient.tls(fixture.address.tcpPort, certs.ca);
+      const bob = await RawClient.ws(fixture.address.wsPort, certs.ca);
+      await alice.login(APP, 'alice');
+      await bob.login(APP, 'bob');
+      // Four idle sockets fill the pool (6 - 2 reserved); two more push out the oldest two.
+      const idle: net.Socket[] = [];
+      for (let i = 0; i < 6; i++) {
+        const socket = net.connect({ port: fixture.address.tcpPort, host: '127.0.0.1' });
+        socket.on('error', () => undefined);
+        await new Promise((resolve) => socket.once('connect', resolve));
+        idle.push(socket);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      try {
+        expect(idle.map((s) => s.destroyed || s.readableEnded)).to.deep.equal([true, true, false, false, false, false]);
+        expect(fixture.server.connectionLimits.sessionlessCount).to.equal(4);
+        const reqId = alice.request(Op.MsgInstant, ['bob', '0', 'still here', '']);
+        expect(utf8Decode((await bob.expect(FrameType.Event)).fields[2])).to.equal('still here');
+        expect(await alice.expect(FrameType.Result)).to.deep.include({ reqId, code: 0 });
+      } finally {
+        for (const s of idle) s.destroy();
+        alice.destroy();
+        bob.destroy();
+      }
+    });
+  });
 });
