@@ -262,6 +262,14 @@ export class Session implements SessionEndpoint, RequestSender {
       return true;
     }
     if (this.atBound(body.length)) return this.notReading();
+    // A message from one peer is refused when the server as a whole cannot keep it; a channel
+    // message is not (one member could not fail it for the others): the kept bound per session
+    // bounds those.
+    const budget = this.host.memoryBudget;
+    if (budget !== undefined && !budget.fits(body.length)) {
+      budget.countRefusal('keptFrames');
+      return new NotReading(`cannot take more now: the server's memory budget (${budget.limitBytes} bytes) is used up`);
+    }
     this.sequence(body, body.length);
     return true;
   }
@@ -356,7 +364,7 @@ export class Session implements SessionEndpoint, RequestSender {
     const connection = this.connection;
     if (connection !== null && this.overBound === null) this.watchAcks(connection);
     return new NotReading(
-      `${this.kept.count} frames (${this.kept.bytes} bytes) wait for its acknowledgement` +
+      `is not reading: ${this.kept.count} frames (${this.kept.bytes} bytes) wait for its acknowledgement` +
         `${connection === null ? ' while it is disconnected' : ''}; the bound is ${this.maxKeptFrames} frames or ${this.maxKeptBytes} bytes`,
     );
   }

@@ -379,7 +379,7 @@ export class SignalServer implements ConnectionHost, SessionHost, RequestService
           this.settle(this.router.deliver(session.appId, message.fromAccount, EventKind.MsgDelivered, [serverMsgId], message.fromSessionId), 'MSG_DELIVERED failed');
         } else {
           // More held than the new session's kept bound takes: the sender hears this one's fate.
-          const text = `message to ${Buffer.from(session.account, 'latin1').toString('utf8')} not delivered: ${took === false ? 'its session ended' : `the peer is not reading: ${took.text}`}`;
+          const text = `message to ${Buffer.from(session.account, 'latin1').toString('utf8')} not delivered: ${took === false ? 'its session ended' : `the peer ${took.clause}`}`;
           const fields = [serverMsgId, decimalBytes(AGORA_E_CODE.SENDMESSAGE_E_OTHER), utf8Encode(text)];
           this.settle(this.router.deliver(session.appId, message.fromAccount, EventKind.MsgExpired, fields, message.fromSessionId), 'MSG_EXPIRED failed');
         }

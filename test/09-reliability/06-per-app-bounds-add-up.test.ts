@@ -105,6 +105,25 @@ describe('09 reliability: bounds per App ID and per account add up to server-wid
     expect(snapshot.refusals.channelAttrs + snapshot.refusals.userAttrs + snapshot.refusals.heldMessages).to.be.greaterThan(0);
   });
 
+  it('a message to an online peer is refused (400 with the reason) when the memory budget cannot keep it, and nothing is dropped later', async () => {
+    const budgetBytes = 40000;
+    await fixture.start({ memoryBudgetBytes: budgetBytes });
+    const alice = await fixture.loggedIn('app-full', 'alice');
+    const bob = await fixture.loggedIn('app-full', 'bob');
+    // Attributes take the budget until it refuses them.
+    for (let i = 0; i < 10; i++) {
+      if ((await call(alice.client, Op.ChannelSetAttr, [`room-${i}`, 'k', 'v'.repeat(8000)])).code !== 0) break;
+    }
+    const r = await call(alice.client, Op.MsgInstant, ['bob', '0', 'm'.repeat(8000), '']);
+    expect(r.code).to.equal(AGORA_E_CODE.SENDMESSAGE_E_OTHER);
+    expect(utf8Decode(r.text)).to.equal(`peer bob cannot take more now: the server's memory budget (${budgetBytes} bytes) is used up`);
+    // A small one still fits, and arrives; the refused one never does.
+    expect((await call(alice.client, Op.MsgInstant, ['bob', '0', 'small', ''])).code).to.equal(0);
+    const got = await event(bob.client, EventKind.InstantMsg);
+    expect(got[2]).to.equal('small');
+    expect(fixture.server.memoryBudget.snapshot().refusals.keptFrames).to.equal(1);
+  });
+
   it('every bound is a setting with the documented default; bad values are refused', () => {
     expect(DEFAULT_CONFIG).to.deep.include({
       maxUserAttrBytesPerAccount: 65536,

@@ -58,7 +58,7 @@ function deliverToPeer(services: RequestServices, sender: RequestSender, peer: U
   return then(delivered, (ok) => {
     if (ok === true) return success([serverMsgId]);
     // Online but too far behind: the sender hears it now; the message is not held or dropped later.
-    if (ok instanceof NotReading) return failure(AGORA_E_CODE.SENDMESSAGE_E_OTHER, `peer ${utf8Decode(peer)} is not reading: ${ok.text}`);
+    if (ok instanceof NotReading) return failure(AGORA_E_CODE.SENDMESSAGE_E_OTHER, `peer ${utf8Decode(peer)} ${ok.clause}`);
     if (ttlSeconds <= 0) return failure(AGORA_E_CODE.SENDMESSAGE_E_OTHER, `peer ${utf8Decode(peer)} is offline`);
     const held = services.offlineMessages.hold(sender.appId, peerKey, {
       serverMsgId: id,

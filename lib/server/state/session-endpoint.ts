@@ -1,11 +1,12 @@
 import type { PreparedEvent } from '../prepared-event';
 
 /**
- * A delivery the session refused because its client is not reading: its kept frames are at their
- * bound (docs/server.md, "Frames from others"). `text` says how far behind the client is.
+ * A delivery the session refused: its client is not reading (its kept frames are at their bound,
+ * docs/server.md, "Frames from others"), or the server's memory budget cannot take the frame.
+ * `clause` completes "peer X ...": "is not reading: N frames ... wait", "cannot take more: ...".
  */
 export class NotReading {
-  constructor(readonly text: string) {}
+  constructor(readonly clause: string) {}
 }
 
 /** true: sequenced for the client; false: nobody takes it (no such session, or it is over); or why not. */
