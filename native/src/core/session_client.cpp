@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/connector.h"
 #include "core/result_dispatch.h"
 #include "net/socket.h"
 
@@ -206,13 +207,28 @@ void SessionClient::shutdown() {
 // ---- connection ----
 
 void SessionClient::connect() {
-  std::string error;
-  net::SocketHandle socket = net::startConnect(server_.host, server_.port, localAddress_, error);
-  if (socket == net::kInvalidSocket) {
-    sink_.log("cannot connect to " + server_.toString() + ": " + error);
-    scheduleRetry();
-    return;
-  }
+  std::weak_ptr<SessionClient> weak = shared_from_this();
+  auto connector = std::make_shared<Connector>(loop_, [weak](const std::function<void()>& fn) {
+    std::shared_ptr<SessionClient> self = weak.lock();
+    if (!self) return;
+    std::lock_guard<std::mutex> lock(self->mutex_);
+    fn();
+  });
+  connector_ = connector;
+  // Held here too: the outcome may come at once (a numeric address refused) and drop connector_.
+  connector->start(server_.host, server_.port, localAddress_, handshakeTimeout_,
+                   [this](net::SocketHandle socket, const std::string& error) {
+                     connector_.reset();
+                     if (socket == net::kInvalidSocket) {
+                       sink_.log("cannot connect to " + server_.toString() + ": " + error);
+                       scheduleRetry();
+                       return;
+                     }
+                     onConnected(socket);
+                   });
+}
+
+void SessionClient::onConnected(net::SocketHandle socket) {
   connection_.reset(new Connection(socket));
   send(protocol::makeHello(protocol::kProtocolVersion, clientName_));
   if (!sessionId_.empty()) {
@@ -230,6 +246,8 @@ void SessionClient::connect() {
 void SessionClient::closeConnection() {
   if (tickTimer_) loop_->cancelTimer(tickTimer_);
   tickTimer_ = 0;
+  if (connector_) connector_->close();
+  connector_.reset();
   if (!connection_) return;
   if (!connection_->connecting && !connection_->out.empty()) {
     size_t sent = 0;

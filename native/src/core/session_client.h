@@ -31,6 +31,8 @@
 namespace agora_sig {
 namespace core {
 
+class Connector;
+
 struct Credentials {
   std::string appId;
   std::string account;
@@ -113,7 +115,9 @@ class SessionClient : public std::enable_shared_from_this<SessionClient> {
   }
 
   void setPhase(Phase phase);
+  // Starts connecting (core/connector.h); onConnected() takes the socket once it is connected.
   void connect();
+  void onConnected(net::SocketHandle socket);
   void closeConnection();
   void onIo(bool readable, bool writable, bool failed);
   void readAvailable();
@@ -169,6 +173,8 @@ class SessionClient : public std::enable_shared_from_this<SessionClient> {
   std::chrono::milliseconds handshakeTimeout_{5000};
 
   std::unique_ptr<Connection> connection_;
+  // The connection being opened (name lookup, address racing), until it is connection_.
+  std::shared_ptr<Connector> connector_;
   EventLoop::TimerId tickTimer_ = 0;
   EventLoop::TimerId retryTimer_ = 0;
 
