@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/connector.h"
+#include "core/output_buffer.h"
 #include "core/result_dispatch.h"
 #include "net/socket.h"
 
@@ -53,7 +54,7 @@ struct SessionClient::Connection {
   bool welcomed = false;
   uint64_t heartbeatMs = 0;
   protocol::FrameReader reader;
-  std::string out;
+  OutputBuffer out;
   // A flush of `out` is queued for the end of the loop's round.
   bool flushDeferred = false;
   Clock::time_point lastReceived = Clock::now();
@@ -79,6 +80,12 @@ void SessionClient::setPhase(Phase phase) {
     case Phase::Reconnecting: s = Status::Reconnecting; break;
   }
   status_.store(static_cast<int>(s));
+}
+
+void SessionClient::reportException(const std::string& what) {
+  std::string text = "internal error on the network thread: " + what;
+  sink_.log(text);
+  sink_.error("exception", agora_sdk_win::GENERAL_E_UNKNOWN, text);
 }
 
 int SessionClient::fd() const {
@@ -132,7 +139,7 @@ void SessionClient::post(std::function<void(SessionClient&)> work) {
   loop_->post([self, work = std::move(work)] {
     std::lock_guard<std::mutex> lock(self->mutex_);
     self->queuedTasks_.fetch_sub(1);
-    if (!self->sink_.silenced()) work(*self);
+    if (!self->sink_.silenced()) self->guarded([&] { work(*self); });
   });
 }
 
@@ -162,7 +169,8 @@ bool SessionClient::trySubmitFromCaller(PendingRequest& request) {
   // goes behind them on the loop thread instead.
   if (phase_ != Phase::Online || !c || c->connecting || !c->out.empty()) return false;
   const PendingRequest& kept = keep(std::move(request));
-  protocol::encodeFrameWithLength(protocol::makeRequest(kept.reqId, kept.op, kept.args), c->out);
+  protocol::encodeFrameWithLength(protocol::makeRequest(kept.reqId, kept.op, kept.args),
+                                  c->out.appendable());
   writeSome(*c);
   // The socket took part of it, or failed: the loop thread writes the rest when it can, or meets
   // the failure and reconnects; the request is kept either way, so the resume sends it again.
@@ -212,7 +220,7 @@ void SessionClient::connect() {
     std::shared_ptr<SessionClient> self = weak.lock();
     if (!self) return;
     std::lock_guard<std::mutex> lock(self->mutex_);
-    fn();
+    self->guarded(fn);
   });
   connector_ = connector;
   // Held here too: the outcome may come at once (a numeric address refused) and drop connector_.
@@ -289,7 +297,7 @@ void SessionClient::writeSome(Connection& c) {
     std::string error;
     net::IoStatus status = net::sendSome(c.socket, c.out.data(), c.out.size(), sent, error);
     if (status == net::IoStatus::Ok) {
-      c.out.erase(0, sent);
+      c.out.consume(sent);
       continue;
     }
     // An error shows up again as a failed read, handled where frames are not being processed.
@@ -300,7 +308,7 @@ void SessionClient::writeSome(Connection& c) {
 void SessionClient::send(const protocol::Frame& frame) {
   Connection* c = connection_.get();
   if (!c) return;
-  protocol::encodeFrameWithLength(frame, c->out);
+  protocol::encodeFrameWithLength(frame, c->out.appendable());
   if (!loop_->inLoopThread()) {
     // The loop has stopped (runSync ran this inline): now or never.
     flush();

@@ -110,9 +110,22 @@ class SessionClient : public std::enable_shared_from_this<SessionClient> {
       std::shared_ptr<SessionClient> self = weak.lock();
       if (!self) return;
       std::lock_guard<std::mutex> lock(self->mutex_);
-      work(*self, args...);
+      self->guarded([&] { work(*self, args...); });
     };
   }
+  // Runs f, reporting what it throws through the instance (onLog, onError "exception" 1002)
+  // instead of letting it unwind into the shared loop.
+  template <typename F>
+  void guarded(F&& f) {
+    try {
+      f();
+    } catch (const std::exception& e) {
+      reportException(e.what());
+    } catch (...) {
+      reportException("a non-standard exception");
+    }
+  }
+  void reportException(const std::string& what);
 
   void setPhase(Phase phase);
   // Starts connecting (core/connector.h); onConnected() takes the socket once it is connected.
