@@ -4,6 +4,8 @@
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
+import * as v8 from 'node:v8';
+import * as vm from 'node:vm';
 import { AgoraClient, AgoraAPI } from '../../lib';
 import { nativeAddon } from '../../lib/binding';
 import { SignalServer } from '../../lib/server';
@@ -78,6 +80,36 @@ describe('03-addon: lifetime of instances', function () {
     // Only the instance the fixture keeps is left, alive and usable.
     expect(r.stdout).to.contain('after gc 1\n');
     expect(r.stdout).to.contain('kept status 0 destroyed false');
+  });
+
+  it('a logged-in instance JavaScript dropped is not collected: its session goes on', async () => {
+    v8.setFlagsFromString('--expose-gc');
+    const gc = vm.runInNewContext('gc') as () => void;
+    const rec = new CallbackRecorder();
+    const addon = nativeAddon();
+    let weak: WeakRef<AgoraAPI> | undefined;
+    await (async () => {
+      const api = new AgoraAPI('');
+      api.callbackSet(rec.handler);
+      api.dbg('server', address);
+      api.login('lifetime', 'dropped-online', '_no_need_token', 0, '');
+      weak = new WeakRef(api);
+      // An idle one dropped beside it: collected, which shows the collection did happen.
+      new AgoraAPI('').callbackSet({});
+      await rec.waitFor('onLoginSuccess');
+    })();
+    const live = addon.liveInstanceCount();
+    for (let i = 0; i < 10; ++i) {
+      gc();
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(addon.liveInstanceCount()).to.equal(live - 1);
+    watcher.api.messageInstantSend('dropped-online', 0, 'still there?', 'd1');
+    await rec.waitFor('onMessageInstantReceive', (a) => a[2] === 'still there?');
+    const api = weak!.deref();
+    expect(api, 'collected while logged in').to.not.equal(undefined);
+    api!.destroy();
+    expect(addon.liveInstanceCount()).to.equal(live - 2);
   });
 
   it('process.exit() with a session logged in logs it out: the peer sees it offline at once', async () => {
