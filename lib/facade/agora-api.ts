@@ -50,6 +50,25 @@ export class AgoraAPI implements IAgoraAPI {
     this.native.setPayloadsAsBuffers(on);
   }
 
+  /**
+   * Lets this instance keep the process alive while it is logging in or logged in: the default.
+   * An idle instance never keeps the process alive.
+   */
+  ref(): this {
+    this.native.ref();
+    return this;
+  }
+
+  /**
+   * The process may end while this instance is logging in or logged in (as a timer's unref()):
+   * when nothing else keeps it alive it exits, and the session is logged out on the way (process
+   * 'exit'). Events still arrive while the process runs for other reasons.
+   */
+  unref(): this {
+    this.native.unref();
+    return this;
+  }
+
   callbackSet(handler: ICallBack | null): void {
     if (handler !== null && (typeof handler !== 'object' && typeof handler !== 'function')) {
       throw new TypeError('callbackSet(): handler must be an object of callbacks or null');

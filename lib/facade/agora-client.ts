@@ -190,6 +190,18 @@ export class AgoraClient extends EventEmitter {
     }
   }
 
+  /** Lets a logged-in client keep the process alive (the default); see AgoraAPI.ref(). */
+  ref(): this {
+    this.api.ref();
+    return this;
+  }
+
+  /** Lets the process end while this client is logged in; it logs out on the way out. */
+  unref(): this {
+    this.api.unref();
+    return this;
+  }
+
   /** Destroys the instance; no event follows, and pending sendInstant promises reject. */
   destroy(): void {
     this.api.destroy();

@@ -1,5 +1,6 @@
 #include "callback_bridge.h"
 
+#include <atomic>
 #include <cstring>
 #include <utility>
 
@@ -59,14 +60,18 @@ EventArg Num(double v) { return v; }
 
 const char* EventName(EventId id) { return kEventNames[static_cast<size_t>(id)]; }
 
-std::shared_ptr<CallbackBridge> CallbackBridge::Create(Napi::Env env, Napi::Function dispatcher) {
+std::shared_ptr<CallbackBridge> CallbackBridge::Create(Napi::Env env, Napi::Object owner,
+                                                      Napi::Function dispatcher) {
   std::shared_ptr<CallbackBridge> bridge(new CallbackBridge());
   bridge->env_ = env;
+  bridge->dispatcher_ = Napi::Weak(dispatcher);
+  bridge->owner_ = Napi::Weak(owner);
   // The thread-safe function co-owns the bridge until it is finalized, so a batch being drained
-  // (or a callback racing a teardown) never sees a freed bridge.
+  // (or a callback racing a teardown) never sees a freed bridge. It holds no JavaScript function:
+  // one held there would keep the instance from collection for good.
   auto* keepAlive = new std::shared_ptr<CallbackBridge>(bridge);
   bridge->tsfn_ = Tsfn::New(
-      env, dispatcher, "agora-sig-callbacks", 0, 1, bridge.get(),
+      env, "agora-sig-callbacks", 0, 1, bridge.get(),
       [](Napi::Env, std::shared_ptr<CallbackBridge>* owner, CallbackBridge*) {
         (*owner)->OnFinalized();
         delete owner;
@@ -94,9 +99,24 @@ void CallbackBridge::SetReferenced(bool on) {
   if (status == napi_ok) referenced_ = on;
 }
 
+void CallbackBridge::SetActive(bool on) {
+  if (on != active_ && !owner_.IsEmpty()) {
+    uint32_t count = 0;
+    napi_status status = on ? napi_reference_ref(env_, owner_, &count)
+                            : napi_reference_unref(env_, owner_, &count);
+    if (status == napi_ok) active_ = on;
+  }
+  SetReferenced(active_ && keepsProcessAlive_);
+}
+
+void CallbackBridge::SetKeepsProcessAlive(bool on) {
+  keepsProcessAlive_ = on;
+  SetReferenced(active_ && keepsProcessAlive_);
+}
+
 void CallbackBridge::NoteLoginStarted() {
   ++loginGeneration_;
-  SetReferenced(true);
+  SetActive(true);
 }
 
 void CallbackBridge::Close() {
@@ -107,6 +127,14 @@ void CallbackBridge::Close() {
     pending_.clear();
   }
   api_ = nullptr;
+  // Weak again, then gone: a closed instance holds nothing of JavaScript.
+  if (active_ && !owner_.IsEmpty()) {
+    uint32_t count = 0;
+    napi_reference_unref(env_, owner_, &count);
+  }
+  active_ = false;
+  owner_.Reset();
+  dispatcher_.Reset();
   tsfn_.Release();
 }
 
@@ -116,13 +144,33 @@ void CallbackBridge::OnFinalized() {
   pending_.clear();
 }
 
+namespace {
+std::atomic<uint32_t> injectedWakeupFailures{0};
+}  // namespace
+
+void CallbackBridge::FailNextWakeups(uint32_t count) { injectedWakeupFailures.store(count); }
+
+bool CallbackBridge::Wake() {
+  // With an unbounded queue NonBlockingCall fails only when Node-API cannot queue the call (the
+  // environment is closing, or memory is short); a few tries cover a passing shortage.
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    uint32_t injected = injectedWakeupFailures.load();
+    bool fail = injected > 0 && injectedWakeupFailures.compare_exchange_strong(injected, injected - 1);
+    napi_status status = fail ? napi_generic_failure : tsfn_.NonBlockingCall();
+    if (status == napi_ok) return true;
+    ++failedWakeups_;
+    if (status == napi_closing) return false;
+  }
+  return false;
+}
+
 void CallbackBridge::Push(Event&& event) {
   std::lock_guard<std::mutex> lock(mutex_);
   if (!open_) return;
-  const bool wasEmpty = pending_.empty();
   pending_.push_back(std::move(event));
-  // One wake-up per batch: later pushes ride along until the main thread drains the queue.
-  if (wasEmpty) tsfn_.NonBlockingCall();
+  // One wake-up per batch: later pushes ride along until the main thread drains the queue. When
+  // the wake-up cannot be queued the events stay, and the next push tries again.
+  if (!wakeQueued_) wakeQueued_ = Wake();
 }
 
 template <typename... Args>
@@ -133,14 +181,13 @@ void CallbackBridge::Emit(EventId id, Args&&... args) {
   Push(std::move(event));
 }
 
-void CallbackBridge::CallJs(Napi::Env env, Napi::Function dispatcher, CallbackBridge* bridge,
-                            void*) {
+void CallbackBridge::CallJs(Napi::Env env, Napi::Function, CallbackBridge* bridge, void*) {
   // A null env means the thread-safe function is being torn down: nothing may run.
   if (static_cast<napi_env>(env) == nullptr || bridge == nullptr) return;
   // Nothing may escape into Node: while an environment is being torn down, creating values or
   // calling into JS fails, and the batch is then simply dropped.
   try {
-    bridge->Drain(env, dispatcher);
+    bridge->Drain(env);
   } catch (...) {
   }
 }
@@ -166,13 +213,26 @@ Napi::Value CallbackBridge::ToJs(Napi::Env env, const EventArg& arg) const {
   return array;
 }
 
-void CallbackBridge::Drain(Napi::Env env, Napi::Function dispatcher) {
+void CallbackBridge::Drain(Napi::Env env) {
   std::vector<Event> batch;
+  uint64_t failedWakeups;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     if (!open_) return;
     batch.swap(pending_);
+    wakeQueued_ = false;
+    failedWakeups = failedWakeups_;
+    failedWakeups_ = 0;
   }
+  if (failedWakeups > 0) {
+    std::string text = "agora_sig: " + std::to_string(failedWakeups) +
+                       " wake-up(s) of the JavaScript thread failed and were retried; no event "
+                       "was lost";
+    batch.insert(batch.begin(), Event{EventId::onLog, {Text(text.data(), text.size())}});
+  }
+  Napi::Function dispatcher = dispatcher_.IsEmpty() ? Napi::Function() : dispatcher_.Value();
+  // Collected with its instance: nobody is left to tell.
+  if (dispatcher.IsEmpty()) return;
   const uint64_t loginGenerationAtStart = loginGeneration_;
   bool sessionMayHaveEnded = false;
   bool failed = false;
@@ -203,7 +263,7 @@ void CallbackBridge::Drain(Napi::Env env, Napi::Function dispatcher) {
   // The session is over unless a handler started a new login meanwhile.
   if (sessionMayHaveEnded && loginGenerationAtStart == loginGeneration_ && api_ != nullptr &&
       IsOpen() && api_->getStatus() == 0) {
-    SetReferenced(false);
+    SetActive(false);
   }
   // Surfaces as an uncaught exception once this callback returns.
   if (failed) napi_throw(env, firstError.Value());

@@ -8,8 +8,17 @@
 // `(eventName, ...args)`; JS values (strings decoded as UTF-8, Buffers, arrays) are only ever
 // built there.
 //
-// The thread-safe function is referenced (keeps the event loop alive) only while a login is in
-// progress or the session is up, so an idle instance lets Node exit.
+// Lifetime. While a login is in progress or the session is up the instance is *active*: the
+// bridge holds a strong reference to the instance's JavaScript object (it cannot be collected
+// while it may still get events) and, unless the application said unref(), the thread-safe
+// function is referenced (keeps the process alive). While idle neither holds: nothing native
+// refers to the JavaScript object strongly, and the dispatcher is reached through a weak
+// reference (the JavaScript object holds it), so an instance JavaScript drops is collected and
+// its finalizer destroys the core instance. (Before, the thread-safe function held the dispatcher,
+// whose closure held the instance: no dropped instance was ever collected.)
+//
+// Wake-ups. A failed NonBlockingCall is retried; when it still fails the events stay queued and
+// the next callback tries again, and the failures are reported with the next batch (onLog).
 #ifndef AGORA_SIG_ADDON_CALLBACK_BRIDGE_H_
 #define AGORA_SIG_ADDON_CALLBACK_BRIDGE_H_
 
@@ -87,12 +96,17 @@ class CallbackBridge : public agora_sdk_win::ICallBack,
                        public std::enable_shared_from_this<CallbackBridge> {
  public:
   // Main thread. The bridge starts unreferenced (idle).
-  static std::shared_ptr<CallbackBridge> Create(Napi::Env env, Napi::Function dispatcher);
+  // `owner` is the instance's JavaScript object; it must keep `dispatcher` alive (the bridge only
+  // holds it weakly).
+  static std::shared_ptr<CallbackBridge> Create(Napi::Env env, Napi::Object owner,
+                                                Napi::Function dispatcher);
 
   // Main thread. The instance whose status decides whether the session is still active.
   void Attach(agora_sdk_win::IAgoraAPI* api) { api_ = api; }
   // Main thread: a login starts; keep the event loop alive until the session ends.
   void NoteLoginStarted();
+  // Main thread: whether an active instance keeps the process alive (ref()/unref(); default yes).
+  void SetKeepsProcessAlive(bool on);
   // Main thread: deliver message payloads as Buffers instead of strings.
   void SetPayloadsAsBuffers(bool on) { payloadsAsBuffers_ = on; }
   // Main thread, after the core instance is destroyed: drop undelivered events and release the
@@ -169,8 +183,11 @@ class CallbackBridge : public agora_sdk_win::ICallBack,
   void onBCCall_result(char const* reason, size_t reason_size, char const* json_ret,
                        size_t json_ret_size, char const* callID, size_t callID_size) override;
 
+  // For tests (process-wide): the next `count` wake-ups fail as if NonBlockingCall had.
+  static void FailNextWakeups(uint32_t count);
+
  private:
-  static void CallJs(Napi::Env env, Napi::Function dispatcher, CallbackBridge* bridge, void* data);
+  static void CallJs(Napi::Env env, Napi::Function unused, CallbackBridge* bridge, void* data);
   using Tsfn = Napi::TypedThreadSafeFunction<CallbackBridge, void, &CallbackBridge::CallJs>;
 
   CallbackBridge() = default;
@@ -178,9 +195,14 @@ class CallbackBridge : public agora_sdk_win::ICallBack,
   template <typename... Args>
   void Emit(EventId id, Args&&... args);
   void Push(Event&& event);
-  void Drain(Napi::Env env, Napi::Function dispatcher);
+  void Drain(Napi::Env env);
+  // Network thread, mutex_ held: queues a call of CallJs, retrying a failed one a few times.
+  bool Wake();
   Napi::Value ToJs(Napi::Env env, const EventArg& arg) const;
   void SetReferenced(bool on);
+  // Main thread: an active instance is kept from collection and (see above) keeps the process
+  // alive.
+  void SetActive(bool on);
   bool IsOpen();
   void OnFinalized();
 
@@ -188,11 +210,17 @@ class CallbackBridge : public agora_sdk_win::ICallBack,
   std::mutex mutex_;
   std::vector<Event> pending_;  // guarded by mutex_
   bool open_ = false;           // guarded by mutex_: the thread-safe function may be called
+  bool wakeQueued_ = false;     // guarded by mutex_: a CallJs is on its way
+  uint64_t failedWakeups_ = 0;  // guarded by mutex_: not yet reported
 
   // Main thread only.
   agora_sdk_win::IAgoraAPI* api_ = nullptr;
   Napi::Env env_ = Napi::Env(nullptr);
   bool referenced_ = true;
+  bool active_ = false;
+  bool keepsProcessAlive_ = true;
+  Napi::FunctionReference dispatcher_;  // weak
+  Napi::ObjectReference owner_;         // weak while idle, strong while active
   bool payloadsAsBuffers_ = false;
   uint64_t loginGeneration_ = 0;
 };

@@ -15,6 +15,8 @@ Napi::Function SdkInstance::DefineClass(Napi::Env env) {
           InstanceMethod<&SdkInstance::Destroy>("destroy"),
           InstanceMethod<&SdkInstance::IsDestroyed>("isDestroyed"),
           InstanceMethod<&SdkInstance::SetPayloadsAsBuffers>("setPayloadsAsBuffers"),
+          InstanceMethod<&SdkInstance::RefInstance>("ref"),
+          InstanceMethod<&SdkInstance::UnrefInstance>("unref"),
           InstanceMethod<&SdkInstance::Login>("login"),
           InstanceMethod<&SdkInstance::Login2>("login2"),
           InstanceMethod<&SdkInstance::Logout>("logout"),
@@ -89,7 +91,12 @@ SdkInstance::SdkInstance(const Napi::CallbackInfo& info) : ObjectWrap<SdkInstanc
     }
   }
 
-  bridge_ = CallbackBridge::Create(env, info[0].As<Napi::Function>());
+  // The object holds its dispatcher (the bridge only weakly): the dispatcher lives exactly as long
+  // as the instance's object, and nothing native keeps that object alive while it is idle.
+  Napi::Object self = info.This().As<Napi::Object>();
+  Napi::Function dispatcher = info[0].As<Napi::Function>();
+  self.DefineProperty(Napi::PropertyDescriptor::Value("_dispatcher", dispatcher, napi_default));
+  bridge_ = CallbackBridge::Create(env, self, dispatcher);
   api_ = windowsFlavour ? agora_sdk_win::createAgoraSDKInstanceWin(vendorID.data(), vendorID.size())
                         : agora_sdk_cpp::createAgoraSDKInstanceCPP();
   if (api_ == nullptr) {
@@ -141,6 +148,18 @@ Napi::Value SdkInstance::SetPayloadsAsBuffers(const Napi::CallbackInfo& info) {
   bool on = args.Boolean("on");
   bridge_->SetPayloadsAsBuffers(on);
   return info.Env().Undefined();
+}
+
+Napi::Value SdkInstance::RefInstance(const Napi::CallbackInfo& info) {
+  Api("ref");
+  bridge_->SetKeepsProcessAlive(true);
+  return info.This();
+}
+
+Napi::Value SdkInstance::UnrefInstance(const Napi::CallbackInfo& info) {
+  Api("unref");
+  bridge_->SetKeepsProcessAlive(false);
+  return info.This();
 }
 
 Napi::Value SdkInstance::Login(const Napi::CallbackInfo& info) {

@@ -33,6 +33,9 @@ class SdkInstance : public Napi::ObjectWrap<SdkInstance> {
   Napi::Value Destroy(const Napi::CallbackInfo& info);
   Napi::Value IsDestroyed(const Napi::CallbackInfo& info);
   Napi::Value SetPayloadsAsBuffers(const Napi::CallbackInfo& info);
+  // ref()/unref(): whether the instance keeps the process alive while logging in or logged in.
+  Napi::Value RefInstance(const Napi::CallbackInfo& info);
+  Napi::Value UnrefInstance(const Napi::CallbackInfo& info);
 
   Napi::Value Login(const Napi::CallbackInfo& info);
   Napi::Value Login2(const Napi::CallbackInfo& info);

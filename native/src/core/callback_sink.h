@@ -28,15 +28,26 @@ class CallbackSink {
     if (!h) return;
     try {
       f(*h);
+    } catch (const std::exception& e) {
+      // Application code threw; the loop must keep serving the other instances, and the
+      // application should hear of it.
+      reportThrow(*h, e.what());
     } catch (...) {
-      // Application code threw; the loop must keep serving the other instances.
+      reportThrow(*h, "a non-standard exception");
     }
   }
 
   void log(const std::string& line);
   void error(const std::string& name, int code, const std::string& text);
 
+  // Callbacks that threw so far.
+  uint64_t callbackThrows() const { return callbackThrows_.load(); }
+
  private:
+  // onError("callback", 1002, "a callback threw: ..."); once, not again for a report that throws.
+  void reportThrow(agora_sdk_win::ICallBack& handler, const char* what);
+
+  std::atomic<uint64_t> callbackThrows_{0};
   std::atomic<agora_sdk_win::ICallBack*> handler_{nullptr};
   std::atomic<bool> silenced_{false};
 };

@@ -2,8 +2,9 @@
 
 #include <stdlib.h>
 
+#include <exception>
+#include <string>
 #include <vector>
-
 
 namespace agora_sig {
 namespace core {
@@ -100,6 +101,8 @@ void EventLoop::runSync(const Task& task) {
   struct State {
     bool claimed = false;
     bool done = false;
+    // What the task threw on the loop thread, thrown again on the caller's.
+    std::exception_ptr thrown;
   };
   auto state = std::make_shared<State>();
   {
@@ -115,8 +118,14 @@ void EventLoop::runSync(const Task& task) {
         if (state->claimed) return;
         state->claimed = true;
       }
-      task();
+      std::exception_ptr thrown;
+      try {
+        task();
+      } catch (...) {
+        thrown = std::current_exception();
+      }
       std::lock_guard<std::mutex> l(mutex_);
+      state->thrown = thrown;
       state->done = true;
       stateChanged_.notify_all();
     });
@@ -124,7 +133,10 @@ void EventLoop::runSync(const Task& task) {
   wakeup_.notify();
   std::unique_lock<std::mutex> lock(mutex_);
   stateChanged_.wait(lock, [&] { return state->done || (!threadRunning_ && !state->claimed); });
-  if (state->done) return;
+  if (state->done) {
+    if (state->thrown) std::rethrow_exception(state->thrown);
+    return;
+  }
   // The loop stopped before reaching the task: nobody else will run it now.
   state->claimed = true;
   lock.unlock();
@@ -181,8 +193,51 @@ void EventLoop::runDueTimers() {
     if (it == timers_.end()) continue;
     Task task = std::move(it->second.second);
     timers_.erase(it);
-    task();
+    guarded("a timer", task);
   }
+}
+
+// The sessions catch and report what their own work throws (through the instance's onLog and
+// onError); this is the last line, for what escapes them. An exception leaving run() would end
+// the process (std::terminate on a thread), and with it every instance and the application.
+template <typename F>
+void EventLoop::guarded(const char* what, F&& f) {
+  try {
+    f();
+  } catch (const std::exception& e) {
+    reportFault(std::string(what) + " threw: " + e.what());
+  } catch (...) {
+    reportFault(std::string(what) + " threw a non-standard exception");
+  }
+}
+
+void EventLoop::reportFault(const std::string& text) {
+  faults_.fetch_add(1);
+  FaultReporter reporter;
+  {
+    std::lock_guard<std::mutex> lock(faultMutex());
+    reporter = faultReporter();
+  }
+  if (!reporter) return;
+  try {
+    reporter(text);
+  } catch (...) {
+  }
+}
+
+std::mutex& EventLoop::faultMutex() {
+  static std::mutex* m = new std::mutex;
+  return *m;
+}
+
+EventLoop::FaultReporter& EventLoop::faultReporter() {
+  static FaultReporter* r = new FaultReporter;
+  return *r;
+}
+
+void EventLoop::setFaultReporter(FaultReporter reporter) {
+  std::lock_guard<std::mutex> lock(faultMutex());
+  faultReporter() = std::move(reporter);
 }
 
 void EventLoop::deferToRoundEnd(Task task) { deferred_.push_back(std::move(task)); }
@@ -192,7 +247,7 @@ void EventLoop::runDeferred() {
   while (!deferred_.empty()) {
     std::vector<Task> batch;
     batch.swap(deferred_);
-    for (Task& task : batch) task();
+    for (Task& task : batch) guarded("a deferred task", task);
   }
 }
 
@@ -205,7 +260,7 @@ void EventLoop::run() {
       if (stopRequested_) break;
       ready.swap(tasks_);
     }
-    for (Task& task : ready) task();
+    for (Task& task : ready) guarded("a task", task);
     ready.clear();
     runDueTimers();
     runDeferred();
@@ -224,7 +279,7 @@ void EventLoop::run() {
       // A handler run earlier in this round may have dropped or replaced the watch.
       if (it == watches_.end() || it->second.id != e.token) continue;
       std::shared_ptr<IoHandler> handler = it->second.handler;
-      (*handler)(e.readable, e.writable, e.failed);
+      guarded("a socket handler", [&] { (*handler)(e.readable, e.writable, e.failed); });
     }
     runDeferred();
   }

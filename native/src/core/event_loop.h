@@ -16,6 +16,7 @@
 #include <memory>
 #include <mutex>
 #include <set>
+#include <string>
 #include <thread>
 #include <unordered_map>
 #include <utility>
@@ -43,9 +44,16 @@ class EventLoop {
   // Queues a task for the loop thread (from any thread, the loop thread included).
   void post(Task task);
   // Runs a task on the loop thread and waits for it; runs it inline on the loop thread itself or
-  // once the loop has stopped.
+  // once the loop has stopped. What the task throws is thrown again here, on the caller's thread.
   void runSync(const Task& task);
   bool inLoopThread() const;
+
+  // No exception leaves a task, timer or socket handler: the loop reports it and goes on. The
+  // reporter (process-wide; empty: none) gets one line per fault, on the loop thread.
+  using FaultReporter = std::function<void(const std::string& text)>;
+  static void setFaultReporter(FaultReporter reporter);
+  // Faults caught so far by this loop.
+  uint64_t faults() const { return faults_.load(); }
 
   // Loop-thread only.
   // Runs the task at the end of the current round: after the socket events and tasks at hand,
@@ -75,6 +83,11 @@ class EventLoop {
   void stopAndJoin();
   void stopForExit();
   void runInline(const Task& task);
+  template <typename F>
+  void guarded(const char* what, F&& f);
+  void reportFault(const std::string& text);
+  static std::mutex& faultMutex();
+  static FaultReporter& faultReporter();
   static void exitHook();
 
   std::mutex mutex_;
@@ -88,6 +101,7 @@ class EventLoop {
   std::atomic<std::thread::id> threadId_{};
   std::recursive_mutex inlineMutex_;
   net::WakeupPipe wakeup_;
+  std::atomic<uint64_t> faults_{0};
 
   // Loop-thread state.
   std::vector<Task> deferred_;

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "core/connector.h"
+#include "core/output_buffer.h"
 #include "core/result_dispatch.h"
 #include "net/socket.h"
 #include "net/tls_stream.h"
@@ -57,7 +59,7 @@ struct SessionClient::Connection {
   bool welcomed = false;
   uint64_t heartbeatMs = 0;
   protocol::FrameReader reader;
-  std::string out;
+  OutputBuffer out;
   // A flush of `out` is queued for the end of the loop's round.
   bool flushDeferred = false;
   Clock::time_point lastReceived = Clock::now();
@@ -94,6 +96,12 @@ void SessionClient::setPhase(Phase phase) {
     case Phase::Reconnecting: s = Status::Reconnecting; break;
   }
   status_.store(static_cast<int>(s));
+}
+
+void SessionClient::reportException(const std::string& what) {
+  std::string text = "internal error on the network thread: " + what;
+  sink_.log(text);
+  sink_.error("exception", agora_sdk_win::GENERAL_E_UNKNOWN, text);
 }
 
 int SessionClient::fd() const {
@@ -147,7 +155,7 @@ void SessionClient::post(std::function<void(SessionClient&)> work) {
   loop_->post([self, work = std::move(work)] {
     std::lock_guard<std::mutex> lock(self->mutex_);
     self->queuedTasks_.fetch_sub(1);
-    if (!self->sink_.silenced()) work(*self);
+    if (!self->sink_.silenced()) self->guarded([&] { work(*self); });
   });
 }
 
@@ -177,7 +185,8 @@ bool SessionClient::trySubmitFromCaller(PendingRequest& request) {
   // goes behind them on the loop thread instead.
   if (phase_ != Phase::Online || !c || c->connecting || c->outputPending()) return false;
   const PendingRequest& kept = keep(std::move(request));
-  protocol::encodeFrameWithLength(protocol::makeRequest(kept.reqId, kept.op, kept.args), c->out);
+  protocol::encodeFrameWithLength(protocol::makeRequest(kept.reqId, kept.op, kept.args),
+                                  c->out.appendable());
   writeSome(*c);
   // The socket took part of it, or failed: the loop thread writes the rest when it can, or meets
   // the failure and reconnects; the request is kept either way, so the resume sends it again.
@@ -223,22 +232,39 @@ void SessionClient::shutdown() {
 
 void SessionClient::connect() {
   std::string error;
-  std::unique_ptr<net::TlsStream> tls;
   if (server_.tls) {
     // No TLS in this build, or an unreadable CA file: no later try would do better.
-    tls = net::TlsStream::create(server_.host, tlsCaFile_, error);
-    if (!tls) {
+    pendingTls_ = net::TlsStream::create(server_.host, tlsCaFile_, error);
+    if (!pendingTls_) {
       failWithoutRetry("cannot connect to " + server_.toString() + ": " + error);
       return;
     }
   }
-  net::SocketHandle socket = net::startConnect(server_.host, server_.port, localAddress_, error);
-  if (socket == net::kInvalidSocket) {
-    sink_.log("cannot connect to " + server_.toString() + ": " + error);
-    scheduleRetry();
-    return;
-  }
-  connection_.reset(new Connection(socket, std::move(tls)));
+  std::weak_ptr<SessionClient> weak = shared_from_this();
+  auto connector = std::make_shared<Connector>(loop_, [weak](const std::function<void()>& fn) {
+    std::shared_ptr<SessionClient> self = weak.lock();
+    if (!self) return;
+    std::lock_guard<std::mutex> lock(self->mutex_);
+    self->guarded(fn);
+  });
+  connector_ = connector;
+  // Held here too: the outcome may come at once (a numeric address refused) and drop connector_.
+  connector->start(server_.host, server_.port, localAddress_, handshakeTimeout_,
+                   [this](net::SocketHandle socket, const std::string& error) {
+                     connector_.reset();
+                     if (socket == net::kInvalidSocket) {
+                       pendingTls_.reset();
+                       sink_.log("cannot connect to " + server_.toString() + ": " + error);
+                       scheduleRetry();
+                       return;
+                     }
+                     onConnected(socket);
+                   });
+}
+
+void SessionClient::onConnected(net::SocketHandle socket) {
+  // The TLS stream made for this attempt (null for a plain address) goes with the socket.
+  connection_.reset(new Connection(socket, std::move(pendingTls_)));
   send(protocol::makeHello(protocol::kProtocolVersion, clientName_));
   if (!sessionId_.empty()) {
     send(protocol::makeResume(sessionId_, lastSeq_));
@@ -255,6 +281,9 @@ void SessionClient::connect() {
 void SessionClient::closeConnection() {
   if (tickTimer_) loop_->cancelTimer(tickTimer_);
   tickTimer_ = 0;
+  if (connector_) connector_->close();
+  connector_.reset();
+  pendingTls_.reset();
   if (!connection_) return;
   if (!connection_->connecting && !connection_->out.empty()) {
     size_t sent = 0;
@@ -320,7 +349,7 @@ void SessionClient::writeSome(Connection& c) {
     std::string error;
     net::IoStatus status = c.sendSome(c.out.data(), c.out.size(), sent, error);
     if (status == net::IoStatus::Ok) {
-      c.out.erase(0, sent);
+      c.out.consume(sent);
       continue;
     }
     // An error shows up again as a failed read, handled where frames are not being processed.
@@ -336,7 +365,7 @@ void SessionClient::writeSome(Connection& c) {
 void SessionClient::send(const protocol::Frame& frame) {
   Connection* c = connection_.get();
   if (!c) return;
-  protocol::encodeFrameWithLength(frame, c->out);
+  protocol::encodeFrameWithLength(frame, c->out.appendable());
   if (!loop_->inLoopThread()) {
     // The loop has stopped (runSync ran this inline): now or never.
     flush();

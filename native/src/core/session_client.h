@@ -25,11 +25,14 @@
 #include "core/event_loop.h"
 #include "core/pending_request.h"
 #include "core/server_address.h"
+#include "net/tls_stream.h"
 #include "protocol/codec.h"
 #include "protocol/frame_reader.h"
 
 namespace agora_sig {
 namespace core {
+
+class Connector;
 
 struct Credentials {
   std::string appId;
@@ -110,12 +113,27 @@ class SessionClient : public std::enable_shared_from_this<SessionClient> {
       std::shared_ptr<SessionClient> self = weak.lock();
       if (!self) return;
       std::lock_guard<std::mutex> lock(self->mutex_);
-      work(*self, args...);
+      self->guarded([&] { work(*self, args...); });
     };
   }
+  // Runs f, reporting what it throws through the instance (onLog, onError "exception" 1002)
+  // instead of letting it unwind into the shared loop.
+  template <typename F>
+  void guarded(F&& f) {
+    try {
+      f();
+    } catch (const std::exception& e) {
+      reportException(e.what());
+    } catch (...) {
+      reportException("a non-standard exception");
+    }
+  }
+  void reportException(const std::string& what);
 
   void setPhase(Phase phase);
+  // Starts connecting (core/connector.h); onConnected() takes the socket once it is connected.
   void connect();
+  void onConnected(net::SocketHandle socket);
   void closeConnection();
   void onIo(bool readable, bool writable, bool failed);
   void readAvailable();
@@ -175,6 +193,10 @@ class SessionClient : public std::enable_shared_from_this<SessionClient> {
   std::chrono::milliseconds handshakeTimeout_{5000};
 
   std::unique_ptr<Connection> connection_;
+  // The connection being opened (name lookup, address racing), until it is connection_.
+  std::shared_ptr<Connector> connector_;
+  // The TLS stream of the connection attempt under way (tls:// addresses), until it connects.
+  std::unique_ptr<net::TlsStream> pendingTls_;
   EventLoop::TimerId tickTimer_ = 0;
   EventLoop::TimerId retryTimer_ = 0;
 

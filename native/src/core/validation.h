@@ -27,7 +27,8 @@ struct Rejection {
   explicit operator bool() const { return code != 0; }
 };
 
-// 1..128 bytes, each visible ASCII (0x21-0x7E) or part of a UTF-8 sequence (>= 0x80).
+// 1..128 bytes of visible ASCII (0x21-0x7E) or well-formed UTF-8 multi-byte sequences
+// (docs/account-vectors.json: the cases the core and the server both check).
 Rejection checkAccount(const std::string& value, const char* what = "account");
 // Non-empty and at most max bytes (1004 empty, 1005 too long).
 Rejection checkRequired(const std::string& value, const char* what, size_t max);

@@ -2,6 +2,10 @@
 
 #include <string.h>
 
+#include <vector>
+
+#include "net/address.h"
+
 #if defined(_WIN32)
 #  ifndef WIN32_LEAN_AND_MEAN
 #    define WIN32_LEAN_AND_MEAN
@@ -126,54 +130,47 @@ bool isNumericAddress(const std::string& text) {
 
 SocketHandle startConnect(const std::string& host, uint16_t port, const std::string& localAddress,
                           std::string& error) {
+  std::vector<SocketAddress> found;
+  if (!resolveHost(host, port, found, error)) return kInvalidSocket;
+  for (const SocketAddress& address : found) {
+    SocketHandle s = startConnectTo(address, localAddress, error);
+    if (s != kInvalidSocket) return s;
+  }
+  return kInvalidSocket;
+}
+
+SocketHandle startConnectTo(const SocketAddress& address, const std::string& localAddress,
+                            std::string& error) {
   if (!initSockets()) {
     error = "the socket library could not start";
     return kInvalidSocket;
   }
-  addrinfo hints;
-  memset(&hints, 0, sizeof hints);
-  hints.ai_family = AF_UNSPEC;
-  hints.ai_socktype = SOCK_STREAM;
-  hints.ai_protocol = IPPROTO_TCP;
-  addrinfo* found = nullptr;
-  std::string service = std::to_string(port);
-  int rc = getaddrinfo(host.c_str(), service.c_str(), &hints, &found);
-  if (rc != 0 || !found) {
-    error = "cannot resolve " + host;
+  int family = address.ipv6 ? AF_INET6 : AF_INET;
+  SocketHandle s = static_cast<SocketHandle>(socket(family, SOCK_STREAM, IPPROTO_TCP));
+  if (s == kInvalidSocket) {
+    error = describe(lastError());
     return kInvalidSocket;
   }
-  SocketHandle s = kInvalidSocket;
-  error = "no usable address for " + host;
-  for (addrinfo* a = found; a; a = a->ai_next) {
-    s = static_cast<SocketHandle>(socket(a->ai_family, a->ai_socktype, a->ai_protocol));
-    if (s == kInvalidSocket) {
-      error = describe(lastError());
-      continue;
-    }
-    if (!setNonBlocking(s)) {
-      error = "cannot make the socket non-blocking";
-      closeSocket(s);
-      s = kInvalidSocket;
-      continue;
-    }
-    disableSigpipe(s);
-    int on = 1;
-    setsockopt(s, IPPROTO_TCP, TCP_NODELAY, reinterpret_cast<const char*>(&on), sizeof on);
-    if (!localAddress.empty() && !bindLocal(s, a->ai_family, localAddress, error)) {
-      closeSocket(s);
-      s = kInvalidSocket;
-      continue;
-    }
-    if (connect(s, a->ai_addr, static_cast<int>(a->ai_addrlen)) == 0 || wouldBlock(lastError())) {
-      error.clear();
-      break;
-    }
-    error = describe(lastError());
+  if (!setNonBlocking(s)) {
+    error = "cannot make the socket non-blocking";
     closeSocket(s);
-    s = kInvalidSocket;
+    return kInvalidSocket;
   }
-  freeaddrinfo(found);
-  return s;
+  disableSigpipe(s);
+  int on = 1;
+  setsockopt(s, IPPROTO_TCP, TCP_NODELAY, reinterpret_cast<const char*>(&on), sizeof on);
+  if (!localAddress.empty() && !bindLocal(s, family, localAddress, error)) {
+    closeSocket(s);
+    return kInvalidSocket;
+  }
+  const sockaddr* sa = reinterpret_cast<const sockaddr*>(address.raw.data());
+  if (connect(s, sa, static_cast<int>(address.raw.size())) == 0 || wouldBlock(lastError())) {
+    error.clear();
+    return s;
+  }
+  error = describe(lastError());
+  closeSocket(s);
+  return kInvalidSocket;
 }
 
 bool finishConnect(SocketHandle socket, std::string& error) {
