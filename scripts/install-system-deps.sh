@@ -5,7 +5,9 @@ set -euo pipefail
 # g++-mingw-w64-x86-64-posix and wine64: the Windows build of the core and its programs, run under
 # Wine by the end-to-end tests (scripts/test-windows.sh); wine64 alone, without its recommends
 # (32-bit Wine, fonts, desktop integration), is enough for console programs.
-packages=(cmake g++ make ninja-build libgtest-dev nlohmann-json3-dev chromium g++-mingw-w64-x86-64-posix)
+# clang and libclang-rt-14-dev: the protocol fuzzer (libFuzzer, scripts/test-fuzz.sh).
+packages=(cmake g++ make ninja-build libgtest-dev nlohmann-json3-dev chromium g++-mingw-w64-x86-64-posix
+          clang libclang-rt-14-dev)
 lean_packages=(wine64)
 missing=()
 for p in "${packages[@]}"; do
