@@ -35,7 +35,8 @@ run_ctest scripts/test-windows.sh "$logdir/windows.log"
 native_total=$(( native_total + ctest_total ))
 native_failed=$(( native_failed + ctest_failed ))
 # The suite under sanitizers (build-asan/: all of it; build-tsan/: the threading tests), then the
-# codec and frame reader fuzzed for AGORA_SIG_FUZZ_SECONDS (build-fuzz/; docs/native-core.md).
+# fuzzers (codec and frame reader, JSON check) for AGORA_SIG_FUZZ_SECONDS each (build-fuzz/;
+# docs/native-core.md).
 run_ctest scripts/test-sanitizers.sh "$logdir/asan.log" asan
 native_total=$(( native_total + ctest_total ))
 native_failed=$(( native_failed + ctest_failed ))
