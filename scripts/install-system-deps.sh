@@ -9,7 +9,9 @@ set -euo pipefail
 # JUnit, plugins) from Maven Central.
 # libssl-dev: TLS in the core (tls:// server addresses); openssl: the TLS tests make throwaway
 # certificates with its command line.
-packages=(cmake g++ make ninja-build libgtest-dev nlohmann-json3-dev libssl-dev openssl chromium g++-mingw-w64-x86-64-posix default-jdk maven)
+# clang and libclang-rt-14-dev: the protocol fuzzer (libFuzzer, scripts/test-fuzz.sh).
+packages=(cmake g++ make ninja-build libgtest-dev nlohmann-json3-dev libssl-dev openssl chromium g++-mingw-w64-x86-64-posix
+          default-jdk maven clang libclang-rt-14-dev)
 lean_packages=(wine64)
 missing=()
 for p in "${packages[@]}"; do

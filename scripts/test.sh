@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite: the native core on its own (CTest), on Linux and built for Windows (under
-# Wine), the addon in Windows Node (under Wine), then every TypeScript layer (mocha): protocol,
-# server, addon, end to end, packaging, then the Java Server SDK (JUnit through Maven).
+# Wine), under AddressSanitizer+UBSan and ThreadSanitizer, the protocol fuzzer for a bounded time,
+# the addon in Windows Node (under Wine), then every TypeScript layer (mocha): protocol, server,
+# addon, end to end, packaging, reliability, then the Java Server SDK (JUnit through Maven).
 # Prints one closing line "N passed, N failed".
 set -uo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -12,9 +13,10 @@ mkdir -p "$logdir"
 npm run build:ts || { echo "0 passed, 1 failed"; exit 1; }
 [ -f build/Release/agora_sig_addon.node ] || npm run build:native || { echo "0 passed, 1 failed"; exit 1; }
 
-# Runs a CTest script ($1) into a log ($2); sets ctest_total and ctest_failed from its summary.
+# Runs a CTest script ($1) into a log ($2), passing it any further arguments; sets ctest_total and
+# ctest_failed from its summary.
 run_ctest() {
-  bash "$1" 2>&1 | tee "$2"
+  bash "$1" "${@:3}" 2>&1 | tee "$2"
   local status=${PIPESTATUS[0]}
   local line
   line=$(grep -E '^[0-9]+% tests passed' "$2" | tail -n 1)
@@ -31,6 +33,18 @@ native_total=$ctest_total
 native_failed=$ctest_failed
 # The Windows build of the core: its suite under Wine; the end-to-end tests run its programs.
 run_ctest scripts/test-windows.sh "$logdir/windows.log"
+native_total=$(( native_total + ctest_total ))
+native_failed=$(( native_failed + ctest_failed ))
+# The suite under sanitizers (build-asan/: all of it; build-tsan/: the threading tests), then the
+# fuzzers (codec and frame reader, JSON check) for AGORA_SIG_FUZZ_SECONDS each (build-fuzz/;
+# docs/native-core.md).
+run_ctest scripts/test-sanitizers.sh "$logdir/asan.log" asan
+native_total=$(( native_total + ctest_total ))
+native_failed=$(( native_failed + ctest_failed ))
+run_ctest scripts/test-sanitizers.sh "$logdir/tsan.log" tsan
+native_total=$(( native_total + ctest_total ))
+native_failed=$(( native_failed + ctest_failed ))
+run_ctest scripts/test-fuzz.sh "$logdir/fuzz.log"
 native_total=$(( native_total + ctest_total ))
 native_failed=$(( native_failed + ctest_failed ))
 
