@@ -515,6 +515,8 @@ export function soakFailures(r: SoakReport): string[] {
   check(r.hostile.idleClosedByServer === r.hostile.idleConnections, `${r.hostile.idleConnections - r.hostile.idleClosedByServer} idle connections not closed by the server`);
   const m = r.memory;
   check(m.budgetLimitBytes === 0 || m.budgetPeakBytes <= m.budgetLimitBytes, `memory budget peak ${m.budgetPeakBytes} B over its limit ${m.budgetLimitBytes} B`);
+  const keptAttrs = r.hostile.attrResults['0'] ?? 0;
+  check(keptAttrs === 0 || m.budgetPeakBytes > 0, `the memory budget accounted for nothing although the server kept ${keptAttrs} attributes of the hostile client`);
   const growth = m.rssPeakBytes - m.rssBeforeBytes;
   check(growth <= m.budgetLimitBytes + r.options.rssMarginBytes, `RSS grew by ${growth} B, over the budget + margin (${m.budgetLimitBytes + r.options.rssMarginBytes} B)`);
   return failures;
