@@ -1,5 +1,6 @@
 /**
- * The reliability soak (docs/reliability.md): a real SignalServer in this process, many session
+ * The reliability soak (docs/reliability.md): a real SignalServer (in this process or a child
+ * process of its own, soak-server.ts), many session
  * clients (lib/client) over TCP and WebSocket, each behind a relay that cuts its connection now and
  * then (some cuts outlast the resume window), a slow reader that stops reading while others flood
  * it, and a hostile client, all for a given time at a steady, bounded rate. At the end every message
@@ -12,12 +13,11 @@ import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
 import { ClientStatus, SessionClient, WebSocketLike } from '../../lib/client';
 import { EventKind, Op, utf8Decode } from '../../lib/protocol';
-import { createLogger } from '../../lib/server/logger';
 import { BudgetSnapshot } from '../../lib/server/memory-budget';
-import { SignalServer } from '../../lib/server/signal-server';
 import { TcpProxy } from '../04-e2e/tcp-proxy';
 import { abusiveRound, attrFlood, emptyHostileFigures, HostileFigures, idleConnections } from './soak-hostile';
 import { LedgerFigures, SoakLedger } from './soak-ledger';
+import { startChildProcess, startInProcess } from './soak-server';
 import { TcpFrameSocket, tcpFrameSocketFactory } from './tcp-frame-socket';
 
 export interface SoakOptions {
@@ -60,6 +60,8 @@ export interface SoakOptions {
   maxFrameBytes: number;
   /** Allowed growth of this process's RSS over its value before traffic, beyond the budget. */
   rssMarginBytes: number;
+  /** 1: the server runs in a child process (a clean server RSS); 0: in this process. */
+  serverProcess: number;
   seed: number;
   /** Deliberate faults, to see the soak fail: a receiver that ignores one message, or records one twice. */
   fault?: 'drop-one' | 'duplicate-one';
@@ -97,6 +99,7 @@ export const DEFAULT_SOAK_OPTIONS: SoakOptions = {
   maxKeptBytes: 1024 * 1024,
   maxFrameBytes: 64 * 1024,
   rssMarginBytes: 256 * 1024 * 1024,
+  serverProcess: 0,
   seed: 1,
 };
 
@@ -107,6 +110,8 @@ export interface MemoryFigures {
   budgetAtPeak: BudgetSnapshot['byCategory'];
   budgetRefusals: BudgetSnapshot['refusals'];
   budgetUsedAtEnd: number;
+  /** Whose RSS and heap these are: the server's own process, or the test process with everything in it. */
+  rssOf: string;
   rssBeforeBytes: number;
   rssPeakBytes: number;
   heapUsedPeakBytes: number;
@@ -172,25 +177,17 @@ export async function runSoak(overrides: Partial<SoakOptions> = {}): Promise<Soa
   const rand = random(o.seed);
   const ledger = new SoakLedger();
   const progress = o.progress ?? ((): void => undefined);
-  let serverWarnings = 0;
-  const logger = createLogger('warn', () => {
-    serverWarnings++;
-  });
-  const server = new SignalServer(
-    {
-      tcpPort: 0,
-      wsPort: 0,
-      heartbeatMs: o.heartbeatMs,
-      resumeWindowMs: o.resumeWindowMs,
-      loginTimeoutMs: o.loginTimeoutMs,
-      memoryBudgetBytes: o.memoryBudgetBytes,
-      maxKeptFrames: o.maxKeptFrames,
-      maxKeptBytes: o.maxKeptBytes,
-      maxFrameBytes: o.maxFrameBytes,
-    },
-    { logger },
-  );
-  const address = await server.listen();
+  const serverConfig = {
+    heartbeatMs: o.heartbeatMs,
+    resumeWindowMs: o.resumeWindowMs,
+    loginTimeoutMs: o.loginTimeoutMs,
+    memoryBudgetBytes: o.memoryBudgetBytes,
+    maxKeptFrames: o.maxKeptFrames,
+    maxKeptBytes: o.maxKeptBytes,
+    maxFrameBytes: o.maxFrameBytes,
+  };
+  const server = o.serverProcess ? await startChildProcess(serverConfig) : await startInProcess(serverConfig);
+  const address = { tcpPort: server.tcpPort, wsPort: server.wsPort };
   const target = { tcpPort: address.tcpPort, wsPort: address.wsPort, appId: APP_ID };
 
   let running = true;
@@ -311,27 +308,28 @@ export async function runSoak(overrides: Partial<SoakOptions> = {}): Promise<Soa
   }
 
   // --- memory sampling ---------------------------------------------------------------------------
+  const first = server.sample();
   const memory: MemoryFigures = {
     budgetLimitBytes: o.memoryBudgetBytes,
     budgetPeakBytes: 0,
-    budgetAtPeak: server.memoryBudget.snapshot().byCategory,
-    budgetRefusals: server.memoryBudget.snapshot().refusals,
+    budgetAtPeak: first.budget.byCategory,
+    budgetRefusals: first.budget.refusals,
     budgetUsedAtEnd: 0,
-    rssBeforeBytes: process.memoryUsage().rss,
+    rssOf: server.rssOf,
+    rssBeforeBytes: first.rss,
     rssPeakBytes: 0,
     heapUsedPeakBytes: 0,
   };
   let sampledPeak = -1;
   const sample = (): void => {
-    const snapshot = server.memoryBudget.snapshot();
-    if (snapshot.usedBytes > sampledPeak) {
-      sampledPeak = snapshot.usedBytes;
-      memory.budgetAtPeak = snapshot.byCategory;
+    const { budget, rss, heapUsed } = server.sample();
+    if (budget.usedBytes > sampledPeak) {
+      sampledPeak = budget.usedBytes;
+      memory.budgetAtPeak = budget.byCategory;
     }
-    memory.budgetPeakBytes = snapshot.peakBytes;
-    const usage = process.memoryUsage();
-    memory.rssPeakBytes = Math.max(memory.rssPeakBytes, usage.rss);
-    memory.heapUsedPeakBytes = Math.max(memory.heapUsedPeakBytes, usage.heapUsed);
+    memory.budgetPeakBytes = budget.peakBytes;
+    memory.rssPeakBytes = Math.max(memory.rssPeakBytes, rss);
+    memory.heapUsedPeakBytes = Math.max(memory.heapUsedPeakBytes, heapUsed);
   };
   sample();
 
@@ -427,7 +425,7 @@ export async function runSoak(overrides: Partial<SoakOptions> = {}): Promise<Soa
     const f = ledger.figures();
     progress(
       `${Math.round((Date.now() - startedAt) / 1000)} s: p2p ${f.p2p.acknowledged} acknowledged, ${f.p2p.delivered} delivered; channel ${f.channel.acknowledged} acknowledged; ` +
-        `cuts ${counts.shortCuts}+${counts.longCuts}, stalls ${counts.stalls}; budget ${server.memoryBudget.usedBytes} B; rss ${Math.round(process.memoryUsage().rss / 1048576)} MiB`,
+        `cuts ${counts.shortCuts}+${counts.longCuts}, stalls ${counts.stalls}; budget ${server.sample().budget.usedBytes} B; rss ${Math.round(server.sample().rss / 1048576)} MiB`,
     );
   };
   if (o.progress !== undefined) timers.push(setInterval(report, 10_000));
@@ -447,8 +445,10 @@ export async function runSoak(overrides: Partial<SoakOptions> = {}): Promise<Soa
   // Frames already sent may still be on their way (or in a resume's replay): a few heartbeats more.
   await sleep(2 * o.heartbeatMs);
   sample();
-  memory.budgetUsedAtEnd = server.memoryBudget.usedBytes;
-  memory.budgetRefusals = server.memoryBudget.snapshot().refusals;
+  const last = server.sample();
+  memory.budgetUsedAtEnd = last.budget.usedBytes;
+  memory.budgetRefusals = last.budget.refusals;
+  const serverWarnings = last.warnings;
   const figures = ledger.figures(slow.account);
   const logoutsDuringRun = { ...logouts };
   const slowFigures = { ...slowCounts };
@@ -542,7 +542,7 @@ export function formatSoakReport(r: SoakReport): string {
       `attribute sets ${r.hostile.attrSets} (${codes(r.hostile.attrResults)}); server warnings ${r.serverWarnings}`,
     `  memory:  budget peak ${MiB(r.memory.budgetPeakBytes)} of ${MiB(r.memory.budgetLimitBytes)} (at the peak sample ${codes(r.memory.budgetAtPeak)}), ` +
       `used at the end ${r.memory.budgetUsedAtEnd} B, refusals ${codes(r.memory.budgetRefusals)}`,
-    `           process RSS ${MiB(r.memory.rssBeforeBytes)} before traffic, peak ${MiB(r.memory.rssPeakBytes)} (growth ${MiB(r.memory.rssPeakBytes - r.memory.rssBeforeBytes)}), heap used peak ${MiB(r.memory.heapUsedPeakBytes)}`,
+    `           RSS of the ${r.memory.rssOf}: ${MiB(r.memory.rssBeforeBytes)} before traffic, peak ${MiB(r.memory.rssPeakBytes)} (growth ${MiB(r.memory.rssPeakBytes - r.memory.rssBeforeBytes)}), heap used peak ${MiB(r.memory.heapUsedPeakBytes)}`,
     `  slow reader: p2p to it acknowledged ${r.ledger.p2pTo.acknowledged}, delivered ${r.ledger.p2pTo.delivered}, dropped with session ${r.ledger.p2pTo.droppedWithSession}, ` +
       `lost ${r.ledger.p2pTo.lost}; its connection resumed ${r.slowReader.resumes} times, fresh logins ${r.slowReader.freshLogins}`,
     r.failures.length === 0 ? '  result:  every expectation held' : `  FAILED:  ${r.failures.join('; ')}`,
