@@ -422,10 +422,11 @@ export async function runSoak(overrides: Partial<SoakOptions> = {}): Promise<Soa
   timers.push(setInterval(sample, 250));
   if (o.hostileEveryMs > 0) timers.push(setInterval(hostileTick, o.hostileEveryMs));
   const report = (): void => {
-    const f = ledger.figures();
+    const t = ledger.totals;
+    const { budget, rss } = server.sample();
     progress(
-      `${Math.round((Date.now() - startedAt) / 1000)} s: p2p ${f.p2p.acknowledged} acknowledged, ${f.p2p.delivered} delivered; channel ${f.channel.acknowledged} acknowledged; ` +
-        `cuts ${counts.shortCuts}+${counts.longCuts}, stalls ${counts.stalls}; budget ${server.sample().budget.usedBytes} B; rss ${Math.round(server.sample().rss / 1048576)} MiB`,
+      `${Math.round((Date.now() - startedAt) / 1000)} s: sent ${t.sent}, acknowledged ${t.acknowledged}, received ${t.received}; ` +
+        `cuts ${counts.shortCuts}+${counts.longCuts}, stalls ${counts.stalls}, fresh logins ${counts.freshLogins}; budget ${budget.usedBytes} B; rss ${Math.round(rss / 1048576)} MiB`,
     );
   };
   if (o.progress !== undefined) timers.push(setInterval(report, 10_000));

@@ -152,6 +152,8 @@ export class SoakLedger {
   private readonly corrupted = { p2p: 0, channel: 0 };
   /** Receptions that do not name this receiver (p2p) or its channel. */
   misdelivered = 0;
+  /** Running totals for progress lines (figures() is the exact account). */
+  readonly totals = { sent: 0, acknowledged: 0, received: 0 };
 
   /** Records a new message and returns its body. */
   send(kind: MessageKind, from: string, to: string, padBytes: number, now: number): { message: SentMessage; body: string } {
@@ -159,6 +161,7 @@ export class SoakLedger {
     this.nextSeq.set(from, seq);
     const message: SentMessage = { kind, from, to, seq, sentAt: now, state: 'pending', resentAfterSenderSessionEnd: false };
     this.sent.push(message);
+    this.totals.sent++;
     let set = this.outstanding.get(from);
     if (set === undefined) this.outstanding.set(from, (set = new Set()));
     set.add(message);
@@ -171,6 +174,7 @@ export class SoakLedger {
     message.code = code;
     if (code === 0) {
       message.state = 'acked';
+      this.totals.acknowledged++;
       message.serverMsgId = serverMsgId;
     } else {
       message.state = 'refused';
@@ -236,6 +240,7 @@ export class SoakLedger {
     }
     let receptions = this.receptions.get(account);
     if (receptions === undefined) this.receptions.set(account, (receptions = []));
+    this.totals.received++;
     receptions.push({ kind, from: parsed.from, seq: parsed.seq, serverMsgId, epoch: epochIndex, channel });
   }
 
