@@ -226,7 +226,6 @@ async function soak(o: SoakOptions, undo: Array<() => unknown>): Promise<SoakRep
   });
 
   const makeClient = async (account: string, transport: 'tcp' | 'ws', viaRelay: boolean, channel: string, flooder: boolean): Promise<SoakClient> => {
-    let url: string;
     let proxy: TcpProxy | null = null;
     const port = transport === 'tcp' ? address.tcpPort : address.wsPort;
     if (viaRelay) {
@@ -236,7 +235,7 @@ async function soak(o: SoakOptions, undo: Array<() => unknown>): Promise<SoakRep
       undo.push(() => relay.close());
     }
     const relayPort = proxy?.port ?? port;
-    url = transport === 'tcp' ? `tcp://127.0.0.1:${relayPort}` : `ws://127.0.0.1:${relayPort}/`;
+    const url = transport === 'tcp' ? `tcp://127.0.0.1:${relayPort}` : `ws://127.0.0.1:${relayPort}/`;
     const entry = { account, channel, transport, proxy, joined: false, tokens: 0, loginSockets: 0, socket: null, flooder, longCuts: 0, freshLogins: 0 } as Omit<SoakClient, 'client'> as SoakClient;
     const tcpFactory = tcpFrameSocketFactory((socket) => {
       entry.socket = socket;
@@ -402,9 +401,11 @@ async function soak(o: SoakOptions, undo: Array<() => unknown>): Promise<SoakRep
   const relayed = clients.filter((c) => c.proxy !== null);
   const cutUntil = new Map<SoakClient, number>();
   const cut = (): void => {
-    // A client still refused by its relay is left alone: a second, shorter cut would end the first early.
+    // Only a client that is logged in is cut. One still refused by its relay would have its cut
+    // ended early by a shorter one; one still reconnecting would add this outage to the last, with
+    // its back-off grown, past the resume window: a session ended by the soak, not by the server.
     const c = relayed[Math.floor(rand() * relayed.length)];
-    if ((cutUntil.get(c) ?? 0) > Date.now()) return;
+    if ((cutUntil.get(c) ?? 0) > Date.now() || c.client.status !== ClientStatus.LoggedIn) return;
     if (rand() < o.longCutShare) {
       counts.longCuts++;
       c.longCuts++;

@@ -150,6 +150,7 @@ export class SoakLedger {
   private readonly receptions = new Map<string, Reception[]>();
   private readonly epochs = new Map<string, Epoch[]>();
   private readonly corrupted = { p2p: 0, channel: 0 };
+  private readonly strings = new Map<string, string>();
   /** Receptions that do not name this receiver (p2p) or its channel. */
   misdelivered = 0;
   /** Running totals for progress lines (figures() is the exact account). */
@@ -241,7 +242,7 @@ export class SoakLedger {
     let receptions = this.receptions.get(account);
     if (receptions === undefined) this.receptions.set(account, (receptions = []));
     this.totals.received++;
-    receptions.push({ kind, from: parsed.from, seq: parsed.seq, serverMsgId, epoch: epochIndex, channel });
+    receptions.push({ kind, from: this.intern(parsed.from), seq: parsed.seq, serverMsgId, epoch: epochIndex, channel: this.intern(channel) });
   }
 
   get sessionsEnded(): number {
@@ -266,29 +267,65 @@ export class SoakLedger {
       else f.pending++;
     }
 
-    // Per receiver: copies of each (kind, sender, seq), and order per (kind, sender) in arrival order.
-    const copies = new Map<string, number>();
-    const key = (kind: MessageKind, receiver: string, from: string, seq: number): string => `${kind} ${receiver} ${from} ${seq}`;
-    for (const [receiver, list] of this.receptions) {
+    const byId = new Map<string, SentMessage>();
+    const byChannel = new Map<string, SentMessage[]>();
+    for (const m of this.sent) {
+      byId.set(`${m.kind} ${m.from} ${m.seq}`, m);
+      if (m.kind !== 'channel' || m.state !== 'acked') continue;
+      let list = byChannel.get(m.to);
+      if (list === undefined) byChannel.set(m.to, (list = []));
+      list.push(m);
+    }
+
+    // One receiver at a time (a long run keeps millions of channel receptions): copies of each
+    // (kind, sender, seq), order per (kind, sender) in arrival order, and the channel messages it
+    // had to get. Peer-to-peer copies are kept for the pass over what was sent.
+    const p2pCopies = new Map<string, number>();
+    for (const [receiver, epochs] of this.epochs) {
+      const list = this.receptions.get(receiver) ?? [];
+      const copies = new Map<string, number>();
       const highest = new Map<string, number>();
+      const gotInEpoch = new Set<string>();
       for (const r of list) {
-        const k = key(r.kind, receiver, r.from, r.seq);
+        const k = `${r.kind} ${r.from} ${r.seq}`;
         const n = (copies.get(k) ?? 0) + 1;
         copies.set(k, n);
+        if (r.kind === 'channel') gotInEpoch.add(`${r.epoch} ${r.from} ${r.seq}`);
         if (n > 1) continue;
         const pair = `${r.kind} ${r.from}`;
         if (r.seq < (highest.get(pair) ?? 0)) (r.kind === 'p2p' ? p2p : channel).outOfOrder++;
         else highest.set(pair, r.seq);
       }
+      for (const [k, n] of copies) {
+        if (k.startsWith('p2p ')) {
+          p2pCopies.set(`${receiver} ${k}`, n);
+          continue;
+        }
+        channel.delivered += n;
+        const m = byId.get(k);
+        if (m === undefined) {
+          channel.corrupted++;
+          continue;
+        }
+        if (m.state !== 'acked') channel.deliveredUnacknowledged++;
+        if (n > 1) this.countExtraCopies(channel, m, n - 1);
+      }
+      // Channels: every member gets what was numbered between two messages it got in one session.
+      epochs.forEach((epoch, index) => {
+        for (const [name, range] of epoch.channelRange) {
+          for (const m of byChannel.get(name) ?? []) {
+            if (m.serverMsgId === undefined || m.serverMsgId < range.lo || m.serverMsgId > range.hi) continue;
+            channel.expectedDeliveries++;
+            if (!gotInEpoch.has(`${index} ${m.from} ${m.seq}`)) channel.lost++;
+          }
+        }
+      });
     }
-
-    const byId = new Map<string, SentMessage>();
-    for (const m of this.sent) byId.set(`${m.kind} ${m.from} ${m.seq}`, m);
 
     // Peer to peer: each acknowledged message once at its receiver, or dropped with an ended session.
     for (const m of this.sent) {
       if (m.kind !== 'p2p') continue;
-      const n = copies.get(key('p2p', m.to, m.from, m.seq)) ?? 0;
+      const n = p2pCopies.get(`${m.to} p2p ${m.from} ${m.seq}`) ?? 0;
       if (m.state !== 'acked') {
         if (n > 0) p2p.deliveredUnacknowledged++;
         if (n > 1) this.countExtraCopies(p2p, m, n - 1);
@@ -308,41 +345,15 @@ export class SoakLedger {
         if (focused) p2pTo.lost++;
       }
     }
-
-    // Channels: every member gets what was numbered between two messages it got in one session.
-    const byChannel = new Map<string, SentMessage[]>();
-    for (const m of this.sent) {
-      if (m.kind !== 'channel' || m.state !== 'acked') continue;
-      let list = byChannel.get(m.to);
-      if (list === undefined) byChannel.set(m.to, (list = []));
-      list.push(m);
-    }
-    for (const [receiver, list] of this.epochs) {
-      const got = new Set<string>();
-      for (const r of this.receptions.get(receiver) ?? []) if (r.kind === 'channel') got.add(`${r.epoch} ${r.from} ${r.seq}`);
-      list.forEach((epoch, index) => {
-        for (const [name, range] of epoch.channelRange) {
-          for (const m of byChannel.get(name) ?? []) {
-            if (m.serverMsgId === undefined || m.serverMsgId < range.lo || m.serverMsgId > range.hi) continue;
-            channel.expectedDeliveries++;
-            if (!got.has(`${index} ${m.from} ${m.seq}`)) channel.lost++;
-          }
-        }
-      });
-    }
-    for (const [k, n] of copies) {
-      if (!k.startsWith('channel ')) continue;
-      channel.delivered += n;
-      const [, , from, seq] = k.split(' ');
-      const m = byId.get(`channel ${from} ${seq}`);
-      if (m === undefined) {
-        channel.corrupted++;
-        continue;
-      }
-      if (m.state !== 'acked') channel.deliveredUnacknowledged++;
-      if (n > 1) this.countExtraCopies(channel, m, n - 1);
-    }
     return { p2p, p2pTo, channel, sessionsEnded: this.sessionsEnded };
+  }
+
+  /** One string per account and channel name: a long run keeps millions of receptions. */
+  private intern(text: string): string {
+    const known = this.strings.get(text);
+    if (known !== undefined) return known;
+    this.strings.set(text, text);
+    return text;
   }
 
   private countExtraCopies(f: KindFigures, m: SentMessage, extra: number): void {
