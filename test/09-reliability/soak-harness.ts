@@ -135,6 +135,8 @@ export interface SoakReport {
   notLoggedInAtEnd: number;
   /** Sessions that ended although their client was not cut for longer than the resume window. */
   unexpectedSessionEnds: number;
+  /** Which clients those were, and how many each. */
+  unexpectedBy: string;
   serverWarnings: number;
   hostile: HostileFigures;
   memory: MemoryFigures;
@@ -486,6 +488,10 @@ async function soak(o: SoakOptions, undo: Array<() => unknown>): Promise<SoakRep
   // Only a cut longer than the resume window may end a session: any other fresh login means the
   // server ended a session the client would have resumed (the slow reader is never cut at all).
   const unexpectedSessionEnds = clients.reduce((n, c) => n + Math.max(0, c.freshLogins - c.longCuts), 0);
+  const unexpectedBy = clients
+    .filter((c) => c.freshLogins > c.longCuts)
+    .map((c) => `${c.account}${c.flooder ? ' (a flooder)' : ''} ${c.freshLogins - c.longCuts}`)
+    .join(', ');
   const notLoggedInAtEnd = clients.filter((c) => c.client.status !== ClientStatus.LoggedIn).length;
 
   // --- tear down --------------------------------------------------------------------------------
@@ -507,6 +513,7 @@ async function soak(o: SoakOptions, undo: Array<() => unknown>): Promise<SoakRep
     slowReader: slowFigures,
     notLoggedInAtEnd,
     unexpectedSessionEnds,
+    unexpectedBy,
     serverWarnings,
     hostile,
     memory,
@@ -537,8 +544,8 @@ export function soakFailures(r: SoakReport): string[] {
   check(r.ledger.sessionsEnded > 0 || p2p.droppedWithSession === 0, `p2p: ${p2p.droppedWithSession} dropped although no receiving session ended`);
   check(
     r.unexpectedSessionEnds === 0,
-    `${r.unexpectedSessionEnds} sessions ended without a cut longer than the resume window (the slow reader's: ${r.slowReader.freshLogins}, ` +
-      `with ${r.ledger.p2pTo.droppedWithSession} acknowledged messages to it dropped)`,
+    `${r.unexpectedSessionEnds} sessions ended without a cut longer than the resume window (${r.unexpectedBy}; ` +
+      `${r.ledger.p2pTo.droppedWithSession} acknowledged messages to the slow reader dropped)`,
   );
   check(r.misdelivered === 0, `${r.misdelivered} messages reached the wrong account or channel`);
   check(r.notLoggedInAtEnd === 0, `${r.notLoggedInAtEnd} clients not logged in at the end`);
