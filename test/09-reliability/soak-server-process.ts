@@ -1,13 +1,16 @@
 // The soak's server in a process of its own (soak-server.ts starts it): the config as JSON in
 // argv[2]; tells its parent its ports, then a memory sample every 250 ms, and closes on 'stop'.
-import { createLogger } from '../../lib/server/logger';
+import { createLogger, LogLevel } from '../../lib/server/logger';
 import { SignalServer } from '../../lib/server/signal-server';
 import type { ServerProcessMessage } from './soak-server';
 
 async function main(): Promise<void> {
+  // SOAK_SERVER_LOG_LEVEL=info shows the server's log on stderr (why sessions ended, and so on).
+  const shown = process.env.SOAK_SERVER_LOG_LEVEL as LogLevel | undefined;
   let warnings = 0;
-  const logger = createLogger('warn', () => {
-    warnings++;
+  const logger = createLogger(shown ?? 'warn', (line) => {
+    if (/ (WARN|ERROR) /.test(line)) warnings++;
+    if (shown !== undefined) process.stderr.write(line + '\n');
   });
   const server = new SignalServer({ ...JSON.parse(process.argv[2] ?? '{}'), tcpPort: 0, wsPort: 0 }, { logger });
   const address = await server.listen();
