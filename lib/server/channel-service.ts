@@ -152,6 +152,19 @@ export class ChannelService {
     return then(this.leave(user, name, AGORA_E_CODE.LEAVECHANNEL_E_BYUSER, true), () => success());
   }
 
+  /**
+   * A member that could not take a channel message (its kept frames at their bound) leaves the
+   * channel: CHANNEL_LEFT(600) to it, past its bound, after the last channel message it got, and
+   * CHANNEL_USER_LEFT to the others. Its session, and everything already promised to it, stays.
+   */
+  removeSlowMember(user: RequestSender): MaybePromise<void> {
+    const current = user.joinedChannel;
+    if (current === null) return;
+    return then(this.leave(user, current, AGORA_E_CODE.LEAVECHANNEL_E_OTHER, false), (left) => {
+      if (left && user.deliverNotice !== undefined) user.deliverNotice(EventKind.ChannelLeft, [bytes(current), decimalBytes(AGORA_E_CODE.LEAVECHANNEL_E_OTHER)]);
+    });
+  }
+
   /** The session is over: the others see it leave (the session itself hears nothing). */
   sessionEnded(user: RequestSender): MaybePromise<void> {
     const current = user.joinedChannel;

@@ -65,6 +65,8 @@ export interface SessionHost {
   handleRequest(session: Session, op: number, args: Uint8Array[]): MaybePromise<Reply>;
   /** Called once when the session is over, so the server forgets it. */
   sessionEnded(session: Session): void;
+  /** A channel message did not fit in the session's kept bound: it leaves its channel. */
+  memberCannotKeepUp?(session: Session): void;
 }
 
 export interface SessionIdentity {
@@ -108,8 +110,8 @@ export class Session implements SessionEndpoint, RequestSender {
   private resumeTimer: NodeJS.Timeout | null = null;
   private tokenTimer: NodeJS.Timeout | null = null;
   private over = false;
-  /** A channel message did not fit: the session ends in a moment (not inside the fan-out loop). */
-  private dropping = false;
+  /** A channel message did not fit: the host is removing the session from its channel. */
+  private leavingChannel = false;
   private readonly maxKeptFrames: number;
   private readonly maxKeptBytes: number;
 
@@ -142,7 +144,7 @@ export class Session implements SessionEndpoint, RequestSender {
   }
 
   get ended(): boolean {
-    return this.over || this.dropping;
+    return this.over;
   }
 
   /** The highest request id received (and so processed or queued for processing in order). */
@@ -252,7 +254,7 @@ export class Session implements SessionEndpoint, RequestSender {
   }
 
   deliverEvent(kind: number, fields: Uint8Array[]): Delivery {
-    if (this.over || this.dropping) return false;
+    if (this.over) return false;
     const body = encodeEvent(this.lastSeq + 1, kind, fields, allocateFromSlab);
     const maxFrameBytes = this.host.limits.maxFrameBytes ?? MAX_FRAME_BYTES;
     if (body.length > maxFrameBytes) {
@@ -275,7 +277,7 @@ export class Session implements SessionEndpoint, RequestSender {
   }
 
   deliverPrepared(event: PreparedEvent): boolean {
-    if (this.over || this.dropping) return false;
+    if (this.over) return false;
     const size = event.sizeWithSeq(this.lastSeq + 1);
     if (this.atBound(size)) {
       this.dropSlowMember(size);
@@ -293,7 +295,6 @@ export class Session implements SessionEndpoint, RequestSender {
   end(code: number, text: string): void {
     if (this.over) return;
     this.over = true;
-    this.dropping = false;
     this.endCode = code;
     if (this.resumeTimer !== null) clearTimeout(this.resumeTimer);
     if (this.tokenTimer !== null) clearTimeout(this.tokenTimer);
@@ -370,24 +371,31 @@ export class Session implements SessionEndpoint, RequestSender {
   }
 
   /**
-   * A channel message does not fit: the member lost it and cannot resume without a gap, so its
-   * client is disconnected at once with BYE(104) (it then logs in afresh) and the session ends on
-   * the next microtask, outside the fan-out that is iterating the channel's members.
+   * A channel message does not fit: the member misses it, so it leaves the channel (the host
+   * removes it on the next microtask, outside the fan-out that is iterating the channel's members)
+   * and hears CHANNEL_LEFT(600) after the last channel message it got. Its session stays: what it
+   * was already sent, acknowledged to its senders, is kept until it acknowledges it.
    */
   private dropSlowMember(size: number): void {
-    if (this.dropping) return;
-    this.dropping = true;
-    const text =
-      `client is not reading: a channel message of ${size} bytes did not fit in its ${this.kept.count} unacknowledged frames ` +
-      `(${this.kept.bytes} bytes; the bound is ${this.maxKeptFrames} frames or ${this.maxKeptBytes} bytes), so the session is over`;
-    const connection = this.connection;
-    if (connection !== null) {
-      connection.fail(AGORA_E_CODE.LOGOUT_E_PACKET, text);
-      this.connection = null;
-      connection.unbindSession();
-    }
-    queueMicrotask(() => this.end(AGORA_E_CODE.LOGOUT_E_PACKET, text));
+    if (this.leavingChannel || this.joinedChannel === null) return;
+    this.leavingChannel = true;
+    this.host.logger.warn(
+      `${this.label}: removed from channel ${JSON.stringify(Buffer.from(this.joinedChannel, 'latin1').toString('utf8'))}: ` +
+        `a channel message of ${size} bytes did not fit in its ${this.kept.count} unacknowledged frames ` +
+        `(${this.kept.bytes} bytes; the bound is ${this.maxKeptFrames} frames or ${this.maxKeptBytes} bytes)`,
+    );
+    queueMicrotask(() => {
+      this.leavingChannel = false;
+      if (!this.over) this.host.memberCannotKeepUp?.(this);
+    });
   }
+
+  deliverNotice(kind: number, fields: Uint8Array[]): void {
+    if (this.over) return;
+    const body = encodeEvent(this.lastSeq + 1, kind, fields, allocateFromSlab);
+    this.sequence(body, body.length);
+  }
+
 
   /** The client reached the kept bound: it must acknowledge everything sent so far in time. */
   private watchAcks(connection: Connection): void {
@@ -471,7 +479,7 @@ export class Session implements SessionEndpoint, RequestSender {
    * would not fit becomes a 1005 RESULT that says how large it would have been.
    */
   private sendResult(reqId: number, reply: Reply): void {
-    if (this.over || this.dropping) return;
+    if (this.over) return;
     let body = encodeResult(this.lastSeq + 1, reqId, reply.code, reply.text === '' ? NO_TEXT : utf8Encode(reply.text), reply.values, allocateFromSlab);
     const maxFrameBytes = this.host.limits.maxFrameBytes ?? MAX_FRAME_BYTES;
     if (body.length > maxFrameBytes) {

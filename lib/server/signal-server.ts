@@ -325,6 +325,10 @@ export class SignalServer implements ConnectionHost, SessionHost, RequestService
     return dispatchRequest(this, session, op, args);
   }
 
+  memberCannotKeepUp(session: Session): void {
+    this.settle(this.channels.removeSlowMember(session), () => `${session.label}: removing it from its channel failed`);
+  }
+
   sessionEnded(session: Session): void {
     if (this.sessions.get(session.sessionId) === session) this.sessions.delete(session.sessionId);
     this.settle(

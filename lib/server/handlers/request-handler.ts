@@ -28,6 +28,11 @@ export interface RequestSender {
   joinedChannel: string | null;
   /** Sequences an EVENT for the sender itself (it comes before the RESULT of the request). */
   deliverEvent(kind: number, fields: Uint8Array[]): Delivery;
+  /**
+   * Sequences a small notice past the kept bound (CHANNEL_LEFT to a member removed because it
+   * could not keep up): without it the client could not know what it missed.
+   */
+  deliverNotice?(kind: number, fields: Uint8Array[]): void;
   /** The sender's session as routers deliver to it, when it lives in this process. */
   readonly endpoint?: SessionEndpoint;
 }
