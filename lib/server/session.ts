@@ -78,6 +78,9 @@ export interface SessionIdentity {
   tokenExpiredTs?: number;
 }
 
+/** A connected session may keep this many times the kept bound (a burst in flight); see atBound. */
+export const IN_FLIGHT_FACTOR = 2;
+
 /** setTimeout takes at most 2^31-1 ms; longer waits are chained. */
 const MAX_TIMER_MS = 0x7fffffff;
 
@@ -355,9 +358,16 @@ export class Session implements SessionEndpoint, RequestSender {
     connection.setReadingPaused(long && this.queue.count > 0 && this.windowOpen());
   }
 
-  /** `size` more bytes in one more frame would pass the kept bound. */
+  /**
+   * `size` more bytes in one more frame would pass what the session may keep: the kept bound while
+   * disconnected; twice it while connected, because a burst already in flight to a client that
+   * reads (10,000 messages pipelined both ways reach the socket before the first ACK comes back)
+   * is no fault. The grace starts at the kept bound either way, so a client that stopped reading
+   * gets there only briefly.
+   */
   private atBound(size: number): boolean {
-    return this.kept.count + 1 > this.maxKeptFrames || this.kept.bytes + size > this.maxKeptBytes;
+    const factor = this.connection === null ? 1 : IN_FLIGHT_FACTOR;
+    return this.kept.count + 1 > factor * this.maxKeptFrames || this.kept.bytes + size > factor * this.maxKeptBytes;
   }
 
   /** What the sender of a refused delivery hears; a connected client starts its grace. */
@@ -366,7 +376,9 @@ export class Session implements SessionEndpoint, RequestSender {
     if (connection !== null && this.overBound === null) this.watchAcks(connection);
     return new NotReading(
       `is not reading: ${this.kept.count} frames (${this.kept.bytes} bytes) wait for its acknowledgement` +
-        `${connection === null ? ' while it is disconnected' : ''}; the bound is ${this.maxKeptFrames} frames or ${this.maxKeptBytes} bytes`,
+        (connection === null
+          ? ` while it is disconnected; the bound is ${this.maxKeptFrames} frames or ${this.maxKeptBytes} bytes`
+          : `; the bound is ${IN_FLIGHT_FACTOR * this.maxKeptFrames} frames or ${IN_FLIGHT_FACTOR * this.maxKeptBytes} bytes in flight`),
     );
   }
 

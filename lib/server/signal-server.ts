@@ -27,7 +27,7 @@ import { checkLogin } from './login-check';
 import { createLogger, Logger } from './logger';
 import { MemoryBudget } from './memory-budget';
 import { Scheduler } from './scheduler';
-import { Session, SessionHost, SessionLimits } from './session';
+import { IN_FLIGHT_FACTOR, Session, SessionHost, SessionLimits } from './session';
 import type { ChannelStore } from './state/channel-store';
 import { isPromise, MaybePromise, then } from './state/maybe-promise';
 import { MemoryChannelStore } from './state/memory-channel-store';
@@ -193,8 +193,9 @@ export class SignalServer implements ConnectionHost, SessionHost, RequestService
     });
     // The unsent output is part of the kept frames: their bytes, a frame header each (a WebSocket
     // header is at most 14 bytes), and a margin of a few maximal frames for unsequenced frames
-    // (PONG, BYE) and a RESULT past the bound. A client within its kept bound never reaches it.
-    const maxBufferedBytes = this.config.maxKeptBytes + 16 * this.config.maxKeptFrames + 4 * this.config.maxFrameBytes;
+    // (PONG, BYE) and a RESULT past the bound. A client within what it may keep in flight (twice
+    // the kept bound, session.ts) never reaches it.
+    const maxBufferedBytes = IN_FLIGHT_FACTOR * (this.config.maxKeptBytes + 16 * this.config.maxKeptFrames) + 4 * this.config.maxFrameBytes;
     const accept = (transport: FrameTransport): Connection => this.accept(transport);
     // Throws ConfigError naming a bad certificate or key file. The TLS handshake is within the
     // handshake deadline (loginTimeoutMs from accept, the connection limits' sweep).

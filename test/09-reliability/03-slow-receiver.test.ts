@@ -134,7 +134,7 @@ function acceptedNumbers(results: FrameOf<FrameType.Result>[]): number[] {
     if (results[i].code === 0) accepted.push(i);
     else {
       expect(results[i].code).to.equal(400);
-      expect(utf8Decode(results[i].text)).to.match(/^peer bob is not reading: \d+ frames \(\d+ bytes\) wait for its acknowledgement.*the bound is 1000 frames or 1048576 bytes$/);
+      expect(utf8Decode(results[i].text)).to.match(/^peer bob is not reading: \d+ frames \(\d+ bytes\) wait for its acknowledgement.*the bound is (2000 frames or 2097152 bytes in flight|1000 frames or 1048576 bytes)$/);
     }
   }
   return accepted;
