@@ -12,6 +12,11 @@ export interface PendingRequest {
   readonly op: number;
   readonly args: Uint8Array[];
   readonly onResult: ResultHandler;
+  /**
+   * Its bytes were handed to a socket. A session lost while a written request is unanswered
+   * leaves its outcome unknown: the server may have processed it and lost only the RESULT.
+   */
+  written: boolean;
 }
 
 /**
@@ -27,7 +32,7 @@ export class PendingRequests {
   }
 
   add(op: number, args: Uint8Array[], onResult: ResultHandler): PendingRequest {
-    const request: PendingRequest = { reqId: ++this.lastReqId, op, args, onResult };
+    const request: PendingRequest = { reqId: ++this.lastReqId, op, args, onResult, written: false };
     this.queue.push(request);
     return request;
   }
@@ -44,10 +49,20 @@ export class PendingRequests {
     return this.queue.filter((r) => r.reqId > lastReqId);
   }
 
+  /** Removes and returns the written, unanswered requests that `matches` selects, in order. */
+  takeWritten(matches: (op: number) => boolean): PendingRequest[] {
+    const taken = this.queue.filter((r) => r.written && matches(r.op));
+    for (const r of taken) this.queue.splice(this.queue.indexOf(r), 1);
+    return taken;
+  }
+
   /** A new session numbers its requests from 1: the kept ones come first, in their order. */
   renumber(): PendingRequest[] {
     this.lastReqId = 0;
-    for (const r of this.queue) r.reqId = ++this.lastReqId;
+    for (const r of this.queue) {
+      r.reqId = ++this.lastReqId;
+      r.written = false;
+    }
     return [...this.queue];
   }
 

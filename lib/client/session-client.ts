@@ -18,6 +18,7 @@ import {
 import { reconnectDelayMs } from './backoff';
 import { ClientStatus } from './client-status';
 import { AGORA_E_CODE } from '../protocol/error-codes';
+import { Op } from '../protocol/ops';
 import { PendingRequest, PendingRequests, RequestResult, ResultHandler } from './pending-requests';
 import { binaryMessageBody, WEBSOCKET_OPEN, WebSocketFactory, WebSocketLike } from './web-socket-like';
 
@@ -61,6 +62,17 @@ export interface SessionClientListener {
 const HANDSHAKE_TIMEOUT_MS = 5000;
 /** ACK at least every this many sequenced frames. */
 const ACK_EVERY_FRAMES = 64;
+
+/** A message must never be delivered twice: one of unknown outcome is not sent again. */
+function isMessageOp(op: number): boolean {
+  return (
+    op === Op.MsgInstant ||
+    op === Op.MsgPush ||
+    op === Op.MsgChannel ||
+    op === Op.MsgChannelForce ||
+    op === Op.MsgApp
+  );
+}
 
 function toBytes(arg: string | Uint8Array): Uint8Array {
   return typeof arg === 'string' ? utf8Encode(arg) : arg;
@@ -283,10 +295,23 @@ export class SessionClient {
     this.attempts = 0;
     const first = this.statusValue === ClientStatus.LoggingIn;
     this.statusValue = ClientStatus.LoggedIn;
+    this.failUnknownMessages();
     // A fresh session numbers its requests from 1; whatever waited goes first, in order.
     for (const r of this.pending.renumber()) this.sendRequest(r);
     if (first) this.safely(() => this.listener.loginSuccess?.(uid));
     else this.safely(() => this.listener.reconnected?.(false));
+  }
+
+  /**
+   * A message written to a lost session and never answered may have been delivered: sending it in
+   * the new session could deliver it twice, so its sender hears 401 with the outcome unknown.
+   * Requests never written (queued while disconnected) are sent in the new session as usual.
+   */
+  private failUnknownMessages(): void {
+    const text = 'the session was lost before the server answered: the message may or may not have reached the peer';
+    for (const r of this.pending.takeWritten(isMessageOp)) {
+      this.safely(() => r.onResult({ code: AGORA_E_CODE.SENDMESSAGE_E_TIMEOUT, text, values: [] }));
+    }
   }
 
   private onLoginFail(code: number, text: string): void {
@@ -349,7 +374,9 @@ export class SessionClient {
   }
 
   private sendRequest(request: PendingRequest): void {
-    this.send({ type: FrameType.Request, reqId: request.reqId, op: request.op, args: request.args });
+    if (this.send({ type: FrameType.Request, reqId: request.reqId, op: request.op, args: request.args })) {
+      request.written = true;
+    }
   }
 
   private startHeartbeat(): void {
@@ -460,13 +487,17 @@ export class SessionClient {
     }
   }
 
-  private send(frame: Frame): void {
+  /** Whether the frame was handed to the socket (then it may reach the server). */
+  private send(frame: Frame): boolean {
     const socket = this.socket;
-    if (!socket || socket.readyState !== WEBSOCKET_OPEN) return;
+    if (!socket || socket.readyState !== WEBSOCKET_OPEN) return false;
     try {
       socket.send(encodeFrame(frame));
+      return true;
     } catch (e) {
       this.log('warning', `send failed: ${(e as Error).message}`);
+      // Conservatively unknown: part of it may have left.
+      return true;
     }
   }
 

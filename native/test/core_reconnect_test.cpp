@@ -96,18 +96,30 @@ TEST(CoreReconnect, UnknownSessionLogsInAfresh) {
   ASSERT_TRUE(a.login("alice"));
   server.forgetSessions();
   server.setDropRequests(true);
-  a.send("alice", "pending", "p1");  // unanswered by the old session
+  a.send("alice", "pending", "p1");  // written to the old session, never answered
   ASSERT_TRUE(eventually([&] { return server.received(FrameType::Request) == 1; }));
   server.setDropRequests(false);
+  server.setRefuseConnections(true);
   server.dropConnectionOf("alice");
+  ASSERT_TRUE(eventually([&] { return a.api->getStatus() == 3; }));
+  a.send("alice", "queued", "q1");  // never written before the new session
+  ASSERT_TRUE(a.rec->waitFor("reconnecting 1"));
+  server.setRefuseConnections(false);
   ASSERT_TRUE(a.rec->waitFor("reconnected"));
   EXPECT_EQ(a.api->getStatus(), 2);
   EXPECT_EQ(server.received(FrameType::Resume), 1);
   EXPECT_EQ(server.received(FrameType::Login), 2);
   EXPECT_EQ(a.rec->count("loginSuccess"), 1);
-  // The request is sent again in the new session, numbered from 1 there.
-  ASSERT_TRUE(a.rec->waitFor("messageSendSuccess p1"));
-  ASSERT_TRUE(a.rec->waitFor("instant alice pending"));
+  // The written message may have been delivered: it is not sent again, and its sender hears the
+  // outcome is unknown. The queued one is sent in the new session.
+  ASSERT_TRUE(a.rec->waitFor("messageSendError p1 401"));
+  ASSERT_TRUE(a.rec->waitFor("messageSendSuccess q1"));
+  ASSERT_TRUE(a.rec->waitFor("instant alice queued"));
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_EQ(a.rec->count("instant alice pending"), 0);
+  EXPECT_EQ(a.rec->count("messageSendSuccess p1"), 0);
+  EXPECT_EQ(a.rec->count("error messageInstantSend 401"), 1);
+  EXPECT_EQ(server.received(FrameType::Request), 2);
 }
 
 TEST(CoreReconnect, GivesUpWithLogout102) {

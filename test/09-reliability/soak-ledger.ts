@@ -39,7 +39,10 @@ export interface SentMessage {
   state: 'pending' | 'acked' | 'refused' | 'abandoned';
   code?: number;
   serverMsgId?: number;
-  /** The sender's session ended while the request was unanswered: the client re-sends it in the next one. */
+  /**
+   * The sender's session ended while the request was unanswered. Clients no longer re-send such a
+   * message (it fails with 401): a second copy of it is a duplicate like any other.
+   */
   resentAfterSenderSessionEnd: boolean;
 }
 
@@ -76,7 +79,7 @@ export interface KindFigures {
   droppedWithSession: number;
   lost: number;
   duplicated: number;
-  /** Second copies of a message whose sender's session ended before its RESULT (the client re-sent it). */
+  /** Of `duplicated`: copies of a message whose sender's session ended before its RESULT (a re-send). */
   resentCopies: number;
   /** Received although the sender never got RESULT 0 (its session ended first, or the re-sent copy was refused). */
   deliveredUnacknowledged: number;
@@ -187,7 +190,7 @@ export class SoakLedger {
     return this.outstanding.get(from)?.size ?? 0;
   }
 
-  /** The sender's session ended (RESUME_FAIL): its unanswered requests will be re-sent once more. */
+  /** The sender's session ended (RESUME_FAIL): its unanswered requests may be re-sent (not messages it wrote). */
   senderSessionEnded(from: string): void {
     for (const m of this.outstanding.get(from) ?? []) m.resentAfterSenderSessionEnd = true;
   }
@@ -357,8 +360,9 @@ export class SoakLedger {
   }
 
   private countExtraCopies(f: KindFigures, m: SentMessage, extra: number): void {
+    // A message is never delivered twice, re-sent or not; re-sent copies are named apart to tell the cause.
+    f.duplicated += extra;
     if (m.resentAfterSenderSessionEnd) f.resentCopies += extra;
-    else f.duplicated += extra;
   }
 
   /** Whether a session of the receiver that ended may have been the one that took `m`. */

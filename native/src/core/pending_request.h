@@ -17,6 +17,10 @@ struct PendingRequest {
   protocol::Op op = protocol::Op::MsgInstant;
   std::vector<std::string> args;
   bool prependOwnAccount = false;  // args start with the logged-in account (getAttr, getAttrAll)
+  // Its bytes went to a connection's output (the socket or the buffer in front of it). A session
+  // lost while a written request is unanswered leaves its outcome unknown: the server may have
+  // processed it and lost only the RESULT.
+  bool written = false;
 
   // What the answer needs and the wire does not carry.
   std::string method;    // the API method's name, for onError
@@ -25,6 +29,13 @@ struct PendingRequest {
   std::string subject;   // the channel or account the answer names
   std::string subject2;  // a second name (attribute name, queried account, dbg key)
 };
+
+// A message must never be delivered twice: one of unknown outcome is not sent again.
+inline bool isMessageOp(protocol::Op op) {
+  return op == protocol::Op::MsgInstant || op == protocol::Op::MsgPush ||
+         op == protocol::Op::MsgChannel || op == protocol::Op::MsgChannelForce ||
+         op == protocol::Op::MsgApp;
+}
 
 }  // namespace core
 }  // namespace agora_sig

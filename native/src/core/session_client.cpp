@@ -165,7 +165,7 @@ void SessionClient::submit(PendingRequest request) {
                       request.method + ": not logged in");
     return;
   }
-  const PendingRequest& kept = keep(std::move(request));
+  PendingRequest& kept = keep(std::move(request));
   // While reconnecting it waits for the resume, which sends every request the server lacks.
   if (phase_ == Phase::Online) sendRequest(kept);
 }
@@ -184,17 +184,19 @@ bool SessionClient::trySubmitFromCaller(PendingRequest& request) {
   // Bytes already waiting in the buffer would need the loop's write interest to leave; the frame
   // goes behind them on the loop thread instead.
   if (phase_ != Phase::Online || !c || c->connecting || c->outputPending()) return false;
-  const PendingRequest& kept = keep(std::move(request));
+  PendingRequest& kept = keep(std::move(request));
+  kept.written = true;
   protocol::encodeFrameWithLength(protocol::makeRequest(kept.reqId, kept.op, kept.args),
                                   c->out.appendable());
   writeSome(*c);
   // The socket took part of it, or failed: the loop thread writes the rest when it can, or meets
-  // the failure and reconnects; the request is kept either way, so the resume sends it again.
+  // the failure and reconnects; the request is kept either way, so the resume sends it again (a
+  // fresh login does not send a message again: it may have reached the server).
   if (c->outputPending()) post([](SessionClient& s) { s.flush(); });
   return true;
 }
 
-const PendingRequest& SessionClient::keep(PendingRequest request) {
+PendingRequest& SessionClient::keep(PendingRequest request) {
   if (request.prependOwnAccount) {
     request.args.insert(request.args.begin(), credentials_.account);
     request.subject = credentials_.account;
@@ -529,11 +531,13 @@ void SessionClient::onLoginOk(const protocol::Frame& frame) {
   uint32_t uid = static_cast<uint32_t>(frame.u(0));
   sessionId_ = frame.s(1);
   lastSeq_ = ackedSeq_ = 0;
+  failUnknownMessages();
   // Requests the previous session left unanswered start over in this one, numbered from 1.
   std::map<uint64_t, PendingRequest> renumbered;
   uint64_t id = 1;
   for (auto& entry : pending_) {
     entry.second.reqId = id;
+    entry.second.written = false;
     renumbered.emplace(id++, std::move(entry.second));
   }
   pending_.swap(renumbered);
@@ -549,6 +553,27 @@ void SessionClient::onLoginOk(const protocol::Frame& frame) {
   } else {
     sink_.log("logged in, uid " + std::to_string(uid));
     sink_.fire([uid, socketFd](ICallBack& cb) { cb.onLoginSuccess(uid, socketFd); });
+  }
+}
+
+// A message written to a lost session and never answered may have been delivered: sending it in
+// the new session could deliver it twice, so the application hears it failed, with a reason saying
+// the outcome is unknown. Requests never written (queued while disconnected) are sent as usual.
+void SessionClient::failUnknownMessages() {
+  std::vector<PendingRequest> unknown;
+  for (auto it = pending_.begin(); it != pending_.end();) {
+    if (it->second.written && isMessageOp(it->second.op)) {
+      unknown.push_back(std::move(it->second));
+      it = pending_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  for (const PendingRequest& request : unknown) {
+    dispatchRejection(sink_, request, agora_sdk_win::SENDMESSAGE_E_TIMEOUT,
+                      request.method +
+                          ": the session was lost before the server answered; the message may "
+                          "or may not have reached the peer");
   }
 }
 
@@ -612,7 +637,8 @@ void SessionClient::sendPendingAfter(uint64_t reqId) {
   for (auto it = pending_.upper_bound(reqId); it != pending_.end(); ++it) sendRequest(it->second);
 }
 
-void SessionClient::sendRequest(const PendingRequest& request) {
+void SessionClient::sendRequest(PendingRequest& request) {
+  if (connection_) request.written = true;
   send(protocol::makeRequest(request.reqId, request.op, request.args));
 }
 

@@ -142,17 +142,18 @@ class SessionClient : public std::enable_shared_from_this<SessionClient> {
   // (the loop's write interest is flush()'s business).
   void writeSome(Connection& connection);
   // Numbers the request and keeps it until its RESULT (the account prepended where needed).
-  const PendingRequest& keep(PendingRequest request);
+  PendingRequest& keep(PendingRequest request);
   void send(const protocol::Frame& frame);
   void handleFrame(const protocol::Frame& frame);
   void onLoginOk(const protocol::Frame& frame);
+  void failUnknownMessages();
   void onLoginFail(uint64_t code, const std::string& text);
   void onResumeOk(uint64_t lastReqId);
   void onBye(uint64_t code, const std::string& text);
   bool acceptSequenced(uint64_t seq);
   void sendAck();
   void sendPendingAfter(uint64_t reqId);
-  void sendRequest(const PendingRequest& request);
+  void sendRequest(PendingRequest& request);
   void scheduleTick(std::chrono::milliseconds delay);
   void tick();
   void connectionLost(const std::string& reason);

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 
+import io.agora.signal.wire.Op;
+
 /**
  * The requests of a session that have no RESULT yet, in the order they were made, so that a
  * resume can re-send those the server had not processed and a fresh login can renumber them.
@@ -15,6 +17,11 @@ final class PendingRequests {
     final int op;
     final List<byte[]> args;
     final ResultHandler handler;
+    /**
+     * Its bytes went to a connection's output. A session lost while a written request is
+     * unanswered leaves its outcome unknown: the server may have processed it and lost the RESULT.
+     */
+    boolean written;
 
     Pending(long reqId, int op, List<byte[]> args, ResultHandler handler) {
       this.reqId = reqId;
@@ -46,6 +53,16 @@ final class PendingRequests {
     return out;
   }
 
+  /** Removes and returns the written, unanswered message requests, in order. */
+  List<Pending> takeWrittenMessages() {
+    List<Pending> out = new ArrayList<Pending>();
+    for (Pending p : byId.values()) {
+      if (p.written && Op.isMessage(p.op)) out.add(p);
+    }
+    for (Pending p : out) byId.remove(p.reqId);
+    return out;
+  }
+
   /** A fresh session numbers requests from 1: every kept one gets a new id, in order. */
   List<Pending> renumber() {
     List<Pending> all = new ArrayList<Pending>(byId.values());
@@ -53,6 +70,7 @@ final class PendingRequests {
     nextId = 1;
     for (Pending p : all) {
       p.reqId = nextId++;
+      p.written = false;
       byId.put(p.reqId, p);
     }
     return all;

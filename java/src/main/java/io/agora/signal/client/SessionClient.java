@@ -265,10 +265,24 @@ public final class SessionClient {
     attempts = 0;
     boolean first = status == Status.LOGGING_IN;
     status = Status.LOGGED_IN;
+    failUnknownMessages();
     // A fresh session numbers its requests from 1; whatever waited goes first, in order.
     for (PendingRequests.Pending p : pending.renumber()) sendRequest(p);
     if (first) listener.loginSuccess(newUid);
     else listener.reconnected(false);
+  }
+
+  /**
+   * A message written to a lost session and never answered may have been delivered: sending it in
+   * the new session could deliver it twice, so its sender hears 401 with the outcome unknown.
+   * Requests never written (queued while disconnected) are sent in the new session as usual.
+   */
+  private void failUnknownMessages() {
+    String text = "the session was lost before the server answered: the message may or may not have"
+        + " reached the peer";
+    for (PendingRequests.Pending p : pending.takeWrittenMessages()) {
+      p.handler.onResult(ErrorCode.SENDMESSAGE_E_TIMEOUT, text, Collections.<String>emptyList());
+    }
   }
 
   private void onLoginFail(int code, String text) {
@@ -327,6 +341,7 @@ public final class SessionClient {
   }
 
   private void sendRequest(PendingRequests.Pending p) {
+    if (connection != null) p.written = true;
     send(new Frame(FrameType.REQUEST, p.reqId, (long) p.op, p.args));
   }
 

@@ -14,6 +14,7 @@ public final class ErrorCode {
   public static final int LOGIN_E_OLDVERSION = 205;
   public static final int LOGIN_E_TOKENWRONG = 206;
   public static final int LOGIN_E_INVALID_USER = 209;
+  public static final int SENDMESSAGE_E_TIMEOUT = 401;
   public static final int GENERAL_E_NOT_LOGIN = 1003;
   public static final int GENERAL_E_WRONG_PARAM = 1004;
   public static final int GENERAL_E_LARGE_PARAM = 1005;

@@ -20,4 +20,9 @@ public final class Op {
   public static final int DBG = 42;
 
   private Op() {}
+
+  /** Message requests: one of unknown outcome is never sent again (it may have been delivered). */
+  public static boolean isMessage(int op) {
+    return op == MSG_INSTANT || op == MSG_CHANNEL;
+  }
 }

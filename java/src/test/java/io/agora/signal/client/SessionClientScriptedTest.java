@@ -7,11 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.agora.signal.wire.Frame;
 import io.agora.signal.wire.FrameCodec;
 import io.agora.signal.wire.FrameType;
+import io.agora.signal.wire.Op;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -174,6 +176,97 @@ class SessionClientScriptedTest {
       write(out, new Frame(FrameType.LOGGED_OUT, 101L, Frame.utf8("bye")));
       assertEquals("logout 101", heard.poll(5, TimeUnit.SECONDS));
       assertEquals(null, heard.poll(300, TimeUnit.MILLISECONDS), "nothing twice");
+      second.close();
+    } finally {
+      exec.shutdownNow();
+    }
+  }
+
+  @Test
+  void aFreshLoginDoesNotResendAWrittenMessageButSendsOneQueuedWhileAway() throws Exception {
+    final BlockingQueue<String> heard = new LinkedBlockingQueue<String>();
+    ScheduledThreadPoolExecutor exec = new ScheduledThreadPoolExecutor(1);
+    try (ServerSocket fake = new ServerSocket(0)) {
+      final SessionClient client = new SessionClient(exec, ServerAddress.parse("127.0.0.1:" + fake.getLocalPort()), "app", "me",
+          "_no_need_token", "test", 5, 30, new SessionListener() {
+            @Override
+            public void loginSuccess(long uid) {
+              heard.add("loginSuccess " + uid);
+            }
+
+            @Override
+            public void loginFailed(int code, String text) {
+              heard.add("loginFailed " + code);
+            }
+
+            @Override
+            public void logout(int code, String text) {
+              heard.add("logout " + code);
+            }
+
+            @Override
+            public void reconnecting(int attempt) {
+              heard.add("reconnecting " + attempt);
+            }
+
+            @Override
+            public void reconnected(boolean resumed) {
+              heard.add("reconnected " + resumed);
+            }
+
+            @Override
+            public void sessionLost() {
+              heard.add("sessionLost");
+            }
+
+            @Override
+            public void event(int kind, List<String> fields) {}
+
+            @Override
+            public void log(String text) {}
+          });
+      exec.execute(client::start);
+      Socket first = fake.accept();
+      DataInputStream in = new DataInputStream(first.getInputStream());
+      DataOutputStream out = new DataOutputStream(first.getOutputStream());
+      assertEquals(FrameType.HELLO, read(in).type);
+      expect(in, FrameType.LOGIN);
+      write(out, new Frame(FrameType.WELCOME, 1L, 10000L, 30000L, 1048576L));
+      write(out, new Frame(FrameType.LOGIN_OK, 77L, SESSION_ID));
+      assertEquals("loginSuccess 77", heard.poll(5, TimeUnit.SECONDS));
+
+      exec.execute(() -> client.request(Op.MSG_INSTANT, Arrays.asList("bob", "0", "written", ""),
+          (code, text, values) -> heard.add("result written " + code + " " + text)));
+      // Taken by the server, whose RESULT is then lost with the connection.
+      assertEquals("written", expect(in, FrameType.REQUEST).texts(2).get(2));
+      first.close();
+      assertEquals("reconnecting 1", heard.poll(5, TimeUnit.SECONDS));
+      exec.execute(() -> client.request(Op.MSG_INSTANT, Arrays.asList("bob", "0", "queued", ""),
+          (code, text, values) -> heard.add("result queued " + code)));
+
+      Socket second = fake.accept();
+      in = new DataInputStream(second.getInputStream());
+      out = new DataOutputStream(second.getOutputStream());
+      assertEquals(FrameType.HELLO, read(in).type);
+      expect(in, FrameType.RESUME);
+      write(out, new Frame(FrameType.WELCOME, 1L, 10000L, 30000L, 1048576L));
+      write(out, new Frame(FrameType.RESUME_FAIL, 1L, Frame.utf8("unknown session")));
+      assertEquals("sessionLost", heard.poll(5, TimeUnit.SECONDS));
+      expect(in, FrameType.LOGIN);
+      write(out, new Frame(FrameType.LOGIN_OK, 78L, new byte[] {5, 6}));
+      String written = heard.poll(5, TimeUnit.SECONDS);
+      assertTrue(written.startsWith("result written 401 the session was lost before the server answered"), written);
+      assertEquals("reconnected false", heard.poll(5, TimeUnit.SECONDS));
+      Frame queued = expect(in, FrameType.REQUEST);
+      assertEquals(1, queued.u(0));
+      assertEquals("queued", queued.texts(2).get(2));
+      write(out, new Frame(FrameType.RESULT, 1L, 1L, 0L, new byte[0], Frame.list()));
+      assertEquals("result queued 0", heard.poll(5, TimeUnit.SECONDS));
+      exec.execute(client::logout);
+      // A REQUEST before the LOGOUT would be the written message sent again.
+      expect(in, FrameType.LOGOUT);
+      write(out, new Frame(FrameType.LOGGED_OUT, 101L, Frame.utf8("bye")));
+      assertEquals("logout 101", heard.poll(5, TimeUnit.SECONDS));
       second.close();
     } finally {
       exec.shutdownNow();
