@@ -1,11 +1,11 @@
 /**
  * The command line shared by the load generators (see bench/README of docs/performance.md):
- *   --target agora|floor|socketio --server host:port --scenario NAME [scenario params]
+ *   --target agora|floor|socketio|java --server host:port --scenario NAME [scenario params]
  */
 export const SCENARIO_NAMES = ['p2p-latency', 'p2p-throughput', 'fanout', 'login-storm', 'idle'] as const;
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
 
-export const TARGET_NAMES = ['agora', 'socketio', 'floor'] as const;
+export const TARGET_NAMES = ['agora', 'socketio', 'floor', 'java'] as const;
 export type TargetName = (typeof TARGET_NAMES)[number];
 
 /** Every scenario parameter with its default; a scenario reads only the ones it needs. */

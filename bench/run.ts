@@ -2,7 +2,7 @@
 /**
  * `npm run bench`: runs every scenario against this project, Socket.IO and the floor relay, each
  * against a fresh server, then prints one table with the targets' verdicts and writes
- * bench/results/. Usage: node dist/bench/run.js [--quick] [--only agora,socketio,floor]
+ * bench/results/. Usage: node dist/bench/run.js [--quick] [--only agora,socketio,floor,java]
  *   [--scenarios id,id] [--loadgen PATH] [--floor-relay PATH] [--note TEXT]
  */
 import { cpus } from 'node:os';
@@ -33,7 +33,7 @@ interface RunnerOptions {
   note: string;
 }
 
-const USAGE = `Usage: node dist/bench/run.js [--quick] [--only agora,socketio,floor] [--scenarios id,id]
+const USAGE = `Usage: node dist/bench/run.js [--quick] [--only agora,socketio,floor,java] [--scenarios id,id]
        [--loadgen PATH] [--floor-relay PATH] [--note TEXT]`;
 
 /** Descriptors a process keeps besides the benchmark's sockets (stdio, epoll, timers, listeners). */
@@ -204,7 +204,9 @@ async function main(): Promise<void> {
       const missing = target.missing(options.paths);
       const needed = socketsNeeded(run) + SPARE_FILE_DESCRIPTORS;
       let outcome: Outcome;
-      if (missing !== undefined) outcome = { status: 'skipped', reason: missing };
+      if (target.scenarios !== undefined && !target.scenarios.includes(run.scenario)) {
+        outcome = { status: 'skipped', reason: `${target.name} load generator runs only ${target.scenarios.join(', ')}` };
+      } else if (missing !== undefined) outcome = { status: 'skipped', reason: missing };
       else if (needed > machine.open_files_limit) {
         outcome = { status: 'skipped', reason: `needs about ${needed} open files per process; the hard limit here is ${machine.open_files_limit}` };
       } else {

@@ -1,9 +1,9 @@
-/** The three systems under test: how to start each one's server and its load generator. */
-import { existsSync } from 'node:fs';
+/** The systems under test: how to start each one's server and its load generator. */
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BoundedProcess, startBounded, waitForPort } from './bounded-process';
 import { freePort } from './free-port';
-import type { TargetName } from './loadgen-options';
+import type { ScenarioName, TargetName } from './loadgen-options';
 
 export interface BenchPaths {
   root: string;
@@ -22,6 +22,8 @@ export interface RunningServer {
 export interface Target {
   name: TargetName;
   description: string;
+  /** The scenarios its load generator runs, when not all of them (the others are skipped, not failed). */
+  scenarios?: ScenarioName[];
   /** Why the target cannot run here, or undefined when it can. */
   missing(paths: BenchPaths): string | undefined;
   startServer(paths: BenchPaths, timeoutMs: number): Promise<RunningServer>;
@@ -105,5 +107,21 @@ export const TARGETS: Target[] = [
       return listening(server, port);
     },
     loadgenCommand: (paths, server) => [paths.nativeLoadgen, '--target', 'floor', '--server', `${server.host}:${server.port}`],
+  },
+  {
+    name: 'java',
+    description: 'this project: the Node signaling server, clients through the Java SDK (java/bench/JavaLoadgen.java, one JVM)',
+    scenarios: ['p2p-latency', 'p2p-throughput'],
+    missing: (paths) =>
+      missingFile(join(paths.root, 'dist/lib/server/cli.js'), 'npm run build:ts') ??
+      missingFile(join(paths.root, 'java/target/classpath.txt'), 'bash bench/build.sh (needs mvn and a JDK)'),
+    // The same server as the agora target, so the two rows differ only by the client SDK.
+    startServer: (paths, timeoutMs) => TARGETS[0].startServer(paths, timeoutMs),
+    loadgenCommand: (paths, server) => {
+      const java = join(paths.root, 'java');
+      const classpath = `${join(java, 'target/classes')}:${readFileSync(join(java, 'target/classpath.txt'), 'utf8').trim()}`;
+      // Source-file mode (JEP 330) as documented in the file's header: no separate compile step.
+      return ['java', '-cp', classpath, join(java, 'bench/JavaLoadgen.java'), '--target', 'java', '--server', `${server.host}:${server.port}`];
+    },
   },
 ];
