@@ -12,7 +12,8 @@ function ratio(a: number | undefined, b: number | undefined): string {
   return a === undefined || b === undefined || b === 0 ? '—' : `${(a / b).toFixed(2)}x`;
 }
 
-const HEADER = ['scenario', 'metric', 'unit', 'agora', 'socketio', 'floor', 'agora/socketio', 'agora/floor'];
+// java and addon are our server too, driven through the Java SDK and through the Node addon.
+const HEADER = ['scenario', 'metric', 'unit', 'agora', 'socketio', 'floor', 'java', 'addon', 'agora/socketio', 'agora/floor'];
 
 function rows(figures: Figure[]): string[][] {
   return figures.map((f) => [
@@ -22,6 +23,8 @@ function rows(figures: Figure[]): string[][] {
     fmt(f.values.agora),
     fmt(f.values.socketio),
     fmt(f.values.floor),
+    fmt(f.values.java),
+    fmt(f.values.addon),
     ratio(f.values.agora, f.values.socketio),
     ratio(f.values.agora, f.values.floor),
   ]);

@@ -124,4 +124,21 @@ export const TARGETS: Target[] = [
       return ['java', '-cp', classpath, join(java, 'bench/JavaLoadgen.java'), '--target', 'java', '--server', `${server.host}:${server.port}`];
     },
   },
+  {
+    name: 'addon',
+    description: 'this project: the Node signaling server, clients through the Node addon from JavaScript (bench/addon/loadgen.ts, one process)',
+    scenarios: ['p2p-latency', 'p2p-throughput'],
+    missing: (paths) =>
+      missingFile(join(paths.root, 'dist/lib/server/cli.js'), 'npm run build:ts') ??
+      missingFile(join(paths.root, 'dist/bench/addon/loadgen.js'), 'npm run build:ts'),
+    // The same server as the agora target, so the two rows differ only by the client: the C++
+    // core driven from C++, or the same core driven from JavaScript through the bridge.
+    startServer: (paths, timeoutMs) => TARGETS[0].startServer(paths, timeoutMs),
+    loadgenCommand: (paths, server) => [
+      process.execPath,
+      join(paths.root, 'dist/bench/addon/loadgen.js'),
+      '--target', 'addon',
+      '--server', `${server.host}:${server.port}`,
+    ],
+  },
 ];
