@@ -12,6 +12,7 @@ import type { IAgoraAPI } from '../../lib/types';
 import { LoadgenOptions, parseLoadgenOptions, ScenarioParams, UsageError } from '../loadgen-options';
 import { summarizeLatency } from '../latency-summary';
 import { MeasuredInterval } from '../socketio/measured-interval';
+import { nowUs, sendPaced, sentAtUs, timedPayload } from '../paced-send';
 
 /** Unacknowledged sends per sender in p2p-throughput (the same window as the other targets'). */
 const THROUGHPUT_WINDOW = 100;
@@ -32,15 +33,6 @@ interface User {
 
 function progress(text: string): void {
   process.stderr.write(`[addon loadgen] ${text}\n`);
-}
-
-function nowUs(): number {
-  return performance.now() * 1000;
-}
-
-function timedPayload(size: number): string {
-  const stamp = `${nowUs().toFixed(1)}|`;
-  return stamp.length >= size ? stamp : stamp + 'x'.repeat(size - stamp.length);
 }
 
 function login(server: string, account: string): Promise<User> {
@@ -109,23 +101,6 @@ function sendWindowed(user: User, to: string, count: number, window: number, pay
   for (let i = 0; i < Math.min(window, count); i++) next();
 }
 
-function sendPaced(user: User, to: string, rate: number, count: number, size: number): Promise<void> {
-  return new Promise((resolve) => {
-    const start = performance.now();
-    let sent = 0;
-    const tick = (): void => {
-      const due = Math.min(count, Math.floor(((performance.now() - start) / 1000) * rate) + 1);
-      while (sent < due) {
-        user.api.messageInstantSend(to, 0, timedPayload(size), '');
-        sent++;
-      }
-      if (sent < count) setTimeout(tick, 1);
-      else resolve();
-    };
-    tick();
-  });
-}
-
 async function p2pLatency(server: string, p: Partial<ScenarioParams>): Promise<Metrics> {
   const size = p.size!;
   const messages = p.messages!;
@@ -135,7 +110,7 @@ async function p2pLatency(server: string, p: Partial<ScenarioParams>): Promise<M
   const deliver = async (send: () => void | Promise<void>, count: number, what: string): Promise<number> => {
     const arrivals = countdown(count, what);
     receiver.onMessage = (msg) => {
-      samples.push(nowUs() - Number(msg.slice(0, msg.indexOf('|'))));
+      samples.push(nowUs() - sentAtUs(msg));
       arrivals.one();
     };
     const started = performance.now();
@@ -143,7 +118,7 @@ async function p2pLatency(server: string, p: Partial<ScenarioParams>): Promise<M
     await arrivals.done;
     return (performance.now() - started) / 1000;
   };
-  await deliver(() => sendPaced(sender, 'latency-receiver', 10000, WARMUP_MESSAGES, size), WARMUP_MESSAGES, 'warm-up');
+  await deliver(() => sendPaced(() => sender.api.messageInstantSend('latency-receiver', 0, timedPayload(size), ''), 10000, WARMUP_MESSAGES), WARMUP_MESSAGES, 'warm-up');
   const metrics: Metrics = {};
   let rate = p.rate!;
   if (rate === 0) {
@@ -154,7 +129,7 @@ async function p2pLatency(server: string, p: Partial<ScenarioParams>): Promise<M
     progress(`maximum ${metrics.max_rate}/s, measuring at ${rate}/s`);
   }
   samples = [];
-  await deliver(() => sendPaced(sender, 'latency-receiver', rate, messages, size), messages, 'paced deliveries');
+  await deliver(() => sendPaced(() => sender.api.messageInstantSend('latency-receiver', 0, timedPayload(size), ''), rate, messages), messages, 'paced deliveries');
   logoutAll([sender, receiver]);
   return { latency_us: summarizeLatency(samples), rate, messages, ...metrics };
 }

@@ -10,6 +10,7 @@ import { LoadgenOptions, parseLoadgenOptions, ScenarioParams, UsageError } from 
 import { summarizeLatency } from '../latency-summary';
 import { closeAll, connectMany, emitWithAck } from './clients';
 import { MeasuredInterval } from './measured-interval';
+import { nowUs, sendPaced, sentAtUs, timedPayload } from '../paced-send';
 
 /** Handshakes in flight at once; more only overflows the server's listen backlog. */
 const CONNECT_CONCURRENCY = 500;
@@ -27,20 +28,6 @@ type Metrics = Record<string, unknown>;
 
 function progress(text: string): void {
   process.stderr.write(`[socketio loadgen] ${text}\n`);
-}
-
-function nowUs(): number {
-  return performance.now() * 1000;
-}
-
-/** A payload of exactly `size` characters that starts with its send time. */
-function timedPayload(size: number): string {
-  const stamp = `${nowUs().toFixed(1)}|`;
-  return stamp.length >= size ? stamp : stamp + 'x'.repeat(size - stamp.length);
-}
-
-function sentAtUs(payload: string): number {
-  return Number(payload.slice(0, payload.indexOf('|')));
 }
 
 /** Resolves when `done()` turns true (checked by `check`), rejects after `timeoutMs`. */
@@ -64,23 +51,6 @@ function waitUntil(done: () => boolean, timeoutMs: number, what: string): { prom
   arm();
   check();
   return { promise, check };
-}
-
-function sendPaced(sender: Socket, to: string, rate: number, count: number, size: number): Promise<void> {
-  return new Promise((resolve) => {
-    const start = performance.now();
-    let sent = 0;
-    const tick = (): void => {
-      const due = Math.min(count, Math.floor(((performance.now() - start) / 1000) * rate) + 1);
-      while (sent < due) {
-        sender.emit('message', to, timedPayload(size), () => undefined);
-        sent++;
-      }
-      if (sent < count) setTimeout(tick, 1);
-      else resolve();
-    };
-    tick();
-  });
 }
 
 /** Sends `count` messages keeping `window` unacknowledged; resolves when all are acknowledged. */
@@ -124,7 +94,7 @@ async function p2pLatency(url: string, p: Partial<ScenarioParams>): Promise<Metr
     return (performance.now() - started) / 1000;
   };
 
-  await deliver(() => sendPaced(sender, 'latency-receiver', 10000, WARMUP_MESSAGES, size), WARMUP_MESSAGES, 'warm-up');
+  await deliver(() => sendPaced(() => sender.emit('message', 'latency-receiver', timedPayload(size), () => undefined), 10000, WARMUP_MESSAGES), WARMUP_MESSAGES, 'warm-up');
   const metrics: Metrics = {};
   let rate = p.rate!;
   if (rate === 0) {
@@ -139,7 +109,7 @@ async function p2pLatency(url: string, p: Partial<ScenarioParams>): Promise<Metr
     progress(`maximum ${metrics.max_rate}/s, measuring at ${rate}/s`);
   }
   samples = [];
-  await deliver(() => sendPaced(sender, 'latency-receiver', rate, messages, size), messages, 'paced deliveries');
+  await deliver(() => sendPaced(() => sender.emit('message', 'latency-receiver', timedPayload(size), () => undefined), rate, messages), messages, 'paced deliveries');
   closeAll([sender, receiver]);
   return { latency_us: summarizeLatency(samples), rate, messages, ...metrics };
 }
