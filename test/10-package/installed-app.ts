@@ -4,9 +4,9 @@
 // server (its bin) and a chat between two clients of the installed addon.
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { freePort, waitForPort } from '../04-e2e/harness';
 
 /** The repository root (this file runs from dist/test/10-package). */
 export const REPO_ROOT = path.resolve(__dirname, '../../..');
@@ -100,34 +100,6 @@ export function installInto(app: string, tarball: string, env: NodeJS.ProcessEnv
   fs.writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'app', version: '1.0.0', private: true }));
   // --foreground-scripts: the install script's own lines (which addon it chose) in the output.
   return run('npm', ['install', '--prefer-offline', '--foreground-scripts', '--no-audit', '--no-fund', tarball], app, env);
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitForPort(port: number, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = net.connect(port, '127.0.0.1');
-      s.once('connect', () => {
-        s.destroy();
-        resolve(true);
-      });
-      s.once('error', () => resolve(false));
-    });
-    if (ok) return;
-    if (Date.now() > deadline) throw new Error(`nothing listens on port ${port}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 /** What the app's chat script reports (see CHAT_SCRIPT). */
