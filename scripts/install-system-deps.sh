@@ -10,8 +10,10 @@ set -euo pipefail
 # libssl-dev: TLS in the core (tls:// server addresses); openssl: the TLS tests make throwaway
 # certificates with its command line.
 # clang and libclang-rt-14-dev: the protocol fuzzer (libFuzzer, scripts/test-fuzz.sh).
+# redis-server: the cluster tests start their own redis-server processes (one, and a Redis Cluster of
+# three masters) on free loopback ports (test/support/redis-server.ts).
 packages=(cmake g++ make ninja-build libgtest-dev nlohmann-json3-dev libssl-dev openssl chromium g++-mingw-w64-x86-64-posix
-          default-jdk maven clang libclang-rt-14-dev)
+          default-jdk maven clang libclang-rt-14-dev redis-server)
 lean_packages=(wine64)
 missing=()
 for p in "${packages[@]}"; do
