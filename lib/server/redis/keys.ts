@@ -1,0 +1,32 @@
+/**
+ * The Redis keys of the cluster's state. App IDs, accounts and channel names are byte strings
+ * (latin1 keys) that may hold any byte, braces included, so they enter keys as hex: a hash tag
+ * `{...}` then always means what it says. Everything of one account (its directory entry, held
+ * messages, user attributes) shares the account's hash tag, and everything of one channel shares the
+ * channel's, so that one Lua script may touch all of it on a Redis Cluster too.
+ */
+export const KEY_PREFIX = 'sig:';
+
+export function hex(latin1Key: string): string {
+  return Buffer.from(latin1Key, 'latin1').toString('hex');
+}
+
+/** `{a<app>:<account>}`: the hash tag of one account of one App ID. */
+export function accountTag(appId: string, account: string): string {
+  return `{a${hex(appId)}:${hex(account)}}`;
+}
+
+/** `{c<app>:<channel>}`: the hash tag of one channel of one App ID. */
+export function channelTag(appId: string, channel: string): string {
+  return `{c${hex(appId)}:${hex(channel)}}`;
+}
+
+/** The key `sig:<tag>:<what>` of one account (what: session, held, attrs, ...). */
+export function accountKey(appId: string, account: string, what: string): string {
+  return `${KEY_PREFIX}${accountTag(appId, account)}:${what}`;
+}
+
+/** The key `sig:<tag>:<what>` of one channel (what: members, attrs, ...). */
+export function channelKey(appId: string, channel: string, what: string): string {
+  return `${KEY_PREFIX}${channelTag(appId, channel)}:${what}`;
+}
