@@ -5,7 +5,17 @@
 import type { Figure } from './figures';
 import { TARGET_NAMES } from './loadgen-options';
 
-const COLORS: Record<string, string> = { agora: '#1f77b4', socketio: '#d62728', floor: '#7f7f7f', java: '#ff7f0e', addon: '#2ca02c' };
+const COLORS: Record<string, string> = {
+  agora: '#1f77b4',
+  socketio: '#d62728',
+  floor: '#7f7f7f',
+  java: '#ff7f0e',
+  addon: '#2ca02c',
+  'agora-cluster': '#17becf',
+  'socketio-cluster': '#e377c2',
+};
+/** Legend entries per row (top right). */
+const LEGEND_PER_ROW = 4;
 const WIDTH = 900;
 const LABEL_WIDTH = 300;
 const BAR_AREA = 460;
@@ -33,8 +43,9 @@ export function chartSvg(figures: Figure[], title: string, subtitle: string): st
     `<text x="10" y="40" fill="#555">${escapeXml(subtitle)}</text>`,
   ];
   TARGET_NAMES.forEach((t, i) => {
-    const x = WIDTH - 260 + i * 85;
-    parts.push(`<rect x="${x}" y="10" width="12" height="12" fill="${COLORS[t]}"/><text x="${x + 16}" y="21">${t}</text>`);
+    const x = WIDTH - 440 + (i % LEGEND_PER_ROW) * 110;
+    const y = 6 + Math.floor(i / LEGEND_PER_ROW) * 16;
+    parts.push(`<rect x="${x}" y="${y}" width="12" height="12" fill="${COLORS[t]}"/><text x="${x + 16}" y="${y + 11}">${t}</text>`);
   });
   figures.forEach((f, g) => {
     const y0 = TOP + g * groupHeight;

@@ -15,16 +15,29 @@ export interface Outcome {
    * mark one.
    */
   interval?: {
+    /** All the server's processes together (both nodes of a cluster). */
     server_cpu_seconds: number;
     loadgen_cpu_seconds: number;
     machine_cores: number;
+    /** The cluster targets: redis-server's CPU seconds over the interval (/proc). */
+    redis_cpu_seconds?: number;
+    /** The cluster targets: the commands Redis processed over the interval (INFO commandstats). */
+    redis_commands?: number;
+    /** The same by command name. */
+    redis_command_calls?: Record<string, number>;
   };
-  /** Measured by the runner from /proc of the server process. */
+  /** Measured by the runner from /proc of the server's processes (summed over a cluster's nodes). */
   server?: {
     cpu_seconds: number;
     rss_before_bytes: number;
     rss_at_result_bytes?: number;
     rss_peak_bytes: number;
+  };
+  /** The cluster targets: redis-server's CPU over the whole load generator run and its memory. */
+  redis?: {
+    cpu_seconds: number;
+    rss_before_bytes: number;
+    rss_at_result_bytes?: number;
   };
 }
 
@@ -71,8 +84,8 @@ function cpuShares(ratePath: string, rateUnit: string): FigureDefinition[] {
     return o.interval && seconds ? cpu(o.interval) / seconds : undefined;
   };
   const busyFraction = (o: Outcome): number | undefined => {
-    const both = cores(o, (i) => i.server_cpu_seconds + i.loadgen_cpu_seconds);
-    return both === undefined ? undefined : both / o.interval!.machine_cores;
+    const all = cores(o, (i) => i.server_cpu_seconds + i.loadgen_cpu_seconds + (i.redis_cpu_seconds ?? 0));
+    return all === undefined ? undefined : all / o.interval!.machine_cores;
   };
   const rate = metric(ratePath);
   return [
@@ -80,8 +93,15 @@ function cpuShares(ratePath: string, rateUnit: string): FigureDefinition[] {
       metric: 'server cores used',
       unit: 'cores',
       better: 'lower',
-      what: "server process user+system CPU seconds over the measured interval (read from /proc/<pid>/stat at the load generator's marks) / its seconds",
+      what: "server process user+system CPU seconds over the measured interval (read from /proc/<pid>/stat at the load generator's marks; a cluster's nodes summed) / its seconds",
       value: (o) => cores(o, (i) => i.server_cpu_seconds),
+    },
+    {
+      metric: 'Redis cores used',
+      unit: 'cores',
+      better: 'lower',
+      what: 'cluster targets: redis-server user+system CPU seconds over the measured interval (/proc/<pid>/stat) / its seconds',
+      value: (o) => (o.interval?.redis_cpu_seconds === undefined ? undefined : cores(o, (i) => i.redis_cpu_seconds!)),
     },
     {
       metric: 'loadgen cores used',
@@ -94,7 +114,7 @@ function cpuShares(ratePath: string, rateUnit: string): FigureDefinition[] {
       metric: 'machine CPU busy',
       unit: '%',
       better: 'lower',
-      what: 'server + load generator CPU seconds over the measured interval / (cores x seconds): near 100%, the two processes together take the whole machine',
+      what: 'server + load generator (+ Redis) CPU seconds over the measured interval / (cores x seconds): near 100%, the processes together take the whole machine',
       value: (o) => {
         const busy = busyFraction(o);
         return busy === undefined ? undefined : busy * 100;
@@ -104,7 +124,7 @@ function cpuShares(ratePath: string, rateUnit: string): FigureDefinition[] {
       metric: MACHINE_BOUND,
       unit: rateUnit,
       better: 'higher',
-      what: 'the rate / machine CPU busy: what the same server + load generator CPU per operation would reach using every core of this machine (an upper bound, assuming perfect scaling)',
+      what: 'the rate / machine CPU busy: what the same server + load generator (+ Redis) CPU per operation would reach using every core of this machine (an upper bound, assuming perfect scaling)',
       value: (o) => {
         const busy = busyFraction(o);
         const r = rate(o);
@@ -112,6 +132,48 @@ function cpuShares(ratePath: string, rateUnit: string): FigureDefinition[] {
       },
     },
   ];
+}
+
+/**
+ * CPU per million operations over the measured interval: the server's processes (a cluster's
+ * nodes summed; the whole load generator run when it marks no interval), and Redis' apart. CPU
+ * per operation is the figure that carries over to a machine of more cores.
+ */
+function cpuPerMillion(operations: string, count: (o: Outcome, run: ScenarioRun) => number | undefined): FigureDefinition[] {
+  const perMillion = (seconds: number | undefined, n: number | undefined): number | undefined =>
+    seconds !== undefined && n ? (seconds / n) * 1e6 : undefined;
+  const unit = `s/M ${operations}`;
+  return [
+    {
+      metric: 'server CPU',
+      unit,
+      better: 'lower',
+      what: `server process user+system CPU seconds (/proc/<pid>/stat; a cluster's nodes summed, Redis not) over the measured interval (the whole load generator run when it marks none), per million ${operations}`,
+      value: (o, run) => perMillion(o.interval?.server_cpu_seconds ?? o.server?.cpu_seconds, count(o, run)),
+    },
+    {
+      metric: 'Redis CPU',
+      unit,
+      better: 'lower',
+      what: `cluster targets: redis-server user+system CPU seconds (/proc/<pid>/stat) over the measured interval, per million ${operations}`,
+      value: (o, run) => perMillion(o.interval?.redis_cpu_seconds, count(o, run)),
+    },
+  ];
+}
+
+/** Redis' own count of the commands it processed over the measured interval, per operation. */
+function redisCommandsPer(operation: string, count: (o: Outcome, run: ScenarioRun) => number | undefined): FigureDefinition {
+  return {
+    metric: 'Redis commands',
+    unit: `/${operation}`,
+    better: 'lower',
+    what: `cluster targets: commands Redis processed over the measured interval (INFO commandstats read at the load generator's marks, the runner's own INFO left out) / ${operation}s; the commands by name are in the results file (interval.redis_command_calls)`,
+    value: (o, run) => {
+      const n = count(o, run);
+      const commands = o.interval?.redis_commands;
+      return commands !== undefined && n ? commands / n : undefined;
+    },
+  };
 }
 
 /** The name of the machine-bound figure (cpuShares), which the goals quote beside a rate. */
@@ -148,17 +210,8 @@ export const FIGURES: Record<ScenarioName, FigureDefinition[]> = {
       what: 'messages received by all receivers / seconds from the first send to the last delivery; each sender keeps at most 100 unacknowledged (floor: undelivered) messages in flight',
       value: metric('delivered_per_s'),
     },
-    {
-      metric: 'server CPU',
-      unit: 's/M msg',
-      better: 'lower',
-      what: 'server process user+system CPU seconds (/proc/<pid>/stat) over the measured interval (the whole load generator run when it marks none), per million delivered messages',
-      value: (o) => {
-        const delivered = num(o.metrics?.delivered);
-        const seconds = o.interval?.server_cpu_seconds ?? o.server?.cpu_seconds;
-        return seconds !== undefined && delivered ? (seconds / delivered) * 1e6 : undefined;
-      },
-    },
+    ...cpuPerMillion('msg', (o) => num(o.metrics?.delivered)),
+    redisCommandsPer('msg', (o) => num(o.metrics?.delivered)),
     ...cpuShares('delivered_per_s', 'msg/s'),
   ],
   fanout: [
@@ -170,6 +223,9 @@ export const FIGURES: Record<ScenarioName, FigureDefinition[]> = {
       value: metric('deliveries_per_s'),
     },
     ...latency('delivery latency (send to receipt, one clock) over all deliveries', ['p50', 'p99']),
+    ...cpuPerMillion('deliveries', (o) => num(o.metrics?.deliveries)),
+    // Per channel message sent, whatever the number of members: the figure that must not grow with them.
+    redisCommandsPer('channel msg', (_o, run) => run.params.messages),
     ...cpuShares('deliveries_per_s', '/s'),
   ],
   'login-storm': [
@@ -180,6 +236,7 @@ export const FIGURES: Record<ScenarioName, FigureDefinition[]> = {
       what: 'accounts / seconds until every account is logged in (login confirmed to the client)',
       value: metric('logins_per_s'),
     },
+    redisCommandsPer('login', (_o, run) => run.params.accounts),
     ...cpuShares('logins_per_s', '/s'),
   ],
   idle: [
@@ -187,11 +244,22 @@ export const FIGURES: Record<ScenarioName, FigureDefinition[]> = {
       metric: 'RSS per session',
       unit: 'bytes',
       better: 'lower',
-      what: 'server VmRSS (/proc/<pid>/status) with all sessions logged in, minus VmRSS before the first connection, / sessions',
+      what: "server VmRSS (/proc/<pid>/status; a cluster's nodes summed) with all sessions logged in, minus VmRSS before the first connection, / sessions",
       value: (o, run) => {
         const sessions = num(o.metrics?.sessions) ?? run.params.sessions;
         const after = o.server?.rss_at_result_bytes ?? o.server?.rss_peak_bytes;
         return o.server && after !== undefined && sessions ? (after - o.server.rss_before_bytes) / sessions : undefined;
+      },
+    },
+    {
+      metric: 'Redis RSS per session',
+      unit: 'bytes',
+      better: 'lower',
+      what: 'cluster targets: redis-server VmRSS with all sessions logged in, minus its VmRSS before the first connection, / sessions (the server RSS above is the nodes only)',
+      value: (o, run) => {
+        const sessions = num(o.metrics?.sessions) ?? run.params.sessions;
+        const after = o.redis?.rss_at_result_bytes;
+        return o.redis && after !== undefined && sessions ? (after - o.redis.rss_before_bytes) / sessions : undefined;
       },
     },
     {

@@ -1,11 +1,19 @@
 /**
  * The command line shared by the load generators (see bench/README of docs/performance.md):
- *   --target agora|floor|socketio|java --server host:port --scenario NAME [scenario params]
+ *   --target agora|floor|socketio|java|addon --server host:port [--server2 host:port]
+ *   --scenario NAME [scenario params]
+ * With --server2 the clients are placed over two server nodes (see nodeOf); without it all of
+ * them talk to --server.
  */
 export const SCENARIO_NAMES = ['p2p-latency', 'p2p-throughput', 'fanout', 'login-storm', 'idle'] as const;
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
 
-export const TARGET_NAMES = ['agora', 'socketio', 'floor', 'java', 'addon'] as const;
+/** The protocols a load generator speaks (its --target). */
+export const LOADGEN_TARGETS = ['agora', 'socketio', 'floor', 'java', 'addon'] as const;
+export type LoadgenTarget = (typeof LOADGEN_TARGETS)[number];
+
+/** The systems the benchmark compares: the protocols on one server, and two of them on Redis. */
+export const TARGET_NAMES = [...LOADGEN_TARGETS, 'agora-cluster', 'socketio-cluster'] as const;
 export type TargetName = (typeof TARGET_NAMES)[number];
 
 /** Every scenario parameter with its default; a scenario reads only the ones it needs. */
@@ -45,10 +53,17 @@ export const SCENARIO_DEFAULTS: Partial<Record<ScenarioName, Partial<ScenarioPar
   fanout: { messages: 200 },
 };
 
-export interface LoadgenOptions {
-  target: TargetName;
+export interface ServerAddress {
   host: string;
   port: number;
+}
+
+export interface LoadgenOptions {
+  target: LoadgenTarget;
+  host: string;
+  port: number;
+  /** The second node of a two-node cluster, when given. */
+  server2?: ServerAddress;
   scenario: ScenarioName;
   params: Partial<ScenarioParams>;
 }
@@ -63,6 +78,7 @@ export class UsageError extends Error {
 export function parseLoadgenOptions(argv: string[]): LoadgenOptions {
   let target: string | undefined;
   let server: string | undefined;
+  let server2: string | undefined;
   let scenario: string | undefined;
   const raw: Record<string, number> = {};
   for (let i = 0; i < argv.length; i += 2) {
@@ -73,6 +89,7 @@ export function parseLoadgenOptions(argv: string[]): LoadgenOptions {
     const name = flag.slice(2);
     if (name === 'target') target = value;
     else if (name === 'server') server = value;
+    else if (name === 'server2') server2 = value;
     else if (name === 'scenario') scenario = value;
     else if (name in PARAM_DEFAULTS) {
       const n = Number(value);
@@ -80,14 +97,39 @@ export function parseLoadgenOptions(argv: string[]): LoadgenOptions {
       raw[name] = n;
     } else throw new UsageError(`unknown option ${flag}`);
   }
-  if (!TARGET_NAMES.includes(target as TargetName)) throw new UsageError(`--target must be one of ${TARGET_NAMES.join(', ')}`);
+  if (!LOADGEN_TARGETS.includes(target as LoadgenTarget)) throw new UsageError(`--target must be one of ${LOADGEN_TARGETS.join(', ')}`);
   if (!SCENARIO_NAMES.includes(scenario as ScenarioName)) throw new UsageError(`--scenario must be one of ${SCENARIO_NAMES.join(', ')}`);
-  const match = /^([^:]+):(\d+)$/.exec(server ?? '');
-  if (match === null) throw new UsageError('--server must be host:port');
+  const first = parseAddress('--server', server);
+  const second = server2 === undefined ? undefined : parseAddress('--server2', server2);
   const name = scenario as ScenarioName;
   const params: Partial<ScenarioParams> = {};
   for (const key of SCENARIO_PARAMS[name]) {
     params[key] = raw[key] ?? SCENARIO_DEFAULTS[name]?.[key] ?? PARAM_DEFAULTS[key];
   }
-  return { target: target as TargetName, host: match[1], port: Number(match[2]), scenario: name, params };
+  return { target: target as LoadgenTarget, host: first.host, port: first.port, server2: second, scenario: name, params };
+}
+
+function parseAddress(flag: string, text: string | undefined): ServerAddress {
+  const match = /^([^:]+):(\d+)$/.exec(text ?? '');
+  const port = match === null ? 0 : Number(match[2]);
+  if (match === null || port < 1 || port > 65535) throw new UsageError(`${flag} must be host:port (port 1-65535)`);
+  return { host: match[1], port };
+}
+
+/**
+ * Which node (0: --server, 1: --server2) client `index` of a scenario talks to when there are two:
+ * p2p senders on the first and their receivers on the second, so every message crosses nodes;
+ * fan-out's sender (index 0) on the first and the other members alternating, so the channel has
+ * members on both; logins and idle sessions alternating. The C++ load generator places its
+ * clients the same way (bench/native/agora_scenarios.cpp nodeOf).
+ */
+export function nodeOf(scenario: ScenarioName, params: Partial<ScenarioParams>, index: number): 0 | 1 {
+  switch (scenario) {
+    case 'p2p-latency':
+      return index === 0 ? 0 : 1;
+    case 'p2p-throughput':
+      return index < (params.pairs ?? 0) ? 0 : 1;
+    default:
+      return (index % 2) as 0 | 1;
+  }
 }

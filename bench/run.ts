@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 /**
  * `npm run bench`: runs every scenario against this project, Socket.IO and the floor relay, each
- * against a fresh server, then prints one table with the targets' verdicts and writes
- * bench/results/. Usage: node dist/bench/run.js [--quick] [--only agora,socketio,floor,java,addon]
+ * against a fresh server (a fresh Redis and two nodes for the cluster targets), then prints one
+ * table with the targets' verdicts and writes bench/results/. Usage: node dist/bench/run.js
+ *   [--quick] [--only agora,socketio,floor,java,addon,agora-cluster,socketio-cluster]
  *   [--scenarios id,id] [--loadgen PATH] [--floor-relay PATH] [--note TEXT]
  */
 import { cpus } from 'node:os';
@@ -13,6 +14,7 @@ import { checkGoals } from './goals';
 import type { TargetName } from './loadgen-options';
 import { gitCommit, machineInfo } from './machine';
 import { cpuSeconds, rssBytes } from './process-stats';
+import { commandsBetween } from './redis-server';
 import { RunRecord, writeResults } from './results';
 import { ScenarioRun, scenarioRuns, Sizes, socketsNeeded } from './scenarios';
 import { goalsText, textTable } from './table';
@@ -33,8 +35,8 @@ interface RunnerOptions {
   note: string;
 }
 
-const USAGE = `Usage: node dist/bench/run.js [--quick] [--only agora,socketio,floor,java,addon] [--scenarios id,id]
-       [--loadgen PATH] [--floor-relay PATH] [--note TEXT]`;
+const USAGE = `Usage: node dist/bench/run.js [--quick] [--scenarios id,id] [--loadgen PATH] [--floor-relay PATH]
+       [--note TEXT] [--only agora,socketio,floor,java,addon,agora-cluster,socketio-cluster]`;
 
 /** Descriptors a process keeps besides the benchmark's sockets (stdio, epoll, timers, listeners). */
 const SPARE_FILE_DESCRIPTORS = 200;
@@ -44,6 +46,12 @@ const MEASURE_BEGIN = '@measure-begin';
 const MEASURE_END = '@measure-end';
 /** After a warm-up run, before the measured one. */
 const WARMUP_SETTLE_MS = 1000;
+/**
+ * How long a load generator waits at each mark of its measured interval when the target has a
+ * Redis (AGORA_SIG_BENCH_MARK_SETTLE_MS): the runner's INFO to Redis must be answered before the
+ * first message of the interval and after its last one. Idle time, so no CPU to speak of.
+ */
+const MARK_SETTLE_MS = 300;
 
 function round2(x: number): number {
   return Math.round(x * 100) / 100;
@@ -96,40 +104,68 @@ function log(text: string): void {
  */
 function loadgenRun(target: Target, paths: BenchPaths, server: RunningServer, scenario: ScenarioRun['scenario'], params: ScenarioRun['params']): string[] {
   process.env.AGORA_SIG_BENCH_SOURCE_PREFIX = nextSourcePrefix();
+  if (server.redis !== undefined) process.env.AGORA_SIG_BENCH_MARK_SETTLE_MS = String(MARK_SETTLE_MS);
+  else delete process.env.AGORA_SIG_BENCH_MARK_SETTLE_MS;
   const args = Object.entries(params).flatMap(([k, v]) => [`--${k}`, String(v)]);
   return [...target.loadgenCommand(paths, server), '--scenario', scenario, ...args];
+}
+
+/** Sums a /proc reading over the server's processes. */
+function sumOver(pids: number[], read: (pid: number) => number): number {
+  return pids.reduce((total, pid) => total + read(pid), 0);
+}
+
+/** The /proc readings of the server's processes and of its Redis, if any, at one moment. */
+interface Reading {
+  serverCpu: number;
+  redisCpu?: number;
 }
 
 /** Runs one scenario against one target: fresh server, load generator, server's CPU and memory. */
 async function runOne(target: Target, run: ScenarioRun, paths: BenchPaths): Promise<Outcome> {
   const server = await target.startServer(paths, 2 * run.timeoutMs + 60000);
-  const pid = server.process.pid;
+  const pids = server.processes.map((p) => p.pid);
+  const redis = server.redis;
+  const read = (): Reading => ({ serverCpu: sumOver(pids, cpuSeconds), redisCpu: redis && cpuSeconds(redis.process.pid) });
+  const rss = (): number => sumOver(pids, rssBytes);
   try {
     if (run.warmup !== undefined) {
       const failure = await warmUp(target, run, run.warmup, paths, server);
       if (failure !== null) return { status: 'failed', reason: failure };
     }
-    const rssBefore = rssBytes(pid);
-    const cpuBefore = cpuSeconds(pid);
+    const rssBefore = rss();
+    const redisRssBefore = redis && rssBytes(redis.process.pid);
+    const before = read();
     let rssPeak = rssBefore;
     let rssAtResult: number | undefined;
+    let redisRssAtResult: number | undefined;
     let resultLine: string | undefined;
     const sampler = setInterval(() => {
       try {
-        rssPeak = Math.max(rssPeak, rssBytes(pid));
+        rssPeak = Math.max(rssPeak, rss());
       } catch {
         // The server ended; the load generator's exit reports it.
       }
     }, RSS_SAMPLE_MS);
     const command = loadgenRun(target, paths, server, run.scenario, run.params);
-    let serverCpuAtBegin: number | undefined;
-    let serverCpuAtEnd: number | undefined;
+    let atBegin: Reading | undefined;
+    let atEnd: Reading | undefined;
+    // Redis' counters at the two marks; the load generator waits MARK_SETTLE_MS at each for them.
+    let commandsAtBegin: Promise<Record<string, number> | undefined> | undefined;
+    let commandsAtEnd: Promise<Record<string, number> | undefined> | undefined;
+    // A failed reading leaves the command figures out (the run may have failed anyway).
+    const commandCalls = (): Promise<Record<string, number> | undefined> | undefined => redis?.commandCalls().catch(() => undefined);
     const loadgen = startBounded(`${target.name} loadgen`, command, run.timeoutMs, (line) => {
       // The load generator marks its measured interval, so both processes' CPU covers the same time.
       if (line === MEASURE_BEGIN || line === MEASURE_END) {
         try {
-          if (line === MEASURE_BEGIN) serverCpuAtBegin = cpuSeconds(pid);
-          else serverCpuAtEnd = cpuSeconds(pid);
+          if (line === MEASURE_BEGIN) {
+            atBegin = read();
+            commandsAtBegin = commandCalls();
+          } else {
+            atEnd = read();
+            commandsAtEnd = commandCalls();
+          }
         } catch {
           // The server ended; the load generator's exit reports it.
         }
@@ -137,7 +173,8 @@ async function runOne(target: Target, run: ScenarioRun, paths: BenchPaths): Prom
         resultLine = line;
         // The idle scenario holds its sessions for a moment after this line.
         try {
-          rssAtResult = rssBytes(pid);
+          rssAtResult = rss();
+          redisRssAtResult = redis && rssBytes(redis.process.pid);
         } catch {
           // Reported below as a missing figure.
         }
@@ -145,7 +182,7 @@ async function runOne(target: Target, run: ScenarioRun, paths: BenchPaths): Prom
     });
     const code = await loadgen.exited;
     clearInterval(sampler);
-    const cpuAfter = cpuSeconds(pid);
+    const after = read();
     if (code !== 0 || resultLine === undefined) {
       return { status: 'failed', reason: `load generator exit ${code}: ${loadgen.stderrTail().trim().split('\n').slice(-3).join(' | ')}` };
     }
@@ -157,22 +194,34 @@ async function runOne(target: Target, run: ScenarioRun, paths: BenchPaths): Prom
     }
     const metrics = parsed.metrics ?? {};
     const loadgenCpu = metrics.loadgen_cpu_s;
+    let interval: Outcome['interval'];
+    if (atBegin !== undefined && atEnd !== undefined && typeof loadgenCpu === 'number') {
+      interval = { server_cpu_seconds: round2(atEnd.serverCpu - atBegin.serverCpu), loadgen_cpu_seconds: round2(loadgenCpu), machine_cores: cpus().length };
+      if (atBegin.redisCpu !== undefined && atEnd.redisCpu !== undefined) interval.redis_cpu_seconds = round2(atEnd.redisCpu - atBegin.redisCpu);
+      const [callsAtBegin, callsAtEnd] = [await commandsAtBegin, await commandsAtEnd];
+      if (callsAtBegin !== undefined && callsAtEnd !== undefined) {
+        const calls = commandsBetween(callsAtBegin, callsAtEnd);
+        interval.redis_commands = Object.values(calls).reduce((a, b) => a + b, 0);
+        interval.redis_command_calls = calls;
+      }
+    }
     return {
       status: 'ok',
       metrics,
-      interval:
-        serverCpuAtBegin !== undefined && serverCpuAtEnd !== undefined && typeof loadgenCpu === 'number'
-          ? { server_cpu_seconds: round2(serverCpuAtEnd - serverCpuAtBegin), loadgen_cpu_seconds: round2(loadgenCpu), machine_cores: cpus().length }
-          : undefined,
+      interval,
       server: {
-        cpu_seconds: round2(cpuAfter - cpuBefore),
+        cpu_seconds: round2(after.serverCpu - before.serverCpu),
         rss_before_bytes: rssBefore,
         rss_at_result_bytes: rssAtResult,
         rss_peak_bytes: rssPeak,
       },
+      redis:
+        redis && before.redisCpu !== undefined && after.redisCpu !== undefined && redisRssBefore !== undefined
+          ? { cpu_seconds: round2(after.redisCpu - before.redisCpu), rss_before_bytes: redisRssBefore, rss_at_result_bytes: redisRssAtResult }
+          : undefined,
     };
   } finally {
-    await server.process.stop();
+    await server.stop();
   }
 }
 

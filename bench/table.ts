@@ -12,22 +12,34 @@ function ratio(a: number | undefined, b: number | undefined): string {
   return a === undefined || b === undefined || b === 0 ? '—' : `${(a / b).toFixed(2)}x`;
 }
 
-// java and addon are our server too, driven through the Java SDK and through the Node addon.
-const HEADER = ['scenario', 'metric', 'unit', 'agora', 'socketio', 'floor', 'java', 'addon', 'agora/socketio', 'agora/floor'];
+// java and addon are our server too, driven through the Java SDK and through the Node addon;
+// agora-cluster and socketio-cluster are two nodes of ours and of Socket.IO on one Redis.
+const HEADER = [
+  'scenario', 'metric', 'unit',
+  'agora', 'socketio', 'floor', 'java', 'addon', 'agora-cluster', 'socketio-cluster',
+  'agora/socketio', 'agora/floor', 'agora-cluster/socketio-cluster', 'agora-cluster/agora',
+];
 
 function rows(figures: Figure[]): string[][] {
-  return figures.map((f) => [
-    f.run,
-    f.metric,
-    f.unit,
-    fmt(f.values.agora),
-    fmt(f.values.socketio),
-    fmt(f.values.floor),
-    fmt(f.values.java),
-    fmt(f.values.addon),
-    ratio(f.values.agora, f.values.socketio),
-    ratio(f.values.agora, f.values.floor),
-  ]);
+  return figures.map((f) => {
+    const v = f.values;
+    return [
+      f.run,
+      f.metric,
+      f.unit,
+      fmt(v.agora),
+      fmt(v.socketio),
+      fmt(v.floor),
+      fmt(v.java),
+      fmt(v.addon),
+      fmt(v['agora-cluster']),
+      fmt(v['socketio-cluster']),
+      ratio(v.agora, v.socketio),
+      ratio(v.agora, v.floor),
+      ratio(v['agora-cluster'], v['socketio-cluster']),
+      ratio(v['agora-cluster'], v.agora),
+    ];
+  });
 }
 
 export function textTable(figures: Figure[]): string {

@@ -1,9 +1,11 @@
 /** The systems under test: how to start each one's server and its load generator. */
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BoundedProcess, startBounded, waitForPort } from './bounded-process';
 import { freePort } from './free-port';
 import type { ScenarioName, TargetName } from './loadgen-options';
+import { BenchRedis, startRedis } from './redis-server';
 
 export interface BenchPaths {
   root: string;
@@ -13,10 +15,17 @@ export interface BenchPaths {
 }
 
 export interface RunningServer {
-  process: BoundedProcess;
+  /** The server's processes (one, or each node of a cluster): their CPU and memory are the server's. */
+  processes: BoundedProcess[];
   host: string;
-  /** The port the load generator connects to. */
+  /** The port the load generator connects to (the first node's). */
   port: number;
+  /** The second node of a cluster, which the load generator gets as --server2. */
+  second?: { host: string; port: number };
+  /** The Redis a cluster shares; its CPU and memory are reported apart from the server's. */
+  redis?: BenchRedis;
+  /** Stops every process above. */
+  stop(): Promise<void>;
 }
 
 export interface Target {
@@ -33,18 +42,108 @@ export interface Target {
 const HOST = '127.0.0.1';
 const LISTEN_TIMEOUT_MS = 15000;
 
-async function listening(process: BoundedProcess, port: number): Promise<RunningServer> {
+async function listening(process: BoundedProcess, port: number): Promise<BoundedProcess> {
   try {
     await waitForPort(HOST, port, LISTEN_TIMEOUT_MS, process);
   } catch (e) {
     await process.stop();
     throw e;
   }
-  return { process, host: HOST, port };
+  return process;
+}
+
+async function single(process: BoundedProcess, port: number): Promise<RunningServer> {
+  await listening(process, port);
+  return { processes: [process], host: HOST, port, stop: () => process.stop() };
 }
 
 function missingFile(path: string, hint: string): string | undefined {
   return existsSync(path) ? undefined : `${path} not found (${hint})`;
+}
+
+function missingProgram(name: string, hint: string): string | undefined {
+  try {
+    execFileSync(name, ['--version'], { stdio: 'ignore', timeout: 10000 });
+    return undefined;
+  } catch {
+    return `${name} not found (${hint})`;
+  }
+}
+
+/** One node of our server; `extra` adds options (--redis for a cluster node). */
+async function startAgoraNode(paths: BenchPaths, timeoutMs: number, name: string, extra: string[] = []): Promise<{ process: BoundedProcess; port: number }> {
+  const tcpPort = await freePort();
+  const wsPort = await freePort();
+  const process_ = startBounded(
+    name,
+    [
+      process.execPath,
+      join(paths.root, 'dist/lib/server/cli.js'),
+      '--host', HOST,
+      '--tcp-port', String(tcpPort),
+      '--ws-port', String(wsPort),
+      '--log-level', 'error',
+      '--config', join(paths.root, 'bench/agora-server.json'),
+      ...extra,
+    ],
+    timeoutMs,
+  );
+  return { process: await listening(process_, tcpPort), port: tcpPort };
+}
+
+async function startSocketIoNode(paths: BenchPaths, timeoutMs: number, name: string, extra: string[] = []): Promise<{ process: BoundedProcess; port: number }> {
+  const port = await freePort();
+  const process_ = startBounded(
+    name,
+    [process.execPath, join(paths.root, 'dist/bench/socketio/server.js'), '--host', HOST, '--port', String(port), ...extra],
+    timeoutMs,
+  );
+  return { process: await listening(process_, port), port };
+}
+
+/**
+ * A Redis and two nodes of one kind on it, each node its own process on its own ports. Whatever
+ * started is stopped again when a later part fails.
+ */
+async function startCluster(
+  timeoutMs: number,
+  startNode: (name: string, redisUrl: string) => Promise<{ process: BoundedProcess; port: number }>,
+): Promise<RunningServer> {
+  const redis = await startRedis(timeoutMs);
+  const nodes: { process: BoundedProcess; port: number }[] = [];
+  const stop = async (): Promise<void> => {
+    await Promise.all(nodes.map((n) => n.process.stop()));
+    await redis.stop();
+  };
+  try {
+    for (const name of ['node 1', 'node 2']) nodes.push(await startNode(name, redis.url));
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+  return {
+    processes: nodes.map((n) => n.process),
+    host: HOST,
+    port: nodes[0].port,
+    second: { host: HOST, port: nodes[1].port },
+    redis,
+    stop,
+  };
+}
+
+/** Whether our server's command line has the Redis option (the server's --help lists it). */
+function missingRedisOption(paths: BenchPaths): string | undefined {
+  try {
+    const help = execFileSync(process.execPath, [join(paths.root, 'dist/lib/server/cli.js'), '--help'], { encoding: 'utf8', timeout: 20000 });
+    return /--redis\b/.test(help) ? undefined : 'this build of the server has no --redis option';
+  } catch (e) {
+    return `cannot read the server's --help: ${(e as Error).message}`;
+  }
+}
+
+function secondServer(server: RunningServer): string[] {
+  if (server.second === undefined) throw new Error('a cluster target needs its second node');
+  return ['--server2', `${server.second.host}:${server.second.port}`];
 }
 
 export const TARGETS: Target[] = [
@@ -55,22 +154,8 @@ export const TARGETS: Target[] = [
       missingFile(join(paths.root, 'dist/lib/server/cli.js'), 'npm run build:ts') ??
       missingFile(paths.nativeLoadgen, 'bash bench/build.sh'),
     startServer: async (paths, timeoutMs) => {
-      const tcpPort = await freePort();
-      const wsPort = await freePort();
-      const server = startBounded(
-        'agora server',
-        [
-          process.execPath,
-          join(paths.root, 'dist/lib/server/cli.js'),
-          '--host', HOST,
-          '--tcp-port', String(tcpPort),
-          '--ws-port', String(wsPort),
-          '--log-level', 'error',
-          '--config', join(paths.root, 'bench/agora-server.json'),
-        ],
-        timeoutMs,
-      );
-      return listening(server, tcpPort);
+      const node = await startAgoraNode(paths, timeoutMs, 'agora server');
+      return single(node.process, node.port);
     },
     loadgenCommand: (paths, server) => [paths.nativeLoadgen, '--target', 'agora', '--server', `${server.host}:${server.port}`],
   },
@@ -81,13 +166,8 @@ export const TARGETS: Target[] = [
       missingFile(join(paths.root, 'dist/bench/socketio/server.js'), 'npm run build:ts') ??
       missingFile(join(paths.root, 'dist/bench/socketio/loadgen.js'), 'npm run build:ts'),
     startServer: async (paths, timeoutMs) => {
-      const port = await freePort();
-      const server = startBounded(
-        'socketio server',
-        [process.execPath, join(paths.root, 'dist/bench/socketio/server.js'), '--host', HOST, '--port', String(port)],
-        timeoutMs,
-      );
-      return listening(server, port);
+      const node = await startSocketIoNode(paths, timeoutMs, 'socketio server');
+      return single(node.process, node.port);
     },
     loadgenCommand: (paths, server) => [
       process.execPath,
@@ -104,7 +184,7 @@ export const TARGETS: Target[] = [
     startServer: async (paths, timeoutMs) => {
       const port = await freePort();
       const server = startBounded('floor relay', [paths.floorRelay, '--host', HOST, '--port', String(port)], timeoutMs);
-      return listening(server, port);
+      return single(server, port);
     },
     loadgenCommand: (paths, server) => [paths.nativeLoadgen, '--target', 'floor', '--server', `${server.host}:${server.port}`],
   },
@@ -139,6 +219,42 @@ export const TARGETS: Target[] = [
       join(paths.root, 'dist/bench/addon/loadgen.js'),
       '--target', 'addon',
       '--server', `${server.host}:${server.port}`,
+    ],
+  },
+  {
+    name: 'agora-cluster',
+    description:
+      'this project on Redis: two server nodes (each its own process and ports, --redis) and one redis-server; clients through the C++ core, p2p senders on node 1 and receivers on node 2, channel members and logins alternating between the nodes',
+    missing: (paths) =>
+      missingFile(join(paths.root, 'dist/lib/server/cli.js'), 'npm run build:ts') ??
+      missingFile(paths.nativeLoadgen, 'bash bench/build.sh') ??
+      missingProgram('redis-server', 'scripts/install-system-deps.sh') ??
+      missingRedisOption(paths),
+    startServer: (paths, timeoutMs) =>
+      startCluster(timeoutMs, (name, redisUrl) => startAgoraNode(paths, timeoutMs, `agora ${name}`, ['--redis', redisUrl])),
+    loadgenCommand: (paths, server) => [
+      paths.nativeLoadgen,
+      '--target', 'agora',
+      '--server', `${server.host}:${server.port}`,
+      ...secondServer(server),
+    ],
+  },
+  {
+    name: 'socketio-cluster',
+    description:
+      'Socket.IO 4 on Redis: two servers with @socket.io/redis-adapter (ioredis) and one redis-server; the same placement of clients as agora-cluster',
+    missing: (paths) =>
+      missingFile(join(paths.root, 'dist/bench/socketio/server.js'), 'npm run build:ts') ??
+      missingFile(join(paths.root, 'dist/bench/socketio/loadgen.js'), 'npm run build:ts') ??
+      missingProgram('redis-server', 'scripts/install-system-deps.sh'),
+    startServer: (paths, timeoutMs) =>
+      startCluster(timeoutMs, (name, redisUrl) => startSocketIoNode(paths, timeoutMs, `socketio ${name}`, ['--redis', redisUrl])),
+    loadgenCommand: (paths, server) => [
+      process.execPath,
+      join(paths.root, 'dist/bench/socketio/loadgen.js'),
+      '--target', 'socketio',
+      '--server', `${server.host}:${server.port}`,
+      ...secondServer(server),
     ],
   },
 ];

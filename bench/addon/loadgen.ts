@@ -145,12 +145,12 @@ async function p2pThroughput(server: string, p: Partial<ScenarioParams>): Promis
   const arrivals = countdown(pairs * perPair, 'deliveries');
   for (const receiver of users.slice(pairs)) receiver.onMessage = arrivals.one;
   const measured = new MeasuredInterval();
-  measured.begin();
+  await measured.begin();
   const started = performance.now();
   users.slice(0, pairs).forEach((sender, i) => sendWindowed(sender, `receiver-${i}`, perPair, THROUGHPUT_WINDOW, () => payload));
   await arrivals.done;
   const seconds = (performance.now() - started) / 1000;
-  const cpu = measured.end();
+  const cpu = await measured.end();
   logoutAll(users);
   const delivered = pairs * perPair;
   return { delivered_per_s: Math.round(delivered / seconds), delivered, seconds: Math.round(seconds * 1000) / 1000, ...cpu };
@@ -158,6 +158,7 @@ async function p2pThroughput(server: string, p: Partial<ScenarioParams>): Promis
 
 async function run(options: LoadgenOptions): Promise<void> {
   if (options.target !== 'addon') throw new UsageError('this load generator speaks only --target addon');
+  if (options.server2 !== undefined) throw new UsageError('the addon load generator talks to one server; --server2 is not supported');
   const server = `${options.host}:${options.port}`;
   const print = (metrics: Metrics): void => {
     process.stdout.write(`${JSON.stringify({ target: options.target, scenario: options.scenario, params: options.params, metrics })}\n`);

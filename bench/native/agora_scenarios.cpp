@@ -80,9 +80,11 @@ struct Fleet {
   std::atomic<size_t> joinFailed{0};
   std::atomic<int> lastFailure{0};
 
-  // bindSpread: give the sessions source addresses 127.0.0.2, .3, ... (20,000 each).
+  // bindSpread: give the sessions source addresses 127.0.0.2, .3, ... (20,000 each). With a
+  // second server, session i talks to the node nodeOf gives it.
   Fleet(const LoadgenOptions& o, size_t count, const std::string& role, bool bindSpread) {
-    std::string server = o.host + ":" + std::to_string(o.port);
+    const std::string servers[2] = {o.host + ":" + std::to_string(o.port),
+                                    o.host2 + ":" + std::to_string(o.port2)};
     std::string prefix = "b" + std::to_string(getpid()) + "-" + role + "-";
     requireDescriptors(count);
     sessions.reserve(count);
@@ -91,6 +93,7 @@ struct Fleet {
       s->account = prefix + std::to_string(i);
       s->api = agora_sdk_win::createAgoraSDKInstanceWin(kAppId, sizeof kAppId - 1);
       s->api->callbackSet(s.get());
+      const std::string& server = servers[o.port2 != 0 ? nodeOf(o, i) : 0];
       s->api->dbg("server", 6, server.data(), server.size());
       if (bindSpread) {
         std::string local = spreadSourceAddress(i);

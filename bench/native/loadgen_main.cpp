@@ -16,7 +16,7 @@ int main(int argc, char** argv) {
   } catch (const std::invalid_argument& e) {
     fprintf(stderr,
             "agora_sig_loadgen: %s\nusage: agora_sig_loadgen --target agora|floor --server host:port "
-            "--scenario p2p-latency|p2p-throughput|fanout|login-storm|idle [--rate N] [--messages N] "
+            "[--server2 host:port] --scenario p2p-latency|p2p-throughput|fanout|login-storm|idle [--rate N] [--messages N] "
             "[--size N] [--pairs N] [--messages-per-pair N] [--members N] [--accounts N] "
             "[--sessions N] [--hold SECONDS]\n",
             e.what());

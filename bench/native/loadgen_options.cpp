@@ -24,6 +24,18 @@ long parseCount(const std::string& flag, const std::string& value) {
   return n;
 }
 
+// host:port into its parts; throws with `flag` named on bad input.
+void parseAddress(const std::string& flag, const std::string& text, std::string& host, int& port) {
+  size_t colon = text.rfind(':');
+  if (text.empty() || colon == std::string::npos || colon == 0) {
+    throw std::invalid_argument(flag + " must be host:port");
+  }
+  host = text.substr(0, colon);
+  long n = parseCount(flag + " port", text.substr(colon + 1));
+  if (n < 1 || n > 65535) throw std::invalid_argument(flag + " port must be 1-65535");
+  port = static_cast<int>(n);
+}
+
 }  // namespace
 
 const std::vector<std::string>& scenarioParams(const std::string& scenario) {
@@ -41,9 +53,16 @@ const std::vector<std::string>& scenarioParams(const std::string& scenario) {
   return it->second;
 }
 
+int nodeOf(const LoadgenOptions& o, size_t index) {
+  if (o.scenario == "p2p-latency") return index == 0 ? 0 : 1;
+  if (o.scenario == "p2p-throughput") return index < static_cast<size_t>(o.param("pairs")) ? 0 : 1;
+  return static_cast<int>(index % 2);
+}
+
 LoadgenOptions parseLoadgenOptions(int argc, char** argv) {
   LoadgenOptions o;
   std::string server;
+  std::string server2;
   std::map<std::string, long> given;
   for (int i = 1; i < argc; i += 2) {
     std::string flag = argv[i];
@@ -55,6 +74,8 @@ LoadgenOptions parseLoadgenOptions(int argc, char** argv) {
       o.target = value;
     } else if (name == "server") {
       server = value;
+    } else if (name == "server2") {
+      server2 = value;
     } else if (name == "scenario") {
       o.scenario = value;
     } else if (name == "hold") {
@@ -68,14 +89,12 @@ LoadgenOptions parseLoadgenOptions(int argc, char** argv) {
   if (o.target != "agora" && o.target != "floor") {
     throw std::invalid_argument("--target must be agora or floor (socketio has its own load generator)");
   }
-  size_t colon = server.rfind(':');
-  if (server.empty() || colon == std::string::npos || colon == 0) {
-    throw std::invalid_argument("--server must be host:port");
+  parseAddress("--server", server, o.host, o.port);
+  if (!server2.empty()) {
+    // The floor relay is one process with no way to reach another.
+    if (o.target != "agora") throw std::invalid_argument("--server2 is for --target agora only");
+    parseAddress("--server2", server2, o.host2, o.port2);
   }
-  o.host = server.substr(0, colon);
-  long port = parseCount("--server port", server.substr(colon + 1));
-  if (port < 1 || port > 65535) throw std::invalid_argument("--server port must be 1-65535");
-  o.port = static_cast<int>(port);
   if (o.scenario.empty()) throw std::invalid_argument("--scenario is required");
   for (const std::string& name : scenarioParams(o.scenario)) {
     long value = defaults().at(name);

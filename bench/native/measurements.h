@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <chrono>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -102,6 +103,10 @@ inline double processCpuSeconds() {
 // Both processes' CPU is taken over this same interval: the load generator's own here, the
 // server's by the runner, which reads it from /proc when it sees the two marks on stdout. A
 // 2-core machine shared by server and load generator is only as fast as the two together allow.
+// AGORA_SIG_BENCH_MARK_SETTLE_MS (set by the runner for the targets on Redis) makes each mark wait
+// that long before the interval starts and before the scenario goes on after it ends: the runner
+// reads Redis' command counters over the network at each mark, and they must not yet count the
+// first messages, nor already count the logouts that follow the last delivery.
 class MeasuredInterval {
  public:
   void begin() {
@@ -119,6 +124,11 @@ class MeasuredInterval {
     fputs(line, stdout);
     fputc('\n', stdout);
     fflush(stdout);
+    static const long settleMs = [] {
+      const char* text = getenv("AGORA_SIG_BENCH_MARK_SETTLE_MS");
+      return text != nullptr ? strtol(text, nullptr, 10) : 0L;
+    }();
+    if (settleMs > 0) std::this_thread::sleep_for(std::chrono::milliseconds(settleMs));
   }
   double cpuAtBegin_ = 0;
 };

@@ -40,9 +40,12 @@ export function connectSession(options: ConnectOptions): Promise<Socket> {
   });
 }
 
-/** Opens `count` sessions with at most `concurrency` handshakes in flight; keeps the order. */
+/**
+ * Opens `count` sessions with at most `concurrency` handshakes in flight; keeps the order.
+ * `url` is the server of every session, or a function giving session i's server.
+ */
 export async function connectMany(
-  url: string,
+  url: string | ((i: number) => string),
   count: number,
   accountOf: (i: number) => string,
   concurrency: number,
@@ -55,7 +58,7 @@ export async function connectMany(
     while (next < count) {
       const i = next++;
       sockets[i] = await connectSession({
-        url,
+        url: typeof url === 'string' ? url : url(i),
         account: accountOf(i),
         localAddress: sourceAddressFor(firstIndex + i),
         timeoutMs,

@@ -2,11 +2,12 @@
 /**
  * Load generator for the Socket.IO peer: the scenarios and the command line of the benchmark
  * (see docs/performance.md), all clients in this one process, websocket transport only.
+ * With --server2 (two servers on the Redis adapter) each client goes to the node nodeOf gives it.
  * Progress goes to stderr; the result is one JSON object on the last line of stdout.
  */
 import { performance } from 'node:perf_hooks';
 import type { Socket } from 'socket.io-client';
-import { LoadgenOptions, parseLoadgenOptions, ScenarioParams, UsageError } from '../loadgen-options';
+import { LoadgenOptions, nodeOf, parseLoadgenOptions, ScenarioParams, UsageError } from '../loadgen-options';
 import { summarizeLatency } from '../latency-summary';
 import { closeAll, connectMany, emitWithAck } from './clients';
 import { MeasuredInterval } from './measured-interval';
@@ -25,6 +26,8 @@ const WARMUP_MESSAGES = 200;
 const DRAIN_TIMEOUT_MS = 60000;
 
 type Metrics = Record<string, unknown>;
+/** The server of client i (see nodeOf). */
+type Urls = (i: number) => string;
 
 function progress(text: string): void {
   process.stderr.write(`[socketio loadgen] ${text}\n`);
@@ -73,7 +76,7 @@ function sendWindowed(send: (ack: () => void) => void, count: number, window: nu
   });
 }
 
-async function p2pLatency(url: string, p: Partial<ScenarioParams>): Promise<Metrics> {
+async function p2pLatency(url: Urls, p: Partial<ScenarioParams>): Promise<Metrics> {
   const size = p.size!;
   const messages = p.messages!;
   const [sender, receiver] = await connectMany(url, 2, (i) => (i === 0 ? 'latency-sender' : 'latency-receiver'), 2, CONNECT_TIMEOUT_MS);
@@ -114,7 +117,7 @@ async function p2pLatency(url: string, p: Partial<ScenarioParams>): Promise<Metr
   return { latency_us: summarizeLatency(samples), rate, messages, ...metrics };
 }
 
-async function p2pThroughput(url: string, p: Partial<ScenarioParams>): Promise<Metrics> {
+async function p2pThroughput(url: Urls, p: Partial<ScenarioParams>): Promise<Metrics> {
   const pairs = p.pairs!;
   const perPair = p['messages-per-pair']!;
   const payload = 'x'.repeat(p.size!);
@@ -130,7 +133,7 @@ async function p2pThroughput(url: string, p: Partial<ScenarioParams>): Promise<M
     });
   }
   const measured = new MeasuredInterval();
-  measured.begin();
+  await measured.begin();
   const started = performance.now();
   await Promise.all(
     sockets.slice(0, pairs).map((sender, i) =>
@@ -139,12 +142,12 @@ async function p2pThroughput(url: string, p: Partial<ScenarioParams>): Promise<M
   );
   await waiting.promise;
   const seconds = (performance.now() - started) / 1000;
-  const cpu = measured.end();
+  const cpu = await measured.end();
   closeAll(sockets);
   return { delivered_per_s: Math.round(delivered / seconds), delivered, seconds: round3(seconds), ...cpu };
 }
 
-async function fanout(url: string, p: Partial<ScenarioParams>): Promise<Metrics> {
+async function fanout(url: Urls, p: Partial<ScenarioParams>): Promise<Metrics> {
   const members = p.members!;
   const messages = p.messages!;
   const size = p.size!;
@@ -166,12 +169,12 @@ async function fanout(url: string, p: Partial<ScenarioParams>): Promise<Metrics>
   }
   const sender = sockets[0];
   const measured = new MeasuredInterval();
-  measured.begin();
+  await measured.begin();
   const started = performance.now();
   await sendWindowed((ack) => sender.emit('channel message', channel, timedPayload(size), ack), messages, FANOUT_WINDOW);
   await waiting.promise;
   const seconds = (performance.now() - started) / 1000;
-  const cpu = measured.end();
+  const cpu = await measured.end();
   closeAll(sockets);
   const latency = summarizeLatency(samples);
   return {
@@ -183,14 +186,14 @@ async function fanout(url: string, p: Partial<ScenarioParams>): Promise<Metrics>
   };
 }
 
-async function loginStorm(url: string, p: Partial<ScenarioParams>): Promise<Metrics> {
+async function loginStorm(url: Urls, p: Partial<ScenarioParams>): Promise<Metrics> {
   const accounts = p.accounts!;
   const measured = new MeasuredInterval();
-  measured.begin();
+  await measured.begin();
   const started = performance.now();
   const sockets = await connectMany(url, accounts, (i) => `storm-${i}`, CONNECT_CONCURRENCY, CONNECT_TIMEOUT_MS);
   const seconds = (performance.now() - started) / 1000;
-  const cpu = measured.end();
+  const cpu = await measured.end();
   closeAll(sockets);
   return { logins_per_s: Math.round(accounts / seconds), logins: accounts, seconds: round3(seconds), ...cpu };
 }
@@ -199,7 +202,7 @@ async function loginStorm(url: string, p: Partial<ScenarioParams>): Promise<Metr
 const IDLE_HOLD_MS = 1500;
 const IDLE_SETTLE_MS = 1000;
 
-async function idle(url: string, p: Partial<ScenarioParams>, print: (m: Metrics) => void): Promise<void> {
+async function idle(url: Urls, p: Partial<ScenarioParams>, print: (m: Metrics) => void): Promise<void> {
   const sessions = p.sessions!;
   const started = performance.now();
   const sockets = await connectMany(url, sessions, (i) => `idle-${i}`, CONNECT_CONCURRENCY, CONNECT_TIMEOUT_MS);
@@ -216,11 +219,13 @@ function round3(x: number): number {
 
 async function run(options: LoadgenOptions): Promise<void> {
   if (options.target !== 'socketio') throw new UsageError('this load generator speaks only --target socketio');
-  const url = `http://${options.host}:${options.port}`;
+  const first = `http://${options.host}:${options.port}`;
+  const second = options.server2 && `http://${options.server2.host}:${options.server2.port}`;
+  const url: Urls = second === undefined ? () => first : (i) => (nodeOf(options.scenario, options.params, i) === 0 ? first : second);
   const print = (metrics: Metrics): void => {
     process.stdout.write(`${JSON.stringify({ target: options.target, scenario: options.scenario, params: options.params, metrics })}\n`);
   };
-  progress(`${options.scenario} ${JSON.stringify(options.params)} against ${url}`);
+  progress(`${options.scenario} ${JSON.stringify(options.params)} against ${first}${second === undefined ? '' : ` and ${second}`}`);
   switch (options.scenario) {
     case 'p2p-latency':
       return print(await p2pLatency(url, options.params));

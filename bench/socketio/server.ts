@@ -4,15 +4,22 @@
  * default server settings, a room per channel, a room per account for peer-to-peer messages and
  * acknowledgement callbacks to confirm a send. Logging in is the handshake's `auth.account`.
  *
- * Usage: node dist/bench/socketio/server.js --port N [--host 127.0.0.1]
+ * With --redis, several such servers act as one through @socket.io/redis-adapter on ioredis, set
+ * up as the adapter's documentation shows (a publishing client and its duplicate subscribing):
+ * an emit to a room reaches that room's sockets on every server, one PUBLISH per emit.
+ *
+ * Usage: node dist/bench/socketio/server.js --port N [--host 127.0.0.1] [--redis redis://host:port]
  * Prints "listening <port>" on stdout once it accepts connections.
  */
 import { createServer } from 'node:http';
+import { createAdapter } from '@socket.io/redis-adapter';
+import { Redis } from 'ioredis';
 import { Server, Socket } from 'socket.io';
 
 interface Options {
   host: string;
   port: number;
+  redis?: string;
 }
 
 function parseOptions(argv: string[]): Options {
@@ -27,8 +34,11 @@ function parseOptions(argv: string[]): Options {
       options.port = port;
     } else if (flag === '--host') {
       options.host = value;
+    } else if (flag === '--redis') {
+      if (!/^redis:\/\/[^/:]+:\d+(\/\d+)?$/.test(value)) throw new Error(`--redis must be redis://host:port[/db], got ${value}`);
+      options.redis = value;
     } else {
-      throw new Error(`unknown option ${flag} (use --port N [--host ADDRESS])`);
+      throw new Error(`unknown option ${flag} (use --port N [--host ADDRESS] [--redis redis://host:port])`);
     }
   }
   return options;
@@ -89,7 +99,15 @@ function attach(io: Server): void {
   });
 }
 
-function main(): void {
+/** The Redis adapter of the documentation, and its subscribing client. */
+async function redisAdapter(url: string): Promise<{ adapter: ReturnType<typeof createAdapter>; subClient: Redis }> {
+  const pubClient = new Redis(url, { lazyConnect: true });
+  const subClient = pubClient.duplicate();
+  await Promise.all([pubClient.connect(), subClient.connect()]);
+  return { adapter: createAdapter(pubClient, subClient), subClient };
+}
+
+async function main(): Promise<void> {
   let options: Options;
   try {
     options = parseOptions(process.argv.slice(2));
@@ -98,7 +116,21 @@ function main(): void {
     process.exit(2);
   }
   const http = createServer();
-  const io = new Server(http);
+  let io: Server;
+  if (options.redis === undefined) io = new Server(http);
+  else {
+    try {
+      const { adapter, subClient } = await redisAdapter(options.redis);
+      io = new Server(http, { adapter });
+      // Listen only once the main namespace's adapter has subscribed: an emit published before
+      // the other servers subscribe reaches none of their sockets. Redis answers a connection's
+      // commands in order, so this PING returns after those SUBSCRIBEs.
+      await subClient.ping();
+    } catch (e) {
+      process.stderr.write(`socketio-server: cannot use Redis at ${options.redis}: ${(e as Error).message}\n`);
+      process.exit(1);
+    }
+  }
   attach(io);
   http.on('error', (e) => {
     process.stderr.write(`socketio-server: cannot listen: ${e.message}\n`);
@@ -117,4 +149,4 @@ function main(): void {
   process.on('SIGTERM', stop);
 }
 
-main();
+void main();
