@@ -74,7 +74,7 @@ function missingProgram(name: string, hint: string): string | undefined {
 async function startAgoraNode(paths: BenchPaths, timeoutMs: number, name: string, extra: string[] = []): Promise<{ process: BoundedProcess; port: number }> {
   const tcpPort = await freePort();
   const wsPort = await freePort();
-  const process_ = startBounded(
+  const child = startBounded(
     name,
     [
       process.execPath,
@@ -88,17 +88,17 @@ async function startAgoraNode(paths: BenchPaths, timeoutMs: number, name: string
     ],
     timeoutMs,
   );
-  return { process: await listening(process_, tcpPort), port: tcpPort };
+  return { process: await listening(child, tcpPort), port: tcpPort };
 }
 
 async function startSocketIoNode(paths: BenchPaths, timeoutMs: number, name: string, extra: string[] = []): Promise<{ process: BoundedProcess; port: number }> {
   const port = await freePort();
-  const process_ = startBounded(
+  const child = startBounded(
     name,
     [process.execPath, join(paths.root, 'dist/bench/socketio/server.js'), '--host', HOST, '--port', String(port), ...extra],
     timeoutMs,
   );
-  return { process: await listening(process_, port), port };
+  return { process: await listening(child, port), port };
 }
 
 /**
