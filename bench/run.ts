@@ -17,7 +17,7 @@ import { cpuSeconds, rssBytes } from './process-stats';
 import { commandsBetween } from './redis-server';
 import { RunRecord, writeResults } from './results';
 import { ScenarioRun, scenarioRuns, Sizes, socketsNeeded } from './scenarios';
-import { goalsText, textTable } from './table';
+import { goalsText, redisCommandsText, textTable } from './table';
 import { BenchPaths, RunningServer, Target, TARGETS } from './targets';
 
 let sourceRuns = 0;
@@ -275,6 +275,8 @@ async function main(): Promise<void> {
 
   const goals = checkGoals(figures);
   process.stdout.write(`\n${textTable(figures)}\n\nTargets of this run:\n${goalsText(goals)}\n`);
+  const commands = redisCommandsText(records);
+  if (commands.length > 0) process.stdout.write(`\nRedis commands over the measured intervals:\n${commands}\n`);
   const skipped = records.flatMap((r) =>
     Object.entries(r.outcomes)
       .filter(([, o]) => o.status !== 'ok')

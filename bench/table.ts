@@ -1,6 +1,7 @@
 /** The plain-text (and Markdown) table of one run's figures, with ratios between the targets. */
 import type { Figure } from './figures';
 import type { GoalResult } from './goals';
+import type { RunRecord } from './results';
 
 function fmt(x: number | undefined): string {
   if (x === undefined) return '—';
@@ -60,4 +61,23 @@ export function goalsText(goals: GoalResult[]): string {
 
 export function goalsMarkdown(goals: GoalResult[]): string {
   return ['| target | observed | verdict |', '| --- | --- | --- |', ...goals.map((g) => `| ${g.goal} | ${g.observed} | ${g.verdict} |`)].join('\n');
+}
+
+/**
+ * The commands Redis processed over each measured interval, by name, most first: what the
+ * "Redis commands" figures are made of. Empty when no target with a Redis ran.
+ */
+export function redisCommandsText(records: RunRecord[]): string {
+  const lines: string[] = [];
+  for (const record of records) {
+    for (const [target, outcome] of Object.entries(record.outcomes)) {
+      const calls = outcome?.interval?.redis_command_calls;
+      if (calls === undefined) continue;
+      const named = Object.entries(calls)
+        .sort((a, b) => b[1] - a[1])
+        .map(([name, n]) => `${name} ${n.toLocaleString('en-US')}`);
+      lines.push(`  ${record.run.id} / ${target}: ${named.length > 0 ? named.join(', ') : 'none'}`);
+    }
+  }
+  return lines.join('\n');
 }

@@ -4,7 +4,7 @@ import { checkGoals } from '../../bench/goals';
 import { nodeOf, parseLoadgenOptions, TargetName, UsageError } from '../../bench/loadgen-options';
 import { commandsBetween, parseCommandStats } from '../../bench/redis-server';
 import { scenarioRuns } from '../../bench/scenarios';
-import { textTable } from '../../bench/table';
+import { redisCommandsText, textTable } from '../../bench/table';
 
 const loginStorm = scenarioRuns('default').find((r) => r.id === 'login-storm')!;
 
@@ -160,6 +160,18 @@ describe('bench: the cluster targets’ figures', () => {
 });
 
 describe('bench: Redis command counts', () => {
+  it('lists the commands of each measured interval by name, most first, for the targets with a Redis', () => {
+    const withRedis = fanoutOutcome(5000, {
+      server_cpu_seconds: 0.4,
+      loadgen_cpu_seconds: 0.2,
+      machine_cores: 2,
+      redis_commands: 1250,
+      redis_command_calls: { hmget: 250, publish: 1000 },
+    });
+    const text = redisCommandsText([{ run: fanout100, outcomes: { agora: fanoutOutcome(5000, undefined), 'socketio-cluster': withRedis } }]);
+    expect(text).to.equal('  fanout-100 / socketio-cluster: publish 1,000, hmget 250');
+  });
+
   const info = (calls: Record<string, number>): string =>
     ['# Commandstats', ...Object.entries(calls).map(([c, n]) => `cmdstat_${c}:calls=${n},usec=${n * 2},usec_per_call=2.00,rejected_calls=0,failed_calls=0`)].join('\r\n');
 
