@@ -23,6 +23,7 @@
  * A connected client at the bound must acknowledge, within `ackGraceMs`, every frame it had been
  * sent by then, else it is disconnected and may resume.
  */
+import { ClusterUnavailable } from './redis/redis-connection';
 import { encodeEvent, encodeResult } from '../protocol/codec';
 import { MAX_FRAME_BYTES } from '../protocol/constants';
 import { RequestFrame } from '../protocol/frame';
@@ -481,6 +482,10 @@ export class Session implements SessionEndpoint, RequestSender {
   }
 
   private internalError(request: RequestFrame, e: unknown): Reply {
+    if (e instanceof ClusterUnavailable) {
+      this.host.logger.warn(`${this.label}: request ${request.reqId} (op ${request.op}) failed: ${e.message}`);
+      return { code: AGORA_E_CODE.GENERAL_E_UNKNOWN, text: e.message, values: [] };
+    }
     this.host.logger.error(`${this.label}: request ${request.reqId} (op ${request.op}) failed: ${(e as Error)?.stack ?? String(e)}`);
     return { code: AGORA_E_CODE.GENERAL_E_UNKNOWN, text: 'internal server error', values: [] };
   }

@@ -46,6 +46,10 @@ import { loadTlsCredentials } from './tls-credentials';
 import type { FrameTransport } from './transport';
 import { WebSocketTransport } from './websocket-transport';
 import { latin1 } from './latin1';
+import type { ClusterNode } from './redis/cluster-state';
+import { ClusterUnavailable } from './redis/redis-connection';
+import type { ClusterHost, GoneSession } from './redis/redis-node';
+import type { RequestSender } from './handlers/request-handler';
 
 export interface SignalServerOptions {
   /** Where log lines go; by default stderr at config.logLevel. */
@@ -59,6 +63,8 @@ export interface SignalServerOptions {
   offlineMessages?: OfflineMessageStore;
   /** Call invitations; defaults to an in-memory store. */
   invites?: InviteStore;
+  /** The node of a Redis cluster this server runs as (redis/cluster-state.ts); none = a single process. */
+  cluster?: ClusterNode;
 }
 
 export interface ListeningAddress {
@@ -69,7 +75,7 @@ export interface ListeningAddress {
   tls: boolean;
 }
 
-export class SignalServer implements ConnectionHost, SessionHost, RequestServices {
+export class SignalServer implements ConnectionHost, SessionHost, RequestServices, ClusterHost {
   readonly config: ServerConfig;
   readonly logger: Logger;
   readonly directory: SessionDirectory;
@@ -98,6 +104,7 @@ export class SignalServer implements ConnectionHost, SessionHost, RequestService
   readonly memoryBudget: MemoryBudget;
 
   private readonly apps: AppRegistry;
+  private readonly cluster: ClusterNode | null;
   private readonly sessions = new Map<string, Session>();
   private readonly connections = new Set<Connection>();
   /** Checks every connection for silence and for a missing login (started when listening). */
@@ -124,6 +131,7 @@ export class SignalServer implements ConnectionHost, SessionHost, RequestService
       this.directory = memory;
       this.router = new MemoryMessageRouter(memory);
     }
+    this.cluster = options.cluster ?? null;
     this.memoryBudget = new MemoryBudget(this.config.memoryBudgetBytes);
     this.scheduler = new Scheduler(Date.now, (e) => this.logger.error(`scheduled task failed: ${(e as Error)?.stack ?? String(e)}`));
     const settings = this.config;
@@ -167,6 +175,7 @@ export class SignalServer implements ConnectionHost, SessionHost, RequestService
       { ...settings.invite, gatewayOf: gatewayResolver(settings.apps.apps, settings.invite.sipGateway) },
       (what, e) => this.logger.error(`${what} failed: ${(e as Error)?.stack ?? String(e)}`),
     );
+    this.cluster?.attach(this);
     this.messageLimits = { maxTtlSeconds: settings.maxMessageTtlSeconds, pushTtlSeconds: settings.pushTtlSeconds };
     this.apps = new AppRegistry(this.config.apps.acceptAnyAppId, this.config.apps.apps);
     this.heartbeatMs = this.config.heartbeatMs;
@@ -251,6 +260,7 @@ export class SignalServer implements ConnectionHost, SessionHost, RequestService
     this.offlineMessages.close();
     this.inviteStore.close();
     await Promise.all([this.tcp.close(), this.websocket.close()]);
+    if (this.cluster !== null) await this.cluster.close();
     this.logger.info('stopped');
   }
 
@@ -267,9 +277,17 @@ export class SignalServer implements ConnectionHost, SessionHost, RequestService
       connection.finish({ type: FrameType.LoginFail, code: check.code, text: utf8Encode(check.text) });
       return;
     }
+    let uid: number;
+    try {
+      uid = this.assignUid();
+    } catch (e) {
+      if (!(e instanceof ClusterUnavailable)) throw e;
+      this.refuseLogin(connection, e);
+      return;
+    }
     const session = new Session(this, {
-      sessionId: newSessionId(),
-      uid: this.assignUid(),
+      sessionId: newSessionId(this.cluster?.sessionIdPrefix),
+      uid,
       // Copies: the frame's fields are views into a receive buffer that must not stay pinned.
       appIdBytes: frame.appId.slice(),
       accountBytes: frame.account.slice(),
@@ -298,7 +316,10 @@ export class SignalServer implements ConnectionHost, SessionHost, RequestService
       return registered.then(start, (e: unknown) => {
         session.dispose();
         this.sessions.delete(session.sessionId);
-        throw e;
+        if (!(e instanceof ClusterUnavailable)) throw e;
+        this.refuseLogin(connection, e);
+        // Listed in Redis perhaps: a compare-and-delete now, or a survivor's sweep if this node dies.
+        this.settle(this.directory.unregister(session), 'unregistering a refused login');
       });
     }
     start();
@@ -346,7 +367,7 @@ export class SignalServer implements ConnectionHost, SessionHost, RequestService
   // --- RequestServices -----------------------------------------------------------------------
 
   nextServerMsgId(): number {
-    return ++this.serverMsgId;
+    return this.cluster !== null ? this.cluster.nextServerMsgId() : ++this.serverMsgId;
   }
 
   stats(): ServerStats {
@@ -372,7 +393,49 @@ export class SignalServer implements ConnectionHost, SessionHost, RequestService
     return then(this.router.deliver(Buffer.from(appId, 'utf8').toString('latin1'), Buffer.from(account, 'utf8').toString('latin1'), EventKind.AppMsg, [bytes]), (took) => took === true);
   }
 
+  // --- ClusterHost ---------------------------------------------------------------------------
+
+  /**
+   * Sessions of a node that died: the other members of their channels see them leave, their
+   * invitations end as for a lost connection, `__agora_user_online` hears the logout.
+   */
+  onSessionsGone(sessions: GoneSession[]): void {
+    for (const gone of sessions) {
+      const label = () => `session ${gone.sessionId} of a dead node`;
+      const ghost: RequestSender = {
+        appId: gone.appId,
+        account: gone.account,
+        accountBytes: Buffer.from(gone.account, 'latin1'),
+        uid: gone.uid,
+        uidBytes: decimalBytes(gone.uid),
+        sessionId: gone.sessionId,
+        joinedChannel: null,
+        deliverEvent: () => false,
+      };
+      const channel = this.channelStore.channelOfSession?.(gone.appId, gone.account, gone.sessionId) ?? null;
+      this.settle(
+        then(channel, (name) => {
+          ghost.joinedChannel = name;
+          return then(this.channels.sessionEnded(ghost), () => this.channels.userOnline(ghost, 'logout', AGORA_E_CODE.LOGOUT_E_NET));
+        }),
+        () => `${label()}: leaving its channel failed`,
+      );
+      this.settle(this.invites.sessionEnded(ghost, AGORA_E_CODE.LOGOUT_E_NET), () => `${label()}: ending its invitations failed`);
+    }
+  }
+
+  /** The others removed this node's sessions: their clients must log in again (to any node). */
+  onDeclaredDead(): void {
+    for (const session of [...this.sessions.values()]) session.end(AGORA_E_CODE.LOGOUT_E_NET, 'this server lost its place in the cluster; log in again');
+  }
+
   // -------------------------------------------------------------------------------------------
+
+  /** The login fails with LOGIN_E_NET (201): Redis is needed to log in and could not be reached. */
+  private refuseLogin(connection: Connection, e: ClusterUnavailable): void {
+    this.logger.warn(`${connection.remote}: login refused: ${e.message}`);
+    connection.finish({ type: FrameType.LoginFail, code: AGORA_E_CODE.LOGIN_E_NET, text: utf8Encode(e.message) });
+  }
 
   /** Messages held for the account come first, in order; then the login is told to `__agora_user_online`. */
   private afterLogin(session: Session): void {
@@ -436,6 +499,7 @@ export class SignalServer implements ConnectionHost, SessionHost, RequestService
 
   /** 32-bit, never 0, unique per login while fewer than 2^32-1 logins happened. */
   private assignUid(): number {
+    if (this.cluster !== null) return this.cluster.nextUid();
     const uid = this.nextUid;
     this.nextUid = this.nextUid >= 0xffffffff ? 1 : this.nextUid + 1;
     return uid;

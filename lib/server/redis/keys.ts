@@ -30,3 +30,21 @@ export function accountKey(appId: string, account: string, what: string): string
 export function channelKey(appId: string, channel: string, what: string): string {
   return `${KEY_PREFIX}${channelTag(appId, channel)}:${what}`;
 }
+
+/** The set of node ids that have started and not been cleaned up after their end. */
+export const NODES_KEY = `${KEY_PREFIX}nodes`;
+
+/** The key `sig:{n<node>}:<what>` of one node (alive, sessions, claim). */
+export function nodeKey(nodeId: string, what: string): string {
+  return `${KEY_PREFIX}{n${nodeId}}:${what}`;
+}
+
+/** The pub/sub channel of one node's bus: kicks, deliveries and their answers to that node. */
+export function nodeChannel(nodeId: string): string {
+  return `${KEY_PREFIX}bus:${nodeId}`;
+}
+
+/** A cluster-wide counter (uid, msg) that hands out blocks of ids. */
+export function counterKey(what: string): string {
+  return `${KEY_PREFIX}ids:${what}`;
+}
