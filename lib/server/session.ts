@@ -42,6 +42,7 @@ import { isPromise, MaybePromise } from './state/maybe-promise';
 import { Delivery, NotReading, SessionEndpoint } from './state/session-endpoint';
 import type { OutgoingFrame, PreparedEvent } from './prepared-event';
 import { latin1 } from './latin1';
+import type { SessionSnapshot } from './session-snapshot';
 
 export interface SessionLimits {
   resumeWindowMs: number;
@@ -118,6 +119,9 @@ export class Session implements SessionEndpoint, RequestSender {
   private leavingChannel = false;
   private readonly maxKeptFrames: number;
   private readonly maxKeptBytes: number;
+  private readonly tokenExpiredTs: number;
+  /** Resolved when a pending reply settles (a session waiting to move to another node). */
+  private idleWaiters: Array<() => void> = [];
 
   constructor(private readonly host: SessionHost, identity: SessionIdentity) {
     this.sessionId = identity.sessionId;
@@ -133,7 +137,67 @@ export class Session implements SessionEndpoint, RequestSender {
     this.kept = new KeptFrames(host.memoryBudget, this.windowFrames);
     this.queue = new RequestQueue(host.memoryBudget);
     this.windowBytes = Math.max(1, Math.floor(maxKeptBytes / 2));
+    this.tokenExpiredTs = identity.tokenExpiredTs ?? 0;
     if (identity.tokenExpiredTs !== undefined) this.scheduleTokenExpiry(identity.tokenExpiredTs * 1000);
+  }
+
+  /**
+   * The session as another node of the cluster continues it (its client resumed there): its
+   * sequences, its unacknowledged frames and its queued requests. Waits for a request being
+   * processed, so that its RESULT is among the frames that move.
+   */
+  async whenIdle(): Promise<void> {
+    while (this.processing && !this.over) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /**
+   * Hands the session over: closes its connection (the client is already on the other node), and
+   * answers its snapshot after acknowledging `lastSeq`. The session is over here without ending:
+   * no LOGGED_OUT, nothing left or unregistered; the caller forgets it. Call when not processing.
+   */
+  handOver(lastSeq: number): SessionSnapshot {
+    if (this.processing) throw new Error('handOver while a request is being processed');
+    const connection = this.connection;
+    if (connection !== null) {
+      this.connection = null;
+      connection.unbindSession();
+      connection.close(AGORA_E_CODE.LOGOUT_E_NET, 'session resumed on another server');
+    }
+    this.kept.trimThrough(lastSeq);
+    const snapshot: SessionSnapshot = {
+      sessionId: this.sessionId,
+      uid: this.uid,
+      appIdBytes: Buffer.from(this.appId, 'latin1'),
+      accountBytes: this.accountBytes,
+      tokenExpiredTs: this.tokenExpiredTs,
+      lastSeq: this.lastSeq,
+      lastReqId: this.lastReqIdValue,
+      firstKeptSeq: this.kept.oldestSeq,
+      kept: this.kept.bodies(),
+      queued: this.queue.waiting(),
+      joinedChannel: this.joinedChannel,
+    };
+    this.dispose();
+    return snapshot;
+  }
+
+  /** The session a snapshot describes, on this node, detached: its client's RESUME binds it. */
+  static restore(host: SessionHost, snapshot: SessionSnapshot): Session {
+    const session = new Session(host, {
+      sessionId: snapshot.sessionId,
+      uid: snapshot.uid,
+      appIdBytes: snapshot.appIdBytes,
+      accountBytes: snapshot.accountBytes,
+      ...(snapshot.tokenExpiredTs !== 0 ? { tokenExpiredTs: snapshot.tokenExpiredTs } : {}),
+    });
+    session.lastSeq = snapshot.lastSeq;
+    session.lastReqIdValue = snapshot.lastReqId;
+    session.kept.startAt(snapshot.firstKeptSeq);
+    for (const body of snapshot.kept) session.kept.push(body, body.length);
+    for (const body of snapshot.queued) session.queue.push(body);
+    session.joinedChannel = snapshot.joinedChannel;
+    session.startResumeWindow();
+    return session;
   }
 
   /** This session, as routers deliver to it (RequestSender.endpoint). */
@@ -207,12 +271,16 @@ export class Session implements SessionEndpoint, RequestSender {
     this.stopWatchingAcks();
     // Kept bodies live on in shared slabs; for the resume window they get buffers of their own.
     this.kept.ownCopies();
-    const windowMs = this.host.limits.resumeWindowMs;
-    if (this.host.logger.enabled('debug')) this.host.logger.debug(`${this.label}: connection lost, waiting ${windowMs} ms for a resume`);
+    if (this.host.logger.enabled('debug')) this.host.logger.debug(`${this.label}: connection lost, waiting ${this.host.limits.resumeWindowMs} ms for a resume`);
+    this.startResumeWindow();
+  }
+
+  private startResumeWindow(): void {
+    if (this.resumeTimer !== null) clearTimeout(this.resumeTimer);
     this.resumeTimer = setTimeout(() => {
       this.resumeTimer = null;
       this.end(AGORA_E_CODE.LOGOUT_E_NET, 'resume window over');
-    }, windowMs);
+    }, this.host.limits.resumeWindowMs);
   }
 
   /**
@@ -469,6 +537,13 @@ export class Session implements SessionEndpoint, RequestSender {
       .then((r) => {
         this.processing = false;
         this.sendResult(request.reqId, r);
+        if (this.idleWaiters.length > 0) {
+          // Moving to another node: the queued requests move too, unprocessed.
+          const waiters = this.idleWaiters;
+          this.idleWaiters = [];
+          for (const w of waiters) w();
+          return;
+        }
         this.drain();
       });
   }

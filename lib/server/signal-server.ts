@@ -50,6 +50,7 @@ import type { ClusterNode } from './redis/cluster-state';
 import { ClusterUnavailable } from './redis/redis-connection';
 import type { ClusterHost, GoneSession } from './redis/redis-node';
 import type { RequestSender } from './handlers/request-handler';
+import type { SessionSnapshot } from './session-snapshot';
 
 export interface SignalServerOptions {
   /** Where log lines go; by default stderr at config.logLevel. */
@@ -325,9 +326,24 @@ export class SignalServer implements ConnectionHost, SessionHost, RequestService
     start();
   }
 
-  resume(connection: Connection, frame: ResumeFrame): void {
+  resume(connection: Connection, frame: ResumeFrame): MaybePromise<void> {
     const sessionId = latin1(frame.sessionId);
     const session = this.sessions.get(sessionId);
+    if (session === undefined && this.cluster !== null) {
+      // Perhaps a session of another node whose client reconnected here: it moves here first.
+      const lastSeq = frame.lastSeq;
+      return this.cluster.bringHere(sessionId, lastSeq).then((outcome) => {
+        if (!connection.isOpen) return;
+        const here = this.sessions.get(sessionId);
+        const problem = !outcome.ok ? outcome.problem : here === undefined ? 'the session ended while moving to this server' : here.resumeProblem(lastSeq);
+        if (here === undefined || problem !== null) {
+          this.logger.info(`${connection.remote}: resume refused: ${problem}`);
+          connection.sendFrame({ type: FrameType.ResumeFail, code: AGORA_E_CODE.LOGOUT_E_NET, text: utf8Encode(problem ?? '') });
+          return;
+        }
+        here.resume(connection, lastSeq);
+      });
+    }
     const problem = session === undefined ? 'unknown session (the resume window is over or the server restarted)' : session.resumeProblem(frame.lastSeq);
     if (session === undefined || problem !== null) {
       this.logger.info(`${connection.remote}: resume refused: ${problem}`);
@@ -425,6 +441,24 @@ export class SignalServer implements ConnectionHost, SessionHost, RequestService
   }
 
   /** The others removed this node's sessions: their clients must log in again (to any node). */
+  // --- MigrationHost: sessions moving between nodes (resume on another node) ------------------
+
+  localSession(sessionId: string): Session | undefined {
+    return this.sessions.get(sessionId);
+  }
+
+  forgetMovedSession(session: Session): void {
+    if (this.sessions.get(session.sessionId) === session) this.sessions.delete(session.sessionId);
+  }
+
+  adoptSession(snapshot: SessionSnapshot): Session {
+    const session = Session.restore(this, snapshot);
+    this.sessions.get(session.sessionId)?.dispose();
+    this.sessions.set(session.sessionId, session);
+    this.logger.info(`${session.label}: moved here from another server (resumes after seq ${snapshot.lastSeq})`);
+    return session;
+  }
+
   onDeclaredDead(): void {
     for (const session of [...this.sessions.values()]) session.end(AGORA_E_CODE.LOGOUT_E_NET, 'this server lost its place in the cluster; log in again');
   }

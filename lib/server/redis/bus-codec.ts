@@ -7,6 +7,17 @@ export const enum BusType {
   DeliverMany = 2,
   Answer = 3,
   Kick = 4,
+  /** Hand a session over to the asking node (its client resumed there). */
+  Migrate = 5,
+  /** The answer to Migrate: the session's snapshot, why not, or the node it moved to. */
+  Migrated = 6,
+}
+
+/** What a Migrated answer is. */
+export const enum MigratedKind {
+  Snapshot = 0,
+  Problem = 1,
+  MovedTo = 2,
 }
 
 /** Answer values: what a Delivery was. */
@@ -25,7 +36,10 @@ export type BusMessage =
   | { type: BusType.Deliver; corr: number; from: string; appId: string; account: string; sessionId: string; kind: number; fields: Uint8Array[] }
   | { type: BusType.DeliverMany; corr: number; from: string; appId: string; kind: number; fields: Uint8Array[]; recipients: BusRecipient[] }
   | { type: BusType.Answer; corr: number; answer: AnswerKind; count: number; clause: string }
-  | { type: BusType.Kick; sessionId: string };
+  | { type: BusType.Kick; sessionId: string }
+  | { type: BusType.Migrate; corr: number; from: string; sessionId: string; lastSeq: number }
+  /** text: the problem, or the node moved to; snapshot: encoded (session-snapshot.ts), or empty. */
+  | { type: BusType.Migrated; corr: number; kind: MigratedKind; text: string; snapshot: Uint8Array };
 
 class Writer {
   private readonly parts: Buffer[] = [];
@@ -110,6 +124,11 @@ export function encodeBusMessage(m: BusMessage): Buffer {
       return w.u32(m.corr).u8(m.answer).u32(m.count).text(m.clause, 'utf8').done();
     case BusType.Kick:
       return w.text(m.sessionId).done();
+    case BusType.Migrate:
+      // lastSeq as text: it may pass 32 bits.
+      return w.u32(m.corr).text(m.from).text(m.sessionId).text(String(m.lastSeq)).done();
+    case BusType.Migrated:
+      return w.u32(m.corr).u8(m.kind).text(m.text, 'utf8').bytes(m.snapshot).done();
   }
 }
 
@@ -135,6 +154,16 @@ export function decodeBusMessage(buf: Buffer): BusMessage {
       return { type, corr: r.u32(), answer: r.u8() as AnswerKind, count: r.u32(), clause: r.text('utf8') };
     case BusType.Kick:
       return { type, sessionId: r.text() };
+    case BusType.Migrate: {
+      const corr = r.u32();
+      const from = r.text();
+      const sessionId = r.text();
+      const lastSeq = Number(r.text());
+      if (!Number.isSafeInteger(lastSeq) || lastSeq < 0) throw new Error('bus Migrate with a bad lastSeq');
+      return { type, corr, from, sessionId, lastSeq };
+    }
+    case BusType.Migrated:
+      return { type, corr: r.u32(), kind: r.u8() as MigratedKind, text: r.text('utf8'), snapshot: r.bytes() };
     default:
       throw new Error(`unknown bus message type ${type}`);
   }

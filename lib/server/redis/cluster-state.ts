@@ -18,6 +18,7 @@ import { ClusterHost, RedisNode } from './redis-node';
 import { ClusterUnavailable, describeTarget, openRedis, redisTargetOf, RedisClient, RedisTarget, waitForRedis } from './redis-connection';
 import { RedisMessageRouter } from './redis-message-router';
 import { RedisSessionDirectory } from './redis-session-directory';
+import { MigrationHost, MigrationOutcome, SessionMover } from './session-mover';
 
 /** What SignalServer needs of the node it runs as (SignalServerOptions.cluster). */
 export interface ClusterNode {
@@ -28,7 +29,9 @@ export interface ClusterNode {
   nextUid(): number;
   /** A server message id no other message of the cluster has. */
   nextServerMsgId(): number;
-  attach(host: ClusterHost): void;
+  attach(host: ClusterHost & MigrationHost): void;
+  /** Brings a session of another node here (its client resumed on this node); docs/cluster.md. */
+  bringHere(sessionId: string, lastSeq: number): Promise<MigrationOutcome>;
   /** Stops liveness and closes the Redis connections; the server has unregistered its sessions. */
   close(): Promise<void>;
   /** Stops refreshing liveness and answering the bus, as a killed process would (tests only). */
@@ -85,6 +88,8 @@ export async function createClusterState(config: ServerConfig, options: ClusterS
     const bus = new NodeBus(nodeId, subscriber, redis, router, logger, Math.max(timeout, 500), target.kind === 'single');
     directory.setBus(bus);
     router.setBus(bus);
+    const mover = new SessionMover(nodeId, directory, redis, logger, Math.max(timeout, 500) * 2, (raw) => bus.redeliver(raw), target.kind === 'single');
+    bus.setMover(mover);
     await bus.start();
     const uids = new IdBlocks(redis, 'uid', UID_BLOCK, 0xffffffff, (e) => logger.warn(`reserving uids failed: ${String(e)}`));
     const msgIds = new IdBlocks(redis, 'msg', MSG_ID_BLOCK, Number.MAX_SAFE_INTEGER, (e) => logger.warn(`reserving message ids failed: ${String(e)}`));
@@ -97,9 +102,14 @@ export async function createClusterState(config: ServerConfig, options: ClusterS
       sessionIdPrefix: nodeId,
       nextUid: () => uids.take(),
       nextServerMsgId: () => msgIds.take(),
-      attach: (host) => liveness.attach(host),
+      attach: (host) => {
+        liveness.attach(host);
+        mover.attach(host);
+      },
+      bringHere: (sessionId, lastSeq) => mover.bringHere(sessionId, lastSeq),
       close: async () => {
         await liveness.stop(!dead);
+        mover.close();
         bus.close();
         for (const c of connections) c.disconnect();
       },

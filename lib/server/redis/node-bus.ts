@@ -10,6 +10,7 @@ import { Delivery, NotReading } from '../state/session-endpoint';
 import { AnswerKind, BusMessage, BusRecipient, BusType, decodeBusMessage, encodeBusMessage } from './bus-codec';
 import { nodeChannel } from './keys';
 import { ClusterUnavailable, redisCall, RedisClient } from './redis-connection';
+import type { SessionMover } from './session-mover';
 
 /** What a node does with what other nodes send it: its own sessions only. */
 export interface BusHandler {
@@ -17,6 +18,8 @@ export interface BusHandler {
   deliverLocal(appId: string, account: string, sessionId: string, kind: number, fields: Uint8Array[]): Delivery;
   /** Delivers one event to the local sessions listed; answers how many took it. */
   deliverManyLocal(appId: string, recipients: readonly BusRecipient[], kind: number, fields: Uint8Array[]): number;
+  /** Whether the session is one of this node's. */
+  hasLocalSession(sessionId: string): boolean;
   /** Ends the local session `sessionId` with LOGGED_OUT(103), if it is here. */
   kickLocal(sessionId: string): void;
 }
@@ -31,6 +34,8 @@ export class NodeBus {
   private readonly pending = new Map<number, Pending>();
   private nextCorr = 1;
   private closed = false;
+  /** Sessions moving between nodes (resume on another node): made after the bus. */
+  private mover: SessionMover | null = null;
 
   /**
    * `subscriber` is this bus's own connection (a subscribed connection runs nothing else);
@@ -48,6 +53,20 @@ export class NodeBus {
     private readonly publishCountsReceivers: boolean,
   ) {
     this.subscriber.on('messageBuffer', (channel: Buffer, message: Buffer) => this.received(message));
+  }
+
+  setMover(mover: SessionMover): void {
+    this.mover = mover;
+  }
+
+  /** The session moved away from this node or is moving here: deliveries for it go through the bus, which forwards or keeps them. */
+  inTransit(sessionId: string): boolean {
+    return this.mover?.inTransit(sessionId) ?? false;
+  }
+
+  /** A message handed back (it waited for a session moving here): handled as if just received. */
+  redeliver(raw: Buffer): void {
+    this.received(raw);
   }
 
   async start(): Promise<void> {
@@ -129,14 +148,29 @@ export class NodeBus {
         case BusType.Kick:
           this.handler.kickLocal(m.sessionId);
           return;
+        case BusType.Migrate:
+        case BusType.Migrated:
+          this.mover?.handle(m);
+          return;
         case BusType.Deliver: {
+          if (this.mover !== null && this.directoryLacks(m.sessionId) && this.mover.intercept(m.sessionId, raw)) return;
           const d = this.handler.deliverLocal(m.appId, m.account, m.sessionId, m.kind, m.fields);
           const answer = d === true ? AnswerKind.Yes : d === false ? AnswerKind.No : AnswerKind.NotReading;
           this.answer(m.from, { type: BusType.Answer, corr: m.corr, answer, count: d === true ? 1 : 0, clause: d instanceof NotReading ? d.clause : '' });
           return;
         }
         case BusType.DeliverMany: {
-          const count = this.handler.deliverManyLocal(m.appId, m.recipients, m.kind, m.fields);
+          let recipients = m.recipients;
+          const mover = this.mover;
+          if (mover !== null) {
+            // Members whose sessions moved (or are moving here) get their copy after the move.
+            recipients = recipients.filter((r) => {
+              if (!this.directoryLacks(r.sessionId)) return true;
+              const single = encodeBusMessage({ type: BusType.DeliverMany, corr: 0, from: m.from, appId: m.appId, kind: m.kind, fields: m.fields, recipients: [r] });
+              return !mover.intercept(r.sessionId, single);
+            });
+          }
+          const count = this.handler.deliverManyLocal(m.appId, recipients, m.kind, m.fields);
           this.answer(m.from, { type: BusType.Answer, corr: m.corr, answer: count > 0 ? AnswerKind.Yes : AnswerKind.No, count, clause: '' });
           return;
         }
@@ -146,7 +180,13 @@ export class NodeBus {
     }
   }
 
+  private directoryLacks(sessionId: string): boolean {
+    return !this.handler.hasLocalSession(sessionId);
+  }
+
   private answer(node: string, m: BusMessage): void {
+    // corr 0: a copy forwarded for a moved session; its sender was answered for the original.
+    if (m.type === BusType.Answer && m.corr === 0) return;
     // The sender times out on its own when this is lost; nothing here waits for it.
     this.publisher.publish(nodeChannel(node), encodeBusMessage(m)).catch((e: unknown) => this.logger.warn(`node bus: answering node ${node} failed: ${String(e)}`));
   }

@@ -27,16 +27,16 @@ export class RedisMessageRouter implements MessageRouter, BusHandler {
   deliver(appId: string, account: string, kind: number, fields: Uint8Array[], sessionId?: string): Delivery | Promise<Delivery> {
     const here = this.directory.local.find(appId, account);
     if (here !== undefined && (sessionId === undefined || here.sessionId === sessionId)) return here.deliverEvent(kind, fields);
-    if (sessionId !== undefined) {
-      // A known session: its id names its node, no lookup needed.
-      const node = nodeOfSession(sessionId);
-      if (node === null || node === this.directory.nodeId) return false;
-      return this.remote(node, appId, account, sessionId, kind, fields);
-    }
+    if (sessionId !== undefined && nodeOfSession(sessionId) === null) return false;
+    // A session moved away from this node (resumed elsewhere) is reached through the bus, which
+    // forwards in order; any other is looked up, since a session id names the node it started on,
+    // not the one it may have moved to.
+    if (sessionId !== undefined && this.bus?.inTransit(sessionId)) return this.remote(this.directory.nodeId, appId, account, sessionId, kind, fields);
     const found = this.directory.lookup(appId, account);
     if (!(found instanceof Promise)) return false;
     return found.then((ref) => {
-      if (ref === null || ref.node === this.directory.nodeId) return false;
+      if (ref === null || (sessionId !== undefined && ref.sessionId !== sessionId)) return false;
+      if (ref.node === this.directory.nodeId && !this.bus?.inTransit(ref.sessionId)) return false;
       return this.remote(ref.node, appId, account, ref.sessionId, kind, fields);
     });
   }
@@ -71,6 +71,10 @@ export class RedisMessageRouter implements MessageRouter, BusHandler {
 
   deliverManyLocal(appId: string, recipients: readonly BusRecipient[], kind: number, fields: Uint8Array[]): number {
     return this.localRouter.deliverToMany(appId, recipients, kind, fields);
+  }
+
+  hasLocalSession(sessionId: string): boolean {
+    return this.directory.local.findSession(sessionId) !== undefined;
   }
 
   kickLocal(sessionId: string): void {

@@ -27,6 +27,12 @@ if redis.call('HGET', KEYS[1], 'sessionId') == ARGV[1] then return redis.call('D
 return 0
 `;
 
+/** KEYS[1] entry; ARGV sessionId, node. Points the entry at another node while it names that session. */
+const MOVE = `
+if redis.call('HGET', KEYS[1], 'sessionId') == ARGV[1] then redis.call('HSET', KEYS[1], 'node', ARGV[2]) return 1 end
+return 0
+`;
+
 /** The member of a node's session set: enough to end the session's traces when the node dies. */
 export function sessionMember(appId: string, account: string, sessionId: string, uid: number): string {
   return `${hex(appId)} ${hex(account)} ${sessionId} ${uid}`;
@@ -41,11 +47,13 @@ export function parseSessionMember(member: string): { appId: string; account: st
 type Scripted = RedisClient & {
   sigRegister(key: string, node: string, sessionId: string, uid: string): Promise<[string, string] | null>;
   sigUnregister(key: string, sessionId: string): Promise<number>;
+  sigMove(key: string, sessionId: string, node: string): Promise<number>;
 };
 
 export function defineDirectoryScripts(redis: RedisClient): void {
   redis.defineCommand('sigRegister', { numberOfKeys: 1, lua: REGISTER });
   redis.defineCommand('sigUnregister', { numberOfKeys: 1, lua: UNREGISTER });
+  redis.defineCommand('sigMove', { numberOfKeys: 1, lua: MOVE });
 }
 
 /** Compare-and-delete of one entry, also for a survivor cleaning up after a dead node. */
@@ -109,6 +117,23 @@ export class RedisSessionDirectory implements SessionDirectory {
     return redisCall('looking up an account', () => this.redis.hmget(accountKey(appId, account, 'session'), 'node', 'sessionId', 'uid')).then(([node, sessionId, uid]) =>
       node === null || sessionId === null ? null : { node, sessionId, uid: Number(uid) },
     );
+  }
+
+  /**
+   * Points the session's entry at `toNode` (its client resumed there); false when a newer login
+   * replaced it. Listed in the new node's set first, so that whichever node dies, a survivor
+   * finds the entry.
+   */
+  async moveTo(session: SessionEndpoint, toNode: string): Promise<boolean> {
+    const member = sessionMember(session.appId, session.account, session.sessionId, session.uid);
+    await redisCall('listing the session on its new node', () => this.redis.sadd(nodeKey(toNode, 'sessions'), member));
+    const moved = await redisCall('moving the session', () => (this.redis as Scripted).sigMove(accountKey(session.appId, session.account, 'session'), session.sessionId, toNode));
+    if (moved !== 1) {
+      await redisCall('unlisting the session', () => this.redis.srem(nodeKey(toNode, 'sessions'), member));
+      return false;
+    }
+    await redisCall('unlisting the session of this node', () => this.redis.srem(nodeKey(this.nodeId, 'sessions'), member));
+    return true;
   }
 
   /** The local session with this id; used when another node kicks it. */

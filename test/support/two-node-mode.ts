@@ -1,0 +1,99 @@
+/**
+ * Runs the behaviour suites against a cluster: loaded with `mocha --require` (scripts/test.sh's
+ * second pass), it starts one redis-server for the run and makes every `new SignalServer(config)`
+ * of the tests two nodes over that Redis behind a round-robin proxy on the addresses the test asks
+ * for, so that the clients of each test are spread over both nodes and a reconnect lands on the
+ * other node. Before listen() resolves, and for anything a test reads of the server itself, the
+ * first node stands for the pair; what the test observes through its clients is the cluster's.
+ */
+import IORedis from 'ioredis';
+import { resolveConfig, ServerConfigInput } from '../../lib/server/config';
+import { createLogger } from '../../lib/server/logger';
+import { createClusterState } from '../../lib/server/redis/cluster-state';
+import * as signalServerModule from '../../lib/server/signal-server';
+import type { ListeningAddress, SignalServerOptions } from '../../lib/server/signal-server';
+import { RedisProcess, startRedis } from './redis-server';
+import { RoundRobinProxy } from './round-robin-proxy';
+
+const Original = signalServerModule.SignalServer;
+type Node = InstanceType<typeof Original>;
+let redis: RedisProcess | null = null;
+/** Each pair of nodes gets a database of its own (emptied first): no state leaks between tests. */
+let nextDb = 0;
+
+function clusterRedis(): RedisProcess {
+  if (redis === null) throw new Error('two-node mode: Redis is not started');
+  return redis;
+}
+
+class NodePair {
+  first: Node | null = null;
+  second: Node | null = null;
+  private proxies: RoundRobinProxy[] = [];
+  private readonly config: ServerConfigInput;
+
+  constructor(config: ServerConfigInput, private readonly options: SignalServerOptions) {
+    const db = nextDb;
+    nextDb = (nextDb + 1) % 16;
+    this.config = { ...config, redis: `${clusterRedis().url}/${db}` };
+    // Bad settings fail here, as they do in SignalServer's constructor.
+    resolveConfig(this.config);
+  }
+
+  async listen(): Promise<ListeningAddress> {
+    // Nothing is written before the first node starts, so emptying the database here is in time.
+    const admin = new IORedis(this.config.redis as string);
+    await admin.flushdb();
+    admin.disconnect();
+    const nodeConfig = { ...this.config, tcpPort: 0, wsPort: 0 };
+    const resolved = resolveConfig(nodeConfig);
+    const logger = this.options.logger ?? createLogger(resolved.logLevel);
+    const addresses: ListeningAddress[] = [];
+    for (const slot of ['first', 'second'] as const) {
+      const state = await createClusterState(resolved, { logger });
+      const node = new Original(nodeConfig, { ...this.options, logger, ...state.options });
+      this[slot] = node;
+      addresses.push(await node.listen());
+    }
+    const [a, b] = addresses;
+    const tcp = new RoundRobinProxy([a.tcpPort, b.tcpPort], a.host);
+    const ws = new RoundRobinProxy([a.wsPort, b.wsPort], a.host);
+    this.proxies = [tcp, ws];
+    return { ...a, tcpPort: await tcp.listen(this.config.tcpPort ?? 0), wsPort: await ws.listen(this.config.wsPort ?? 0) };
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.proxies.map((p) => p.close()));
+    this.proxies = [];
+    const nodes = [this.first, this.second];
+    await Promise.all(nodes.map((n) => n?.close()));
+  }
+}
+
+/** `new SignalServer(...)` in two-node mode: the pair, reading through to the first node for the rest. */
+function TwoNodeServer(config: ServerConfigInput = {}, options: SignalServerOptions = {}): NodePair {
+  const pair = new NodePair(config, options);
+  return new Proxy(pair, {
+    get(target, prop, receiver) {
+      if (prop in target) return Reflect.get(target, prop, receiver);
+      const first = target.first;
+      if (first === null) throw new Error(`two-node mode: server.${String(prop)} was read before listen()`);
+      const value = Reflect.get(first, prop, first);
+      return typeof value === 'function' ? value.bind(first) : value;
+    },
+  });
+}
+
+(signalServerModule as unknown as { SignalServer: unknown }).SignalServer = TwoNodeServer;
+
+export const mochaHooks = {
+  async beforeAll(this: Mocha.Context): Promise<void> {
+    this.timeout(20_000);
+    redis = await startRedis();
+  },
+  async afterAll(this: Mocha.Context): Promise<void> {
+    this.timeout(20_000);
+    await redis?.stop();
+    redis = null;
+  },
+};
