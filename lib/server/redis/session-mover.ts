@@ -108,13 +108,15 @@ export class SessionMover {
 
   /** Brings the session here from the node holding it; resolves once it is a local session. */
   async bringHere(sessionId: string, lastSeq: number): Promise<MigrationOutcome> {
-    let node = nodeOfSession(sessionId);
+    // A session id names the node it started on; one that left this node is where it went.
+    let node = this.moved.get(sessionId)?.node ?? nodeOfSession(sessionId);
     if (node === null) return { ok: false, problem: 'unknown session (not a session id of this cluster)' };
     if (this.incoming.has(sessionId)) return { ok: false, problem: 'the session is already being resumed on this server' };
     this.incoming.set(sessionId, []);
     try {
       for (let hop = 0; hop < MAX_HOPS; hop++) {
-        if (node === this.nodeId) return { ok: false, problem: 'unknown session (the resume window is over or the server restarted)' };
+        if (node === this.nodeId) node = this.moved.get(sessionId)?.node ?? null;
+        if (node === null) return { ok: false, problem: 'unknown session (the resume window is over or the server restarted)' };
         const answer = await this.ask(node, sessionId, lastSeq);
         if (!('movedTo' in answer)) return answer;
         node = answer.movedTo;
@@ -229,6 +231,7 @@ export class SessionMover {
       // Taken in even when the RESUME gave up waiting: the entry points here now, and the client
       // may resume again within the window.
       const host = this.host;
+      this.moved.delete(snapshot.sessionId);
       if (host !== null) this.directory.local.register(host.adoptSession(snapshot));
       // What waited for it is delivered now, before anything the bus reads after this.
       const waited = this.incoming.get(snapshot.sessionId);
