@@ -8,7 +8,7 @@ import { createLogger, LogLevel } from '../../lib/server/logger';
 import { ClusterState, createClusterState } from '../../lib/server/redis/cluster-state';
 import { ListeningAddress, SignalServer } from '../../lib/server/signal-server';
 import { RawClient } from '../02-server/raw-client';
-import { RedisClusterProcesses, RedisProcess, startRedis, startRedisCluster } from './redis-server';
+import { RedisClusterProcesses, RedisOptions, RedisProcess, startRedis, startRedisCluster } from './redis-server';
 
 export interface ClusterNodeHandle {
   server: SignalServer;
@@ -21,6 +21,8 @@ export interface ClusterFixtureOptions {
   /** A three-master Redis Cluster instead of one redis-server. */
   redisCluster?: boolean;
   config?: ServerConfigInput;
+  /** For the one redis-server (an append-only file, ...). */
+  redisOptions?: RedisOptions;
 }
 
 export class ClusterFixture {
@@ -30,10 +32,22 @@ export class ClusterFixture {
   readonly logLines: string[] = [];
   private readonly clients: RawClient[] = [];
   private config: ServerConfigInput = {};
+  private ownsRedis = true;
 
   async start(options: ClusterFixtureOptions = {}): Promise<void> {
     if (options.redisCluster) this.redisCluster = await startRedisCluster();
-    else this.redis = await startRedis();
+    else this.redis = await startRedis(options.redisOptions);
+    await this.startNodes(options);
+  }
+
+  /** Nodes over a Redis the test started (and stops) itself. */
+  async startOn(redis: RedisProcess, options: ClusterFixtureOptions = {}): Promise<void> {
+    this.ownsRedis = false;
+    this.redis = redis;
+    await this.startNodes(options);
+  }
+
+  private async startNodes(options: ClusterFixtureOptions): Promise<void> {
     this.config = {
       tcpPort: 0,
       wsPort: 0,
@@ -82,12 +96,17 @@ export class ClusterFixture {
     return { client, uid: ok.uid, sessionId: Buffer.from(ok.sessionId).toString('latin1') };
   }
 
-  async stop(): Promise<void> {
+  /** Closes the clients and the nodes, leaving Redis running. */
+  async stopNodes(): Promise<void> {
     for (const client of this.clients) client.destroy();
     this.clients.length = 0;
     for (const node of this.nodes) await node.server.close();
     this.nodes.length = 0;
-    if (this.redis) await this.redis.stop();
+  }
+
+  async stop(): Promise<void> {
+    await this.stopNodes();
+    if (this.redis && this.ownsRedis) await this.redis.stop();
     if (this.redisCluster) await this.redisCluster.stop();
     this.redis = this.redisCluster = null;
   }

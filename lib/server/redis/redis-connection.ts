@@ -94,12 +94,19 @@ export async function waitForRedis(client: RedisClient, target: RedisTarget, wit
   const until = Date.now() + withinMs;
   let last: unknown = undefined;
   while (Date.now() < until) {
+    let timer: NodeJS.Timeout | undefined;
     try {
-      await client.ping();
+      // A PING may wait for reconnection attempts: the deadline bounds the wait, not the attempts.
+      const late = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error('no answer to PING')), Math.max(1, until - Date.now()));
+      });
+      await Promise.race([client.ping(), late]);
       return;
     } catch (e) {
       last = e;
-      await new Promise((r) => setTimeout(r, 100));
+      if (Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+    } finally {
+      clearTimeout(timer);
     }
   }
   throw new ClusterUnavailable(`cannot reach ${describeTarget(target)} within ${withinMs} ms`, last);
