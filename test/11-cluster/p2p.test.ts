@@ -4,10 +4,10 @@ import { ClusterFixture } from '../support/cluster-fixture';
 
 const APP = 'app-cluster-p2p';
 
-describe('11-cluster: peer-to-peer messages and user status across two nodes', function () {
-  this.timeout(20000);
+for (const redisCluster of [false, true]) describe(`11-cluster: peer-to-peer messages and user status across two nodes over ${redisCluster ? 'a Redis Cluster' : 'one Redis'}`, function () {
+  this.timeout(30000);
   const fixture = new ClusterFixture();
-  beforeEach(() => fixture.start());
+  beforeEach(() => fixture.start({ redisCluster }));
   afterEach(() => fixture.stop());
 
   it('delivers a message from a client of one node to a client of the other, and acks it', async () => {
