@@ -16,6 +16,7 @@ describe('11-cluster: Redis and node failures', function () {
     await fixture.start({ redisOptions: { appendOnly: true }, config: { redisCommandTimeoutMs: commandTimeoutMs } });
     const alice = await fixture.loggedIn(0, APP, 'alice');
     const bob = await fixture.loggedIn(1, APP, 'bob');
+    const dave = await fixture.loggedIn(1, APP, 'dave');
     alice.client.request(Op.MsgInstant, ['bob', '0', 'before', '']);
     expect((await alice.client.expect(FrameType.Result)).code).to.equal(0);
     await bob.client.expect(FrameType.Event);
@@ -44,6 +45,9 @@ describe('11-cluster: Redis and node failures', function () {
     const loginFailedMs = Date.now() - started;
     expect(refused.code).to.equal(201);
     expect(utf8Decode(refused.text)).to.match(/^Redis unavailable: /);
+    // A logout while Redis is away is written once it is back: dave does not stay online.
+    dave.client.send({ type: FrameType.Logout });
+    await dave.client.waitClosed();
     process.stdout.write(`      (with Redis down: p2p failed after ${sendFailedMs} ms, status after ${statusFailedMs} ms, login after ${loginFailedMs} ms; redisCommandTimeoutMs ${commandTimeoutMs})\n`);
     for (const ms of [sendFailedMs, statusFailedMs, loginFailedMs]) expect(ms).to.be.below(4 * commandTimeoutMs);
 
@@ -62,6 +66,13 @@ describe('11-cluster: Redis and node failures', function () {
     const carol = await fixture.loggedIn(1, APP, 'carol');
     carol.client.request(Op.QueryUserStatus, ['alice']);
     expect(utf8Decode((await carol.client.expect(FrameType.Result)).values[0])).to.equal('1');
+    let daveOnline = '1';
+    while (daveOnline === '1') {
+      expect(Date.now() - back, 'dave still online').to.be.below(10000);
+      carol.client.request(Op.QueryUserStatus, ['dave']);
+      daveOnline = utf8Decode((await carol.client.expect(FrameType.Result)).values[0]);
+      if (daveOnline === '1') await new Promise((r) => setTimeout(r, 50));
+    }
   });
 
   it('a node that stops refreshing its liveness: its sessions go offline and their logout is announced on the survivor', async () => {

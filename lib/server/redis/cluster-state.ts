@@ -80,7 +80,7 @@ export async function createClusterState(config: ServerConfig, options: ClusterS
   }
   try {
     await waitForRedis(redis, target, options.connectWithinMs ?? Math.max(5000, timeout));
-    const directory = new RedisSessionDirectory(redis, nodeId);
+    const directory = new RedisSessionDirectory(redis, nodeId, logger);
     const router = new RedisMessageRouter(directory);
     const bus = new NodeBus(nodeId, subscriber, redis, router, logger, Math.max(timeout, 500), target.kind === 'single');
     directory.setBus(bus);
@@ -99,12 +99,14 @@ export async function createClusterState(config: ServerConfig, options: ClusterS
       nextServerMsgId: () => msgIds.take(),
       attach: (host) => liveness.attach(host),
       close: async () => {
+        directory.close();
         await liveness.stop(!dead);
         bus.close();
         for (const c of connections) c.disconnect();
       },
       simulateDeath: () => {
         dead = true;
+        directory.close();
         liveness.simulateDeath();
         bus.close();
         subscriber.disconnect();
