@@ -64,7 +64,7 @@ describe('11-cluster: node processes', function () {
     });
     afterEach(() => redis.stop());
 
-    it('--workers 2: two processes share the ports, logins land on both, p2p between them works, SIGTERM stops all', async () => {
+    it('--workers 2: two processes share the ports, logins land on both, p2p between them works, a dead worker is replaced, SIGTERM stops all', async () => {
       const tcpPort = await freeLoopbackPort();
       const wsPort = await freeLoopbackPort();
       const primary = run(['--tcp-port', String(tcpPort), '--ws-port', String(wsPort), '--redis', redis.url, '--workers', '2', '--log-level', 'warn']);
@@ -85,6 +85,12 @@ describe('11-cluster: node processes', function () {
         expect((await a.client.expect(FrameType.Result)).code).to.equal(0);
         const event = await b.client.expect(FrameType.Event);
         expect(utf8Decode(event.fields[2])).to.equal('between workers');
+
+        // A worker that dies is replaced, and the primary says so.
+        const pid = Number(/Worker (\d+) /.exec(primary.stdout())![1]);
+        process.kill(pid, 'SIGKILL');
+        await until('a third worker listening', () => (primary.stdout().match(/Worker \d+ \(node [0-9a-f]{8}\) listening/g) ?? []).length === 3, 20000);
+        expect(primary.stderr()).to.match(new RegExp(`worker ${pid} exited with signal SIGKILL; starting another`));
       } finally {
         for (const c of clients) c.destroy();
         primary.child.kill('SIGTERM');
