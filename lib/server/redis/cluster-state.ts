@@ -63,7 +63,7 @@ export async function createClusterState(config: ServerConfig, options: ClusterS
   const nodeId = options.nodeId ?? newNodeId();
   const timeout = config.redisCommandTimeoutMs;
   const redis = openRedis(target, `sig-node-${nodeId}`, timeout);
-  const subscriber = openRedis(target, `sig-bus-${nodeId}`, timeout);
+  const subscriber = openRedis(target, `sig-bus-${nodeId}`, timeout, { shardedSubscriber: true });
   const connections = [redis, subscriber];
   // Errors also reach the command that failed; the connection's own events would otherwise be
   // unhandled 'error' events (fatal) or repeat once per reconnect attempt.
@@ -82,7 +82,7 @@ export async function createClusterState(config: ServerConfig, options: ClusterS
     await waitForRedis(redis, target, options.connectWithinMs ?? Math.max(5000, timeout));
     const directory = new RedisSessionDirectory(redis, nodeId, logger);
     const router = new RedisMessageRouter(directory);
-    const bus = new NodeBus(nodeId, subscriber, redis, router, logger, Math.max(timeout, 500), target.kind === 'single');
+    const bus = new NodeBus(nodeId, subscriber, redis, router, logger, Math.max(timeout, 500));
     directory.setBus(bus);
     router.setBus(bus);
     await bus.start();

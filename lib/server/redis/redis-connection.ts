@@ -33,7 +33,7 @@ export function parseClusterSeeds(text: string): { host: string; port: number }[
  * Opens a connection named `name` (shown by CLIENT LIST). Commands issued while Redis is away fail
  * after `commandTimeoutMs` instead of queueing without bound.
  */
-export function openRedis(target: RedisTarget, name: string, commandTimeoutMs = 2000): RedisClient {
+export function openRedis(target: RedisTarget, name: string, commandTimeoutMs = 2000, options: { shardedSubscriber?: boolean } = {}): RedisClient {
   const common = {
     connectionName: name,
     commandTimeout: commandTimeoutMs,
@@ -46,6 +46,8 @@ export function openRedis(target: RedisTarget, name: string, commandTimeoutMs = 
     redisOptions: common,
     clusterRetryStrategy: (times: number) => Math.min(50 * times, 1000),
     enableOfflineQueue: true,
+    // SSUBSCRIBE reaches the master of the channel's slot (the node bus), not every master.
+    shardedSubscribers: options.shardedSubscriber === true,
   });
 }
 
