@@ -14,3 +14,6 @@ export { AppMessageHub } from './app-message-hub';
 export type { AppMessage } from './app-message-hub';
 export { Scheduler } from './scheduler';
 export type { ScheduledTask } from './scheduler';
+export { createClusterState } from './redis/cluster-state';
+export type { ClusterNode, ClusterState, ClusterStateOptions } from './redis/cluster-state';
+export { ClusterUnavailable } from './redis/redis-connection';

@@ -250,11 +250,14 @@ export class SignalServer implements ConnectionHost, SessionHost, RequestService
     this.watchdog = null;
     this.refusals.flush();
     for (const connection of [...this.connections]) connection.close(AGORA_E_CODE.LOGOUT_E_OTHER, 'server shutting down');
+    // All at once: with Redis away, each waits for its command timeout.
+    const unregistering: Promise<void>[] = [];
     for (const session of [...this.sessions.values()]) {
       session.dispose();
       const unregistered = this.directory.unregister(session);
-      if (isPromise(unregistered)) await unregistered.catch(() => undefined);
+      if (isPromise(unregistered)) unregistering.push(unregistered.catch(() => undefined));
     }
+    await Promise.all(unregistering);
     this.sessions.clear();
     this.scheduler.stop();
     this.channelStore.close();

@@ -66,7 +66,7 @@ export async function createClusterState(config: ServerConfig, options: ClusterS
   const nodeId = options.nodeId ?? newNodeId();
   const timeout = config.redisCommandTimeoutMs;
   const redis = openRedis(target, `sig-node-${nodeId}`, timeout);
-  const subscriber = openRedis(target, `sig-bus-${nodeId}`, timeout);
+  const subscriber = openRedis(target, `sig-bus-${nodeId}`, timeout, { shardedSubscriber: true });
   const connections = [redis, subscriber];
   // Errors also reach the command that failed; the connection's own events would otherwise be
   // unhandled 'error' events (fatal) or repeat once per reconnect attempt.
@@ -83,9 +83,9 @@ export async function createClusterState(config: ServerConfig, options: ClusterS
   }
   try {
     await waitForRedis(redis, target, options.connectWithinMs ?? Math.max(5000, timeout));
-    const directory = new RedisSessionDirectory(redis, nodeId);
+    const directory = new RedisSessionDirectory(redis, nodeId, logger);
     const router = new RedisMessageRouter(directory);
-    const bus = new NodeBus(nodeId, subscriber, redis, router, logger, Math.max(timeout, 500), target.kind === 'single');
+    const bus = new NodeBus(nodeId, subscriber, redis, router, logger, Math.max(timeout, 500));
     directory.setBus(bus);
     router.setBus(bus);
     const mover = new SessionMover(nodeId, directory, redis, logger, Math.max(timeout, 500) * 2, (raw) => bus.redeliver(raw), target.kind === 'single');
@@ -108,6 +108,7 @@ export async function createClusterState(config: ServerConfig, options: ClusterS
       },
       bringHere: (sessionId, lastSeq) => mover.bringHere(sessionId, lastSeq),
       close: async () => {
+        directory.close();
         await liveness.stop(!dead);
         mover.close();
         bus.close();
@@ -115,6 +116,7 @@ export async function createClusterState(config: ServerConfig, options: ClusterS
       },
       simulateDeath: () => {
         dead = true;
+        directory.close();
         liveness.simulateDeath();
         bus.close();
         subscriber.disconnect();

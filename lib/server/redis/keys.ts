@@ -39,9 +39,12 @@ export function nodeKey(nodeId: string, what: string): string {
   return `${KEY_PREFIX}{n${nodeId}}:${what}`;
 }
 
-/** The pub/sub channel of one node's bus: kicks, deliveries and their answers to that node. */
+/**
+ * The sharded pub/sub channel of one node's bus (kicks, deliveries and their answers to that
+ * node): with the node's hash tag, so on a Redis Cluster only the master of that slot carries it.
+ */
 export function nodeChannel(nodeId: string): string {
-  return `${KEY_PREFIX}bus:${nodeId}`;
+  return nodeKey(nodeId, 'bus');
 }
 
 /** A cluster-wide counter (uid, msg) that hands out blocks of ids. */

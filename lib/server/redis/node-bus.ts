@@ -1,9 +1,11 @@
 /**
- * The node bus: one Redis pub/sub channel per node (`sig:bus:<node>`), read by that node's one
- * subscriber connection. Other nodes publish to it to kick a session of that node or to deliver an
- * event to one (or many) of its sessions; a delivery carries a correlation id and the sender's node,
- * and the owning node publishes the Delivery back once its session has sequenced the event. A node
- * consumes its channel in order, so the events one sender publishes reach a session in the order sent.
+ * The node bus: one sharded Redis pub/sub channel per node (`sig:{n<node>}:bus`; SPUBLISH and
+ * SSUBSCRIBE, so that on a Redis Cluster a message crosses only the master of that node's slot),
+ * read by that node's one subscriber connection. Other nodes publish to it to kick a session of
+ * that node or to deliver an event to one (or many) of its sessions; a delivery carries a
+ * correlation id and the sender's node, and the owning node publishes the Delivery back once its
+ * session has sequenced the event. A node consumes its channel in order, so the events one sender
+ * publishes reach a session in the order sent.
  */
 import type { Logger } from '../logger';
 import { Delivery, NotReading } from '../state/session-endpoint';
@@ -49,10 +51,10 @@ export class NodeBus {
     private readonly handler: BusHandler,
     private readonly logger: Logger,
     private readonly answerTimeoutMs: number,
-    /** On a single Redis, PUBLISH counts the receivers: 0 means the node is gone. */
-    private readonly publishCountsReceivers: boolean,
+    /** SPUBLISH counts the receivers: 0 means the node is gone. */
+    private readonly publishCountsReceivers = true,
   ) {
-    this.subscriber.on('messageBuffer', (channel: Buffer, message: Buffer) => this.received(message));
+    this.subscriber.on('smessageBuffer', (channel: Buffer, message: Buffer) => this.received(message));
   }
 
   setMover(mover: SessionMover): void {
@@ -70,7 +72,7 @@ export class NodeBus {
   }
 
   async start(): Promise<void> {
-    await redisCall('subscribing to the node bus', () => this.subscriber.subscribe(nodeChannel(this.nodeId)));
+    await redisCall('subscribing to the node bus', () => this.subscriber.ssubscribe(nodeChannel(this.nodeId)));
   }
 
   /** Resolves with what the session `sessionId` on `node` made of the event. */
@@ -86,7 +88,7 @@ export class NodeBus {
   }
 
   kick(node: string, sessionId: string): Promise<void> {
-    return redisCall(`kicking a session on node ${node}`, () => this.publisher.publish(nodeChannel(node), encodeBusMessage({ type: BusType.Kick, sessionId }))).then(() => undefined);
+    return redisCall(`kicking a session on node ${node}`, () => this.publisher.spublish(nodeChannel(node), encodeBusMessage({ type: BusType.Kick, sessionId }))).then(() => undefined);
   }
 
   close(): void {
@@ -109,7 +111,7 @@ export class NodeBus {
         reject(new ClusterUnavailable(`node ${node} did not answer a delivery within ${this.answerTimeoutMs} ms`));
       }, this.answerTimeoutMs);
       this.pending.set(corr, { resolve, reject, timer });
-      redisCall(`publishing to node ${node}`, () => this.publisher.publish(nodeChannel(node), encodeBusMessage(build(corr)))).then(
+      redisCall(`publishing to node ${node}`, () => this.publisher.spublish(nodeChannel(node), encodeBusMessage(build(corr)))).then(
         (receivers) => {
           if (receivers === 0 && this.publishCountsReceivers) this.settle(corr, null);
         },
@@ -188,6 +190,6 @@ export class NodeBus {
     // corr 0: a copy forwarded for a moved session; its sender was answered for the original.
     if (m.type === BusType.Answer && m.corr === 0) return;
     // The sender times out on its own when this is lost; nothing here waits for it.
-    this.publisher.publish(nodeChannel(node), encodeBusMessage(m)).catch((e: unknown) => this.logger.warn(`node bus: answering node ${node} failed: ${String(e)}`));
+    this.publisher.spublish(nodeChannel(node), encodeBusMessage(m)).catch((e: unknown) => this.logger.warn(`node bus: answering node ${node} failed: ${String(e)}`));
   }
 }

@@ -33,7 +33,7 @@ export function parseClusterSeeds(text: string): { host: string; port: number }[
  * Opens a connection named `name` (shown by CLIENT LIST). Commands issued while Redis is away fail
  * after `commandTimeoutMs` instead of queueing without bound.
  */
-export function openRedis(target: RedisTarget, name: string, commandTimeoutMs = 2000): RedisClient {
+export function openRedis(target: RedisTarget, name: string, commandTimeoutMs = 2000, options: { shardedSubscriber?: boolean } = {}): RedisClient {
   const common = {
     connectionName: name,
     commandTimeout: commandTimeoutMs,
@@ -46,6 +46,8 @@ export function openRedis(target: RedisTarget, name: string, commandTimeoutMs = 
     redisOptions: common,
     clusterRetryStrategy: (times: number) => Math.min(50 * times, 1000),
     enableOfflineQueue: true,
+    // SSUBSCRIBE reaches the master of the channel's slot (the node bus), not every master.
+    shardedSubscribers: options.shardedSubscriber === true,
   });
 }
 
@@ -94,12 +96,19 @@ export async function waitForRedis(client: RedisClient, target: RedisTarget, wit
   const until = Date.now() + withinMs;
   let last: unknown = undefined;
   while (Date.now() < until) {
+    let timer: NodeJS.Timeout | undefined;
     try {
-      await client.ping();
+      // A PING may wait for reconnection attempts: the deadline bounds the wait, not the attempts.
+      const late = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error('no answer to PING')), Math.max(1, until - Date.now()));
+      });
+      await Promise.race([client.ping(), late]);
       return;
     } catch (e) {
       last = e;
-      await new Promise((r) => setTimeout(r, 100));
+      if (Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+    } finally {
+      clearTimeout(timer);
     }
   }
   throw new ClusterUnavailable(`cannot reach ${describeTarget(target)} within ${withinMs} ms`, last);

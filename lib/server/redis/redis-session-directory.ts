@@ -6,6 +6,7 @@
  * died (redis-node.ts). The sessions of this node are also kept here in memory: the router delivers
  * to them without asking Redis, and the bus finds them by session id.
  */
+import type { Logger } from '../logger';
 import { MemorySessionDirectory } from '../state/memory-session-directory';
 import type { SessionDirectory, SessionRef } from '../state/session-directory';
 import type { SessionEndpoint } from '../state/session-endpoint';
@@ -65,12 +66,31 @@ export class RedisSessionDirectory implements SessionDirectory {
   /** This node's sessions. */
   readonly local = new MemorySessionDirectory();
   private bus: NodeBus | null = null;
+  /**
+   * Logouts whose removal from Redis failed (Redis away): retried until they succeed, else the
+   * account would stay online for the other nodes while this node lives.
+   */
+  private readonly unfinished = new Map<string, { appId: string; account: string; sessionId: string; uid: number }>();
+  private retryTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly redis: RedisClient,
     readonly nodeId: string,
+    private readonly logger?: Logger,
+    private readonly retryMs = 1000,
   ) {
     defineDirectoryScripts(redis);
+  }
+
+  /** Logouts still to be written to Redis. */
+  get unfinishedCount(): number {
+    return this.unfinished.size;
+  }
+
+  /** Stops retrying (the node is closing). */
+  close(): void {
+    if (this.retryTimer !== null) clearInterval(this.retryTimer);
+    this.retryTimer = null;
   }
 
   /** Kicks of sessions on other nodes go through the bus, which is made after the directory. */
@@ -94,16 +114,41 @@ export class RedisSessionDirectory implements SessionDirectory {
       // A session of this node replaced by an older-registered local one is already kicked above.
       if (previousHere === undefined || previousHere.sessionId !== oldSessionId) this.local.findSession(oldSessionId)?.kick();
     } else if (this.bus !== null) {
-      await this.bus.kick(oldNode, oldSessionId);
+      // The login is registered either way: the old session no longer gets anything routed to it.
+      await this.bus.kick(oldNode, oldSessionId).catch((e: Error) => this.logger?.warn(`kicking session ${oldSessionId} on node ${oldNode} failed: ${e.message}`));
     }
   }
 
   async unregister(session: SessionEndpoint): Promise<void> {
     this.local.unregister(session);
-    await redisCall('removing the login', () => unregisterEntry(this.redis, session.appId, session.account, session.sessionId));
-    await redisCall('unlisting the session of this node', () =>
-      this.redis.srem(nodeKey(this.nodeId, 'sessions'), sessionMember(session.appId, session.account, session.sessionId, session.uid)),
-    );
+    const ref = { appId: session.appId, account: session.account, sessionId: session.sessionId, uid: session.uid };
+    try {
+      await this.remove(ref);
+    } catch (e) {
+      this.unfinished.set(ref.sessionId, ref);
+      this.retryTimer ??= setInterval(() => void this.retry(), this.retryMs).unref();
+      throw e;
+    }
+  }
+
+  private async remove(ref: { appId: string; account: string; sessionId: string; uid: number }): Promise<void> {
+    await redisCall('removing the login', () => unregisterEntry(this.redis, ref.appId, ref.account, ref.sessionId));
+    await redisCall('unlisting the session of this node', () => this.redis.srem(nodeKey(this.nodeId, 'sessions'), sessionMember(ref.appId, ref.account, ref.sessionId, ref.uid)));
+  }
+
+  private async retry(): Promise<void> {
+    for (const [id, ref] of [...this.unfinished]) {
+      try {
+        await this.remove(ref);
+        this.unfinished.delete(id);
+      } catch {
+        return;
+      }
+    }
+    if (this.unfinished.size === 0 && this.retryTimer !== null) {
+      clearInterval(this.retryTimer);
+      this.retryTimer = null;
+    }
   }
 
   isOnline(appId: string, account: string): Promise<boolean> | boolean {
