@@ -164,7 +164,7 @@ export class SessionMover {
         clearTimeout(timer);
         resolve({ ok: false, problem: 'unknown session (the server that held it is gone; log in again)' });
       };
-      this.publisher.publish(nodeChannel(node), encodeBusMessage({ type: BusType.Migrate, corr, from: this.nodeId, sessionId, lastSeq })).then(
+      this.publisher.spublish(nodeChannel(node), encodeBusMessage({ type: BusType.Migrate, corr, from: this.nodeId, sessionId, lastSeq })).then(
         (receivers) => {
           if (receivers === 0 && this.publishCountsReceivers) gone();
         },
@@ -251,7 +251,7 @@ export class SessionMover {
   }
 
   private publish(node: string, raw: Buffer): void {
-    this.publisher.publish(nodeChannel(node), raw).catch((e: unknown) => this.logger.warn(`node bus: publishing to node ${node} failed: ${String(e)}`));
+    this.publisher.spublish(nodeChannel(node), raw).catch((e: unknown) => this.logger.warn(`node bus: publishing to node ${node} failed: ${String(e)}`));
   }
 
   private prune(): void {
