@@ -69,7 +69,12 @@ function deliverToPeer(services: RequestServices, sender: RequestSender, peer: U
       msg,
       expiresAtMs: Date.now() + ttlSeconds * 1000,
     });
-    return then(held, (refusal) => (refusal === null ? success([serverMsgId, HELD, decimalBytes(ttlSeconds)]) : failure(refusal.code, refusal.text)));
+    return then(held, (refusal) => {
+      if (refusal === null) return success([serverMsgId, HELD, decimalBytes(ttlSeconds)]);
+      // The peer logged in (on another node) since the delivery was tried: it must get it now.
+      if (refusal === 'online') return deliverToPeer(services, sender, peer, msg, ttlSeconds);
+      return failure(refusal.code, refusal.text);
+    });
   });
 }
 

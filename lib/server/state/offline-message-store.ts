@@ -24,8 +24,12 @@ export interface OfflineMessageListener {
  */
 export interface OfflineMessageStore {
   setListener(listener: OfflineMessageListener): void;
-  /** Keeps the message for `account`; refused beyond the App ID's or the account's bounds. */
-  hold(appId: string, account: string, message: HeldMessage): MaybePromise<Refusal | null>;
+  /**
+   * Keeps the message for `account`; refused beyond the App ID's or the account's bounds. A
+   * clustered store answers 'online' (holding nothing) when the account has a directory entry at
+   * that moment: the peer logged in since the delivery was tried, so the sender delivers again.
+   */
+  hold(appId: string, account: string, message: HeldMessage): MaybePromise<Refusal | null | 'online'>;
   /** Removes and returns every message held for `account`, oldest first. */
   takeAll(appId: string, account: string): MaybePromise<readonly HeldMessage[]>;
   close(): void;
