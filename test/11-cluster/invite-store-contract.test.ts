@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { randomUUID } from 'crypto';
+import { invitationSlotKey } from '../../lib/server/redis/keys';
 import { RedisInviteStore } from '../../lib/server/redis/redis-invite-store';
 import { Scheduler } from '../../lib/server/scheduler';
 import type { Invitation, InviteExpiry, InviteStore } from '../../lib/server/state/invite-store';
@@ -247,6 +248,15 @@ for (const kind of BACKEND_KINDS) {
           const timedOut = expired.filter((e) => e.id === inv.id).length;
           expect(timedOut + (accepted.includes(inv.id) ? 1 : 0), inv.id).to.equal(1);
         }
+      });
+
+      it('a key left naming an invitation that is gone (a node died while ending it) does not block a new one', async () => {
+        const store = make();
+        const redis = backend.connect();
+        await redis.set(invitationSlotKey('app', 'ch', 'alice', 'bob'), 'vanished');
+        const inv = invitation('ch', 'alice', 'bob');
+        expect(await store.add(inv)).to.equal(null);
+        expect((await store.find('app', 'ch', 'alice', 'bob'))?.id).to.equal(inv.id);
       });
 
       it('of two nodes removing one invitation at once, one gets it', async () => {

@@ -27,6 +27,9 @@ export const INVITE_DEADLINES_KEY = sharedKey('invites', 'deadlines');
 export const INVITE_SEQ_KEY = sharedKey('invites', 'seq');
 export const INVITE_COUNTS_KEY = sharedKey('invites', 'counts');
 
+/** How long past its answer deadline an unaccepted invitation's hash outlives it in Redis. */
+const ORPHAN_GRACE_MS = 60_000;
+
 const FIELDS = `
 local function fields(key)
   local flat = redis.call('HGETALL', key)
@@ -45,6 +48,7 @@ return fields(KEYS[1])
 const ACCEPT = new RedisScript(`${FIELDS}
 if redis.call('HGET', KEYS[1], 'state') ~= 'ringing' then return false end
 redis.call('HSET', KEYS[1], 'state', 'accepted')
+redis.call('PERSIST', KEYS[1])
 return fields(KEYS[1])
 `);
 
@@ -206,7 +210,9 @@ export class RedisInviteStore implements InviteStore {
     const slot = invitationSlotKey(appId, channel, caller.account, callee);
     const hash = invitationKey(id);
     const seq = await this.client.incr(INVITE_SEQ_KEY);
-    await this.client.hset(hash, 'body', encodeBody(invitation), 'state', 'waiting', 'seq', String(seq));
+    // Until accepted, an invitation ends by its answer deadline at the latest; the key expiry
+    // only clears what a node that died in the middle of this add leaves behind.
+    await this.client.multi().hset(hash, 'body', encodeBody(invitation), 'state', 'waiting', 'seq', String(seq)).pexpireat(hash, invitation.answerDeadlineMs + ORPHAN_GRACE_MS).exec();
     for (;;) {
       const existing = await this.client.call('SET', slot, id, 'NX', 'GET');
       if (existing === null) break;

@@ -122,6 +122,8 @@ function decode(value: Buffer): HeldMessage {
 export interface RedisOfflineMessageStoreOptions {
   /** The expiry poller's timing (DeadlinePoller). */
   poller?: DeadlinePollerOptions;
+  /** Told of Redis errors of the expiry poller (it keeps polling). */
+  onError?: (e: unknown) => void;
   now?: () => number;
 }
 
@@ -137,7 +139,11 @@ export class RedisOfflineMessageStore implements OfflineMessageStore {
     options: RedisOfflineMessageStoreOptions = {},
   ) {
     this.now = options.now ?? Date.now;
-    this.poller = new DeadlinePoller(client, HELD_DEADLINES_KEY, (rest) => this.expire(rest), { now: this.now, ...options.poller });
+    this.poller = new DeadlinePoller(client, HELD_DEADLINES_KEY, (rest) => this.expire(rest), {
+      now: this.now,
+      onError: options.onError,
+      ...options.poller,
+    });
   }
 
   setListener(listener: OfflineMessageListener): void {
