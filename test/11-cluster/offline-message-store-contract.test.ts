@@ -140,6 +140,15 @@ for (const kind of BACKEND_KINDS) {
       expect(texts(await store.takeAll('app', 'carol'))).to.deep.equal(['long']);
     });
 
+    it('reports expiries in the order the times run out', async () => {
+      const expired: Expiry[] = [];
+      const store = make(LOOSE, expired);
+      const sent = [message('a', 260), message('b', 200), message('c', 230), message('d', 215)];
+      for (const [i, m] of sent.entries()) await store.hold('app', `acct${i % 2}`, m);
+      expect(await eventually(() => expired.length === sent.length, 3000)).to.equal(true);
+      expect(expired.map((e) => texts([e.message])[0])).to.deep.equal(['b', 'd', 'c', 'a']);
+    });
+
     it('a message taken before its time runs out never expires', async () => {
       const expired: Expiry[] = [];
       const store = make(LOOSE, expired);

@@ -22,6 +22,8 @@ describe('11-cluster: state on Redis survives a restart of Redis (append-only fi
 
   function connect(): RedisClient {
     const client = openRedis({ kind: 'single', url: redis!.url }, 'restart-test');
+    // Reconnect attempts while Redis is down are expected here; the stores' calls carry the errors.
+    client.on('error', () => undefined);
     clients.push(client);
     return client;
   }
@@ -92,5 +94,42 @@ describe('11-cluster: state on Redis survives a restart of Redis (append-only fi
     const found = await invitesAfter.find('app', 'ch', 'alice', 'bob');
     expect([found?.id, found?.state, found?.answerDeadlineMs]).to.deep.equal(['inv-1', 'waiting', answerDeadlineMs]);
     expect((await invitesAfter.waitingFor('app', 'bob')).map((i) => i.id)).to.deep.equal(['inv-1']);
+  });
+
+  it('while Redis is away calls fail within the command timeout, nothing crashes, and all works again once it is back', async () => {
+    redis = await startRedis({ appendOnly: true });
+    const client = connect();
+    const errors: unknown[] = [];
+    const attrs = new RedisUserAttrStore(client, { maxAttrsPerAccount: 10, maxBytesPerAccount: 0, maxBytesTotal: 0 });
+    const offline = new RedisOfflineMessageStore(client, { maxMessagesPerApp: 10, maxBytesPerApp: 1000, maxMessagesPerAccount: 10 }, {
+      poller: { intervalMs: 20 },
+      onError: (e) => errors.push(e),
+    });
+    closers.push(() => offline.close());
+    const expired: HeldMessage[] = [];
+    offline.setListener({ expired: (_app, _account, m) => expired.push(m) });
+    expect(await attrs.set('app', 'bob', 'n', b('v'))).to.equal(null);
+    const due = held(1, 'due while away', 1000);
+    expect(await offline.hold('app', 'bob', due)).to.equal(null);
+
+    const { port, dir } = redis;
+    await redis.kill();
+    const started = Date.now();
+    let failure: unknown = null;
+    try {
+      await attrs.get('app', 'bob', 'n');
+    } catch (e) {
+      failure = e;
+    }
+    expect(failure).to.be.instanceOf(Error);
+    expect(Date.now() - started).to.be.below(5000);
+    await sleep(1200);
+    expect(errors.length).to.be.above(0);
+    expect(expired).to.deep.equal([]);
+
+    redis = await startRedis({ appendOnly: true, port, dir });
+    expect(await eventually(() => expired.length > 0, 10_000)).to.equal(true);
+    expect(expired.map((m) => m.serverMsgId)).to.deep.equal([1]);
+    expect(s((await attrs.get('app', 'bob', 'n'))!)).to.equal('v');
   });
 });

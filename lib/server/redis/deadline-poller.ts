@@ -74,19 +74,18 @@ export class DeadlinePoller {
     const now = this.now();
     const claimed = ((await CLAIM.run(this.client, [this.key], [now, now + this.leaseMs, this.batch])) as unknown[]).map(text);
     const finished: string[] = [];
-    await Promise.all(
-      claimed.map(async (member) => {
-        const colon = member.indexOf(':');
-        const dueMs = Number(member.slice(0, colon));
-        let outcome: DeadlineOutcome = 'retry';
-        try {
-          outcome = await this.handle(member.slice(colon + 1), dueMs, member);
-        } catch (e) {
-          this.options.onError?.(e);
-        }
-        if (outcome === 'done' || now - dueMs > this.staleAfterMs) finished.push(member);
-      }),
-    );
+    // One after another, in deadline order: what expires in order is reported in order.
+    for (const member of claimed) {
+      const colon = member.indexOf(':');
+      const dueMs = Number(member.slice(0, colon));
+      let outcome: DeadlineOutcome = 'retry';
+      try {
+        outcome = await this.handle(member.slice(colon + 1), dueMs, member);
+      } catch (e) {
+        this.options.onError?.(e);
+      }
+      if (outcome === 'done' || now - dueMs > this.staleAfterMs) finished.push(member);
+    }
     if (finished.length > 0) await this.client.zrem(this.key, ...finished);
     return claimed.length;
   }

@@ -191,6 +191,7 @@ export class RedisInviteStore implements InviteStore {
     this.poller = new DeadlinePoller(client, INVITE_DEADLINES_KEY, (rest) => this.expire(rest), { onError: options.onError, ...options.poller });
     this.refresh = setInterval(() => this.refreshCounts().catch((e) => this.options.onError?.(e)), options.countRefreshMs ?? 1000);
     this.refresh.unref?.();
+    this.refreshCounts().catch((e) => this.options.onError?.(e));
   }
 
   get count(): number {
