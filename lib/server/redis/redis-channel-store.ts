@@ -16,7 +16,7 @@
  * listener; the service publishes the event to every node. One node writes each update.
  */
 import { BuiltinAttr, isSpecialChannel, USER_LIST_LIMIT } from '../channel-rules';
-import type { Scheduler, ScheduledTask } from '../scheduler';
+import { Scheduler, ScheduledTask } from '../scheduler';
 import { ALL_SETTINGS, Bound, ChannelAttrBounds, ChannelRates, ChannelSetting, defaultSetting, NO_ATTR_BOUNDS, refusalOf, settingOf } from '../state/channel-policy';
 import type { ChannelAttr, ChannelMember, ChannelStore, ChannelStoreListener, JoinOutcome, LeaveOutcome, RecentMembers, Refusal } from '../state/channel-store';
 import { accountKey, channelKey, hex, KEY_PREFIX } from './keys';
@@ -91,8 +91,8 @@ export interface RedisChannelStoreOptions {
   /** The server's rates and default TTL (config keys of the same names). */
   rates: ChannelRates;
   bounds?: ChannelAttrBounds;
-  /** Runs the `_member_num` updates this node claimed. */
-  scheduler: Scheduler;
+  /** Runs the `_member_num` updates this node claimed; by default one of the store's own, stopped by close(). */
+  scheduler?: Scheduler;
   /** close() also closes the connection. */
   ownsConnection?: boolean;
 }
@@ -110,7 +110,7 @@ export class RedisChannelStore implements ChannelStore {
   constructor(private readonly redis: RedisClient, private readonly options: RedisChannelStoreOptions) {
     this.rates = options.rates;
     this.bounds = options.bounds ?? NO_ATTR_BOUNDS;
-    this.scheduler = options.scheduler;
+    this.scheduler = options.scheduler ?? new Scheduler();
     for (const [name, lua] of Object.entries(SCRIPTS)) {
       if (typeof (redis as unknown as Record<string, unknown>)[name] !== 'function') redis.defineCommand(name, { numberOfKeys: CHANNEL_KEYS.length, lua });
     }
@@ -274,6 +274,7 @@ export class RedisChannelStore implements ChannelStore {
     for (const task of this.memberNumTasks) this.scheduler.cancel(task);
     this.memberNumTasks.clear();
     this.localChannels.clear();
+    if (this.options.scheduler === undefined) this.scheduler.stop();
     if (this.options.ownsConnection) this.redis.disconnect();
   }
 
