@@ -28,6 +28,7 @@ import { createLogger, Logger } from './logger';
 import { MemoryBudget } from './memory-budget';
 import { Scheduler } from './scheduler';
 import { IN_FLIGHT_FACTOR, Session, SessionHost, SessionLimits } from './session';
+import type { ChannelBroker } from './state/channel-broker';
 import type { ChannelStore } from './state/channel-store';
 import { isPromise, MaybePromise, then } from './state/maybe-promise';
 import { MemoryChannelStore } from './state/memory-channel-store';
@@ -66,6 +67,8 @@ export interface SignalServerOptions {
   invites?: InviteStore;
   /** The node of a Redis cluster this server runs as (redis/cluster-state.ts); none = a single process. */
   cluster?: ClusterNode;
+  /** Channel fan-out across nodes (a RedisChannelBroker beside a RedisChannelStore); defaults to this process's. */
+  broker?: ChannelBroker;
 }
 
 export interface ListeningAddress {
@@ -151,7 +154,7 @@ export class SignalServer implements ConnectionHost, SessionHost, RequestService
     this.channels = new ChannelService(this.channelStore, this.router, () => this.nextServerMsgId(), settings.memberEventsLimit, {
       maxChannelTtlSeconds: settings.maxChannelTtlSeconds,
       maxFrameBytes: settings.maxFrameBytes,
-    });
+    }, options.broker);
     this.userAttrs =
       options.userAttrs ??
       new MemoryUserAttrStore(
@@ -261,6 +264,7 @@ export class SignalServer implements ConnectionHost, SessionHost, RequestService
     this.sessions.clear();
     this.scheduler.stop();
     this.channelStore.close();
+    await this.channels.close();
     this.offlineMessages.close();
     this.inviteStore.close();
     await Promise.all([this.tcp.close(), this.websocket.close()]);
