@@ -19,6 +19,11 @@ import { ClusterUnavailable, describeTarget, openRedis, redisTargetOf, RedisClie
 import { RedisMessageRouter } from './redis-message-router';
 import { RedisSessionDirectory } from './redis-session-directory';
 import { MigrationHost, MigrationOutcome, SessionMover } from './session-mover';
+import { RedisChannelBroker } from './redis-channel-broker';
+import { RedisChannelStore } from './redis-channel-store';
+import { RedisInviteStore } from './redis-invite-store';
+import { RedisOfflineMessageStore } from './redis-offline-message-store';
+import { RedisUserAttrStore } from './redis-user-attr-store';
 
 /** What SignalServer needs of the node it runs as (SignalServerOptions.cluster). */
 export interface ClusterNode {
@@ -67,10 +72,13 @@ export async function createClusterState(config: ServerConfig, options: ClusterS
   const timeout = config.redisCommandTimeoutMs;
   const redis = openRedis(target, `sig-node-${nodeId}`, timeout);
   const subscriber = openRedis(target, `sig-bus-${nodeId}`, timeout, { shardedSubscriber: true });
-  const connections = [redis, subscriber];
+  // The channel topics: a subscribed connection of their own, beside the node bus's.
+  const channelSubscriber = openRedis(target, `sig-channels-${nodeId}`, timeout);
+  const connections = [redis, subscriber, channelSubscriber];
   // Errors also reach the command that failed; the connection's own events would otherwise be
   // unhandled 'error' events (fatal) or repeat once per reconnect attempt.
   let reported = false;
+  const backgroundError = (what: string) => (e: unknown): void => logger.warn(`${what}: ${(e as Error)?.message ?? String(e)}`);
   for (const c of connections) {
     c.on('error', (e: Error) => {
       if (!reported) logger.error(`Redis ${describeTarget(target)}: ${e.message}`);
@@ -120,6 +128,7 @@ export async function createClusterState(config: ServerConfig, options: ClusterS
         liveness.simulateDeath();
         bus.close();
         subscriber.disconnect();
+        channelSubscriber.disconnect();
       },
     };
     return {
@@ -130,11 +139,37 @@ export async function createClusterState(config: ServerConfig, options: ClusterS
         cluster: node,
         directory,
         router,
-        // Placeholders, in this process's memory, until the Redis stores take their place (one line each):
-        channels: undefined, // RedisChannelStore: members, attributes and fan-out of channels
-        userAttrs: undefined, // RedisUserAttrStore
-        offlineMessages: undefined, // RedisOfflineMessageStore (hold answers 'online' when the peer logged in meanwhile)
-        invites: undefined, // RedisInviteStore
+        channels: new RedisChannelStore(redis, {
+          rates: {
+            userMessagesPerSecond: config.userChannelMessagesPerSecond,
+            channelMessagesPerSecond: config.channelMessagesPerSecond,
+            defaultChannelTtlSeconds: config.defaultChannelTtlSeconds,
+            userP2pMessagesPerSecond: config.userP2pMessagesPerSecond,
+          },
+          bounds: {
+            maxAttrsPerChannel: config.maxAttrsPerChannel,
+            maxAttrBytesPerChannel: config.maxAttrBytesPerChannel,
+            maxIdleAttrChannelsPerApp: config.maxIdleAttrChannelsPerApp,
+          },
+        }),
+        broker: new RedisChannelBroker(redis, channelSubscriber, { onError: (what, e) => logger.error(`${what}: ${String(e)}`) }),
+        userAttrs: new RedisUserAttrStore(redis, {
+          maxAttrsPerAccount: config.maxUserAttrsPerAccount,
+          maxBytesPerAccount: config.maxUserAttrBytesPerAccount,
+          maxBytesTotal: config.maxUserAttrBytesTotal,
+        }),
+        offlineMessages: new RedisOfflineMessageStore(
+          redis,
+          {
+            maxMessagesPerApp: config.maxHeldMessagesPerApp,
+            maxBytesPerApp: config.maxHeldBytesPerApp,
+            maxMessagesPerAccount: config.maxHeldMessagesPerAccount,
+            maxMessagesTotal: config.maxHeldMessagesTotal,
+            maxBytesTotal: config.maxHeldBytesTotal,
+          },
+          { onError: backgroundError('expiring held messages') },
+        ),
+        invites: new RedisInviteStore(redis, { onError: backgroundError('the invitations\' deadlines') }),
       },
     };
   } catch (e) {
