@@ -347,4 +347,31 @@ export class ChannelService {
   private toMembers(appId: string, name: string, kind: EventKind, fields: Uint8Array[]): MaybePromise<void> {
     return this.broker.publish(appId, name, kind, fields);
   }
+
+  // --- Resume on another node: the member's channel events move with it ---------------------
+
+  /** This node is about to give the session its channel's events (a session moving here). */
+  expectMoved(appId: string, channel: string, sessionId: string): Promise<void> {
+    return Promise.resolve(this.broker.expect(appId, channel, sessionId));
+  }
+
+  cancelMoved(appId: string, channel: string, sessionId: string): MaybePromise<void> {
+    return this.broker.remove(appId, channel, sessionId);
+  }
+
+  /** A moved session takes its channel's events from after `position` on. */
+  admitMoved(user: RequestSender, position: number): void {
+    if (user.joinedChannel === null || user.endpoint === undefined) return;
+    this.broker.admit(user.appId, user.joinedChannel, user.endpoint, position);
+  }
+
+  settleBroker(): Promise<void> {
+    return this.broker.settle?.() ?? Promise.resolve();
+  }
+
+  /** The session's channel events stop here: it moves to another node (its membership stays). */
+  handOff(user: RequestSender): number {
+    if (user.joinedChannel === null) return 0;
+    return this.broker.handOff?.(user.appId, user.joinedChannel, user.sessionId) ?? 0;
+  }
 }

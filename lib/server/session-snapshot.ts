@@ -21,6 +21,8 @@ export interface SessionSnapshot {
   readonly queued: readonly Uint8Array[];
   /** latin1 channel name, or null. */
   readonly joinedChannel: string | null;
+  /** The number of the last event of that channel the session was given (the broker's numbering), 0 = none. */
+  readonly channelPosition: number;
 }
 
 const VERSION = 1;
@@ -57,6 +59,7 @@ export function encodeSessionSnapshot(s: SessionSnapshot): Buffer {
   list(s.queued);
   parts.push(Buffer.from([s.joinedChannel === null ? 0 : 1]));
   if (s.joinedChannel !== null) bytes(Buffer.from(s.joinedChannel, 'latin1'));
+  u53(s.channelPosition);
   return Buffer.concat(parts);
 }
 
@@ -103,6 +106,7 @@ export function decodeSessionSnapshot(buf: Buffer): SessionSnapshot {
   const kept = list();
   const queued = list();
   const joinedChannel = u8() === 1 ? Buffer.from(bytes()).toString('latin1') : null;
+  const channelPosition = u53();
   if (firstKeptSeq + kept.length !== lastSeq + 1) throw new Error('session snapshot: kept frames do not end at lastSeq');
-  return { sessionId, uid, appIdBytes, accountBytes, tokenExpiredTs, lastSeq, lastReqId, firstKeptSeq, kept, queued, joinedChannel };
+  return { sessionId, uid, appIdBytes, accountBytes, tokenExpiredTs, lastSeq, lastReqId, firstKeptSeq, kept, queued, joinedChannel, channelPosition };
 }

@@ -155,7 +155,7 @@ export class Session implements SessionEndpoint, RequestSender {
    * answers its snapshot after acknowledging `lastSeq`. The session is over here without ending:
    * no LOGGED_OUT, nothing left or unregistered; the caller forgets it. Call when not processing.
    */
-  handOver(lastSeq: number): SessionSnapshot {
+  handOver(lastSeq: number, channelPosition = 0): SessionSnapshot {
     if (this.processing) throw new Error('handOver while a request is being processed');
     const connection = this.connection;
     if (connection !== null) {
@@ -176,6 +176,7 @@ export class Session implements SessionEndpoint, RequestSender {
       kept: this.kept.bodies(),
       queued: this.queue.waiting(),
       joinedChannel: this.joinedChannel,
+      channelPosition,
     };
     this.dispose();
     return snapshot;

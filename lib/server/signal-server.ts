@@ -462,8 +462,25 @@ export class SignalServer implements ConnectionHost, SessionHost, RequestService
     const session = Session.restore(this, snapshot);
     this.sessions.get(session.sessionId)?.dispose();
     this.sessions.set(session.sessionId, session);
+    if (session.joinedChannel !== null) this.channels.admitMoved(session, snapshot.channelPosition);
     this.logger.info(`${session.label}: moved here from another server (resumes after seq ${snapshot.lastSeq})`);
     return session;
+  }
+
+  expectChannel(appId: string, channel: string, sessionId: string): Promise<void> {
+    return this.channels.expectMoved(appId, channel, sessionId);
+  }
+
+  cancelChannel(appId: string, channel: string, sessionId: string): void {
+    this.settle(this.channels.cancelMoved(appId, channel, sessionId), 'giving up a channel subscription');
+  }
+
+  settleChannels(): Promise<void> {
+    return this.channels.settleBroker();
+  }
+
+  handOffChannel(session: Session): number {
+    return this.channels.handOff(session);
   }
 
   onDeclaredDead(): void {

@@ -9,6 +9,7 @@ import { resolveConfig, ServerConfigInput } from '../../lib/server/config';
 import { createLogger } from '../../lib/server/logger';
 import { createClusterState } from '../../lib/server/redis/cluster-state';
 import { ListeningAddress, SignalServer } from '../../lib/server/signal-server';
+import { join } from '../02-server/channel-helpers';
 import { RawClient } from '../02-server/raw-client';
 import { RedisProcess, startRedis } from '../support/redis-server';
 
@@ -24,7 +25,7 @@ describe('11-cluster: resume on the other node', function () {
 
   before(async () => {
     redis = await startRedis();
-    const config: ServerConfigInput = { tcpPort: 0, wsPort: 0, redis: redis.url, resumeWindowMs: 5000 };
+    const config: ServerConfigInput = { tcpPort: 0, wsPort: 0, redis: redis.url, resumeWindowMs: 5000, channelMessagesPerSecond: 100000, userChannelMessagesPerSecond: 100000 };
     for (let i = 0; i < 2; i++) {
       const logger = createLogger('info', (line) => logLines.push(`node ${i}: ${line}`));
       const state = await createClusterState(resolveConfig(config), { logger });
@@ -91,7 +92,7 @@ describe('11-cluster: resume on the other node', function () {
         } catch {
           // nothing within 50 ms
         }
-        if (lastSeq % 16 === 0) bob.ack();
+        if (lastSeq % 16 === 0) bob.send({ type: FrameType.Ack, seq: lastSeq });
       }
       bob.destroy();
       await sleep(20);
@@ -109,7 +110,7 @@ describe('11-cluster: resume on the other node', function () {
       } catch {
         break;
       }
-      if (lastSeq % 16 === 0) bob.ack();
+      if (lastSeq % 16 === 0) bob.send({ type: FrameType.Ack, seq: lastSeq });
     }
     expect(done).to.equal(true);
     const fromAlice = received.filter((t) => t.startsWith('alice '));
@@ -119,5 +120,78 @@ describe('11-cluster: resume on the other node', function () {
     // The receiver was online throughout (moving, not gone): no send may fail.
     expect(deliveredAlice.length + deliveredCarol.length, 'every send succeeds').to.equal(800);
     expect(logLines.filter((l) => l.includes('handed over')).length).to.equal(4);
+  });
+
+  it('keeps a moving member of a channel in the channel: every channel message once, in the order a member that stays sees', async () => {
+    const channel = 'moving-room';
+    let dave = await connect(0);
+    const ok = await dave.login(APP, 'dave');
+    const sessionId = Buffer.from(ok.sessionId).toString('latin1');
+    await join(dave, channel);
+    const stay = await connect(1);
+    await stay.login(APP, 'erin');
+    await join(stay, channel);
+    const speakers = [await connect(0), await connect(1)];
+    await speakers[0].login(APP, 'frank');
+    await speakers[1].login(APP, 'gina');
+    for (const s of speakers) await join(s, channel);
+    // The joins of the others, all taken: the sequence the test goes on from.
+    for (let i = 0; i < 3; i++) await dave.expect(FrameType.Event);
+    let lastSeq = dave.lastSeq;
+    const seen: string[] = [];
+    const take = (frame: Frame): void => {
+      if (frame.type !== FrameType.Event && frame.type !== FrameType.Result) return;
+      expect(frame.seq).to.equal(lastSeq + 1);
+      lastSeq = frame.seq;
+      if (frame.type === FrameType.Event && frame.kind === EventKind.ChannelMsg) seen.push(utf8Decode(frame.fields[2]));
+    };
+    const speak = async (client: RawClient, who: string, count: number): Promise<void> => {
+      for (let i = 0; i < count; i++) {
+        client.request(Op.MsgChannel, [channel, `${who} ${i}`]);
+        if (i % 4 === 3) await sleep(3);
+      }
+    };
+    const speaking = Promise.all([speak(speakers[0], 'frank', 200), speak(speakers[1], 'gina', 200)]);
+    for (let move = 0; move < 4; move++) {
+      const until = Date.now() + 120;
+      while (Date.now() < until) {
+        try {
+          take(await dave.next(30));
+        } catch {
+          // nothing within 30 ms
+        }
+        if (lastSeq % 16 === 0) dave.send({ type: FrameType.Ack, seq: lastSeq });
+      }
+      dave.destroy();
+      await sleep(10);
+      dave = await connect((move + 1) % 2);
+      await dave.hello();
+      dave.send({ type: FrameType.Resume, sessionId: utf8Encode(sessionId), lastSeq });
+      const answer = await dave.next(10_000);
+      expect(answer.type, JSON.stringify(answer)).to.equal(FrameType.ResumeOk);
+    }
+    await speaking;
+    // The member that stayed put: its order is the channel's order.
+    const reference: string[] = [];
+    for (;;) {
+      let frame: Frame;
+      try {
+        frame = await stay.next(1000);
+      } catch {
+        break;
+      }
+      if (frame.type === FrameType.Event && frame.kind === EventKind.ChannelMsg) reference.push(utf8Decode(frame.fields[2]));
+      if (reference.length % 32 === 0) stay.ack();
+    }
+    for (;;) {
+      try {
+        take(await dave.next(500));
+      } catch {
+        break;
+      }
+      if (lastSeq % 16 === 0) dave.send({ type: FrameType.Ack, seq: lastSeq });
+    }
+    expect(reference.length, 'every channel message reached the member that stayed').to.equal(400);
+    expect(seen, 'the moving member: the same messages, once each, in the same order').to.deep.equal(reference);
   });
 });

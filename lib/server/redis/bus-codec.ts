@@ -18,6 +18,14 @@ export const enum MigratedKind {
   Snapshot = 0,
   Problem = 1,
   MovedTo = 2,
+  /** Phase one answered: text is `<appId hex> <channel hex>` of the session's channel, or empty. */
+  Prepared = 3,
+}
+
+/** Phase one: tell me the session's channel; phase two: hand it over. */
+export const enum MigratePhase {
+  Prepare = 0,
+  Commit = 1,
 }
 
 /** Answer values: what a Delivery was. */
@@ -37,7 +45,7 @@ export type BusMessage =
   | { type: BusType.DeliverMany; corr: number; from: string; appId: string; kind: number; fields: Uint8Array[]; recipients: BusRecipient[] }
   | { type: BusType.Answer; corr: number; answer: AnswerKind; count: number; clause: string }
   | { type: BusType.Kick; sessionId: string }
-  | { type: BusType.Migrate; corr: number; from: string; sessionId: string; lastSeq: number }
+  | { type: BusType.Migrate; corr: number; from: string; sessionId: string; lastSeq: number; phase: MigratePhase; channel: string }
   /** text: the problem, or the node moved to; snapshot: encoded (session-snapshot.ts), or empty. */
   | { type: BusType.Migrated; corr: number; kind: MigratedKind; text: string; snapshot: Uint8Array };
 
@@ -126,7 +134,7 @@ export function encodeBusMessage(m: BusMessage): Buffer {
       return w.text(m.sessionId).done();
     case BusType.Migrate:
       // lastSeq as text: it may pass 32 bits.
-      return w.u32(m.corr).text(m.from).text(m.sessionId).text(String(m.lastSeq)).done();
+      return w.u32(m.corr).text(m.from).text(m.sessionId).text(String(m.lastSeq)).u8(m.phase).text(m.channel).done();
     case BusType.Migrated:
       return w.u32(m.corr).u8(m.kind).text(m.text, 'utf8').bytes(m.snapshot).done();
   }
@@ -160,7 +168,8 @@ export function decodeBusMessage(buf: Buffer): BusMessage {
       const sessionId = r.text();
       const lastSeq = Number(r.text());
       if (!Number.isSafeInteger(lastSeq) || lastSeq < 0) throw new Error('bus Migrate with a bad lastSeq');
-      return { type, corr, from, sessionId, lastSeq };
+      const phase = r.u8() as MigratePhase;
+      return { type, corr, from, sessionId, lastSeq, phase, channel: r.text() };
     }
     case BusType.Migrated:
       return { type, corr: r.u32(), kind: r.u8() as MigratedKind, text: r.text('utf8'), snapshot: r.bytes() };

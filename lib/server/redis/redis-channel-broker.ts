@@ -157,6 +157,20 @@ export class RedisChannelBroker implements ChannelBroker {
     );
   }
 
+  async settle(): Promise<void> {
+    // A subscribed connection answers PING after every message published before it.
+    await this.subscriber.ping();
+  }
+
+  handOff(appId: string, channel: string, sessionId: string): number {
+    const name = channelKey(appId, channel, 't');
+    const topic = this.topics.get(name);
+    if (topic === undefined) return 0;
+    const position = topic.lastSeq;
+    void this.remove(appId, channel, sessionId);
+    return position;
+  }
+
   async publish(appId: string, channel: string, kind: number, fields: Uint8Array[], exceptSessionId = ''): Promise<void> {
     const name = channelKey(appId, channel, 't');
     const run = (this.commands as unknown as Record<string, (...args: (string | Buffer)[]) => Promise<Buffer | null>>).sigChPublishBuffer;

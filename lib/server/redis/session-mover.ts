@@ -15,7 +15,8 @@
 import type { Logger } from '../logger';
 import type { SessionSnapshot } from '../session-snapshot';
 import { decodeSessionSnapshot, encodeSessionSnapshot } from '../session-snapshot';
-import { BusMessage, BusType, MigratedKind, encodeBusMessage } from './bus-codec';
+import { BusMessage, BusType, MigratedKind, MigratePhase, encodeBusMessage } from './bus-codec';
+import { hex } from './keys';
 import { nodeChannel } from './keys';
 import { nodeOfSession } from './node-id';
 import type { RedisClient } from './redis-connection';
@@ -24,9 +25,11 @@ import type { SessionEndpoint } from '../state/session-endpoint';
 /** What the mover needs of a session of this node. */
 export interface MovableSession extends SessionEndpoint {
   readonly ended: boolean;
+  /** latin1 channel name, or null. */
+  readonly joinedChannel: string | null;
   resumeProblem(lastSeq: number): string | null;
   whenIdle(): Promise<void>;
-  handOver(lastSeq: number): SessionSnapshot;
+  handOver(lastSeq: number, channelPosition?: number): SessionSnapshot;
 }
 
 /** What the mover needs of this node's server. */
@@ -34,8 +37,16 @@ export interface MigrationHost {
   localSession(sessionId: string): MovableSession | undefined;
   /** Forgets a session handed over, without ending it (its channel and entry stay). */
   forgetMovedSession(session: MovableSession): void;
-  /** Takes in a session from another node, detached until its client's RESUME binds it. */
+  /** Takes in a session from another node, detached until its client's RESUME binds it (and into its channel from the snapshot's position). */
   adoptSession(snapshot: SessionSnapshot): MovableSession;
+  /** The channel's events are about to be this node's to give the session (ChannelBroker.expect). */
+  expectChannel(appId: string, channel: string, sessionId: string): Promise<void>;
+  /** The session did not come after all (ChannelBroker.remove). */
+  cancelChannel(appId: string, channel: string, sessionId: string): void;
+  /** Every channel event published so far has been delivered here (ChannelBroker.settle). */
+  settleChannels(): Promise<void>;
+  /** The session's channel events stop here; answers the last one it was given (ChannelBroker.handOff). */
+  handOffChannel(session: MovableSession): number;
 }
 
 /** The directory's part in a move. */
@@ -53,8 +64,10 @@ const TOMBSTONE_MS = 60 * 60 * 1000;
 /** A session moved more often than this while one RESUME looks for it is not chased further. */
 const MAX_HOPS = 4;
 
+type Answer = MigrationOutcome | { movedTo: string } | { channel: string };
+
 interface PendingMove {
-  resolve(outcome: MigrationOutcome | { movedTo: string }): void;
+  resolve(outcome: Answer): void;
   timer: NodeJS.Timeout;
   sessionId: string;
 }
@@ -106,23 +119,43 @@ export class SessionMover {
     return this.moved.has(sessionId) || this.incoming.has(sessionId);
   }
 
-  /** Brings the session here from the node holding it; resolves once it is a local session. */
+  /**
+   * Brings the session here from the node holding it; resolves once it is a local session. Two
+   * steps when it is in a channel: first its channel, so that this node subscribes to it before
+   * the session leaves the other node; then the hand-over, with the number of the last channel
+   * event the other node gave it, from which this node goes on.
+   */
   async bringHere(sessionId: string, lastSeq: number): Promise<MigrationOutcome> {
     // A session id names the node it started on; one that left this node is where it went.
     let node = this.moved.get(sessionId)?.node ?? nodeOfSession(sessionId);
     if (node === null) return { ok: false, problem: 'unknown session (not a session id of this cluster)' };
     if (this.incoming.has(sessionId)) return { ok: false, problem: 'the session is already being resumed on this server' };
     this.incoming.set(sessionId, []);
+    let expected: { appId: string; channel: string } | null = null;
     try {
       for (let hop = 0; hop < MAX_HOPS; hop++) {
         if (node === this.nodeId) node = this.moved.get(sessionId)?.node ?? null;
         if (node === null) return { ok: false, problem: 'unknown session (the resume window is over or the server restarted)' };
-        const answer = await this.ask(node, sessionId, lastSeq);
-        if (!('movedTo' in answer)) return answer;
-        node = answer.movedTo;
+        const prepared = await this.ask(node, sessionId, lastSeq, MigratePhase.Prepare, '');
+        if ('movedTo' in prepared) {
+          node = prepared.movedTo;
+          continue;
+        }
+        if (!('channel' in prepared)) return prepared;
+        const [appHex, channelHex] = prepared.channel.split(' ');
+        if (channelHex !== undefined && this.host !== null) {
+          expected = { appId: Buffer.from(appHex, 'hex').toString('latin1'), channel: Buffer.from(channelHex, 'hex').toString('latin1') };
+          await this.host.expectChannel(expected.appId, expected.channel, sessionId);
+        }
+        const committed = await this.ask(node, sessionId, lastSeq, MigratePhase.Commit, prepared.channel);
+        if ('movedTo' in committed || 'channel' in committed) return { ok: false, problem: 'the session moved while being resumed here; resume again' };
+        // Admitted with the session, unless it left its channel meanwhile (then cancelled below).
+        if (committed.ok && expected !== null && this.host?.localSession(sessionId)?.joinedChannel === expected.channel) expected = null;
+        return committed;
       }
       return { ok: false, problem: `the session moved more than ${MAX_HOPS} times while being looked for` };
     } finally {
+      if (expected !== null) this.host?.cancelChannel(expected.appId, expected.channel, sessionId);
       // Whatever waited is delivered now: to the session if it came, else answered as not here.
       const waited = this.incoming.get(sessionId) ?? [];
       this.incoming.delete(sessionId);
@@ -133,7 +166,7 @@ export class SessionMover {
   /** The bus received Migrate or Migrated. */
   handle(m: BusMessage): void {
     if (m.type === BusType.Migrate) {
-      this.handOver(m.corr, m.from, m.sessionId, m.lastSeq).catch((e: unknown) => {
+      this.handOver(m.corr, m.from, m.sessionId, m.lastSeq, m.phase, m.channel).catch((e: unknown) => {
         this.logger.error(`handing session ${m.sessionId} over to node ${m.from} failed: ${(e as Error)?.stack ?? String(e)}`);
         this.answer(m.from, m.corr, MigratedKind.Problem, 'the server holding the session failed to hand it over');
       });
@@ -150,7 +183,7 @@ export class SessionMover {
     }
   }
 
-  private ask(node: string, sessionId: string, lastSeq: number): Promise<MigrationOutcome | { movedTo: string }> {
+  private ask(node: string, sessionId: string, lastSeq: number, phase: MigratePhase, channel: string): Promise<Answer> {
     const corr = this.nextCorr;
     this.nextCorr = this.nextCorr >= 0xffffffff ? 1 : this.nextCorr + 1;
     return new Promise((resolve) => {
@@ -164,7 +197,7 @@ export class SessionMover {
         clearTimeout(timer);
         resolve({ ok: false, problem: 'unknown session (the server that held it is gone; log in again)' });
       };
-      this.publisher.spublish(nodeChannel(node), encodeBusMessage({ type: BusType.Migrate, corr, from: this.nodeId, sessionId, lastSeq })).then(
+      this.publisher.spublish(nodeChannel(node), encodeBusMessage({ type: BusType.Migrate, corr, from: this.nodeId, sessionId, lastSeq, phase, channel })).then(
         (receivers) => {
           if (receivers === 0 && this.publishCountsReceivers) gone();
         },
@@ -177,7 +210,7 @@ export class SessionMover {
   }
 
   /** Runs on the node holding the session. */
-  private async handOver(corr: number, toNode: string, sessionId: string, lastSeq: number): Promise<void> {
+  private async handOver(corr: number, toNode: string, sessionId: string, lastSeq: number, phase: MigratePhase, channel: string): Promise<void> {
     this.prune();
     const host = this.host;
     const session = host?.localSession(sessionId);
@@ -192,6 +225,11 @@ export class SessionMover {
       this.answer(toNode, corr, MigratedKind.Problem, early);
       return;
     }
+    const channelNow = session.joinedChannel === null ? '' : `${hex(session.appId)} ${hex(session.joinedChannel)}`;
+    if (phase === MigratePhase.Prepare) {
+      this.answer(toNode, corr, MigratedKind.Prepared, channelNow);
+      return;
+    }
     await session.whenIdle();
     if (session.ended) {
       this.answer(toNode, corr, MigratedKind.Problem, 'the session ended');
@@ -202,9 +240,20 @@ export class SessionMover {
       this.answer(toNode, corr, MigratedKind.Problem, 'the session ended or its account logged in again');
       return;
     }
+    // The other node subscribed to the channel before asking: once every event published until
+    // now is delivered here, the rest is that node's.
+    if (session.joinedChannel !== null) await host.settleChannels();
+    await session.whenIdle();
+    if (session.ended) {
+      this.answer(toNode, corr, MigratedKind.Problem, 'the session ended');
+      return;
+    }
+    // Its channel may only have ended meanwhile (a leave the server made); then nothing carries on.
+    const channelThen = session.joinedChannel === null ? '' : `${hex(session.appId)} ${hex(session.joinedChannel)}`;
     // From here to the publish nothing yields: whatever reaches this node for the session later
     // is forwarded after the snapshot, on the same connection.
-    const snapshot = session.handOver(lastSeq);
+    const position = channelThen !== '' && channelThen === channel ? host.handOffChannel(session) : 0;
+    const snapshot = session.handOver(lastSeq, position);
     host.forgetMovedSession(session);
     this.directory.local.unregister(session);
     this.moved.set(sessionId, { node: toNode, atMs: Date.now() });
@@ -243,6 +292,7 @@ export class SessionMover {
       return;
     }
     if (kind === MigratedKind.MovedTo) pending?.resolve({ movedTo: text });
+    else if (kind === MigratedKind.Prepared) pending?.resolve({ channel: text });
     else pending?.resolve({ ok: false, problem: text });
   }
 

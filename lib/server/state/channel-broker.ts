@@ -30,4 +30,16 @@ export interface ChannelBroker {
   /** One event to every member of the channel on every node, except `exceptSessionId`. */
   publish(appId: string, channel: string, kind: number, fields: Uint8Array[], exceptSessionId?: string): MaybePromise<void>;
   close(): MaybePromise<void>;
+  /**
+   * Resume on another node (a broker that spans nodes): resolves once every event published
+   * before now has been delivered on this node, so that handOff answers a position the other node
+   * has subscribed from.
+   */
+  settle?(): Promise<void>;
+  /**
+   * The session moves to another node: it gets nothing more here, without leaving the channel.
+   * Answers the number of the last event of the channel this node delivered (the position the
+   * other node admits it from).
+   */
+  handOff?(appId: string, channel: string, sessionId: string): number;
 }
