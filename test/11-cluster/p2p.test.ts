@@ -70,6 +70,33 @@ for (const redisCluster of [false, true]) describe(`11-cluster: peer-to-peer mes
     await bob.client.expect(FrameType.Event);
   });
 
+  it('reaches the new session of a peer that logged in again, and finds it offline after its logout', async () => {
+    const alice = await fixture.loggedIn(0, APP, 'alice');
+    const first = await fixture.loggedIn(1, APP, 'bob');
+    alice.client.request(Op.MsgInstant, ['bob', '0', 'one', '']);
+    expect((await alice.client.expect(FrameType.Result)).code).to.equal(0);
+    expect(utf8Decode((await first.client.expect(FrameType.Event)).fields[2])).to.equal('one');
+    first.client.send({ type: FrameType.Logout });
+    await first.client.waitClosed();
+    const second = await fixture.loggedIn(1, APP, 'bob');
+    alice.client.request(Op.MsgInstant, ['bob', '0', 'two', '']);
+    expect((await alice.client.expect(FrameType.Result)).code).to.equal(0);
+    expect(utf8Decode((await second.client.expect(FrameType.Event)).fields[2])).to.equal('two');
+    second.client.send({ type: FrameType.Logout });
+    await second.client.waitClosed();
+    const result = await (async () => {
+      for (;;) {
+        alice.client.request(Op.MsgInstant, ['bob', '0', 'three', '']);
+        const r = await alice.client.expect(FrameType.Result);
+        // The logout is written to Redis just after the socket closes.
+        if (r.code !== 0) return r;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    })();
+    expect(result.code).to.equal(400);
+    expect(utf8Decode(result.text)).to.equal('peer bob is offline');
+  });
+
   it('answers 400 for a peer that is offline on every node', async () => {
     const alice = await fixture.loggedIn(0, APP, 'alice');
     alice.client.request(Op.MsgInstant, ['nobody', '0', 'hello?', '']);

@@ -12,12 +12,39 @@ import { nodeOfSession } from './node-id';
 import type { RedisSessionDirectory } from './redis-session-directory';
 import type { BusRecipient } from './bus-codec';
 
+/**
+ * Where remote accounts were last found, so that a message to a known peer costs no lookup: an
+ * entry that has gone stale is harmless, since the node it names answers false for a session it
+ * does not hold (or not for that account), and the router then looks the account up afresh.
+ */
+class Locations {
+  private readonly map = new Map<string, { node: string; sessionId: string }>();
+  constructor(private readonly max: number) {}
+  get(appId: string, account: string): { node: string; sessionId: string } | undefined {
+    return this.map.get(`${appId}\0${account}`);
+  }
+  set(appId: string, account: string, where: { node: string; sessionId: string }): void {
+    const key = `${appId}\0${account}`;
+    this.map.delete(key);
+    if (this.map.size >= this.max) this.map.delete(this.map.keys().next().value as string);
+    this.map.set(key, where);
+  }
+  forget(appId: string, account: string): void {
+    this.map.delete(`${appId}\0${account}`);
+  }
+}
+
 export class RedisMessageRouter implements MessageRouter, BusHandler {
   private readonly localRouter: MemoryMessageRouter;
+  private readonly locations: Locations;
   private bus: NodeBus | null = null;
 
-  constructor(private readonly directory: RedisSessionDirectory) {
+  constructor(
+    private readonly directory: RedisSessionDirectory,
+    cachedLocations = 100_000,
+  ) {
     this.localRouter = new MemoryMessageRouter(directory.local);
+    this.locations = new Locations(cachedLocations);
   }
 
   setBus(bus: NodeBus): void {
@@ -33,10 +60,26 @@ export class RedisMessageRouter implements MessageRouter, BusHandler {
       if (node === null || node === this.directory.nodeId) return false;
       return this.remote(node, appId, account, sessionId, kind, fields);
     }
+    const known = this.locations.get(appId, account);
+    if (known === undefined) return this.lookUpAndDeliver(appId, account, kind, fields);
+    return this.remote(known.node, appId, account, known.sessionId, kind, fields).then((d) => {
+      if (d !== false) return d;
+      this.locations.forget(appId, account);
+      return this.lookUpAndDeliver(appId, account, kind, fields);
+    });
+  }
+
+  private lookUpAndDeliver(appId: string, account: string, kind: number, fields: Uint8Array[]): Delivery | Promise<Delivery> {
     const found = this.directory.lookup(appId, account);
-    if (!(found instanceof Promise)) return false;
+    if (!(found instanceof Promise)) {
+      // Registered here meanwhile.
+      const here = this.directory.local.find(appId, account);
+      return here === undefined ? false : here.deliverEvent(kind, fields);
+    }
     return found.then((ref) => {
-      if (ref === null || ref.node === this.directory.nodeId) return false;
+      if (ref === null) return false;
+      if (ref.node === this.directory.nodeId) return this.directory.local.findSession(ref.sessionId)?.deliverEvent(kind, fields) ?? false;
+      this.locations.set(appId, account, { node: ref.node, sessionId: ref.sessionId });
       return this.remote(ref.node, appId, account, ref.sessionId, kind, fields);
     });
   }
