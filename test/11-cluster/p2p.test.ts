@@ -97,6 +97,22 @@ for (const redisCluster of [false, true]) describe(`11-cluster: peer-to-peer mes
     expect(utf8Decode(result.text)).to.equal('peer bob is offline');
   });
 
+  it('tells the sender of the other node that its peer is not reading, as on one node', async () => {
+    await fixture.stop();
+    await fixture.start({ redisCluster, config: { maxKeptFrames: 10, heartbeatMs: 5000 } });
+    const alice = await fixture.loggedIn(0, APP, 'alice');
+    alice.client.autoAck = true;
+    await fixture.loggedIn(1, APP, 'bob');
+    const answers: string[] = [];
+    for (let i = 0; i < 25; i++) {
+      alice.client.request(Op.MsgInstant, ['bob', '0', `m${i}`, '']);
+      const r = await alice.client.expect(FrameType.Result);
+      answers.push(r.code === 0 ? '0' : `${r.code} ${utf8Decode(r.text)}`);
+    }
+    expect(answers.slice(0, 20)).to.deep.equal(Array(20).fill('0'));
+    for (const answer of answers.slice(20)) expect(answer).to.match(/^400 peer bob is not reading: \d+ frames/);
+  });
+
   it('answers 400 for a peer that is offline on every node', async () => {
     const alice = await fixture.loggedIn(0, APP, 'alice');
     alice.client.request(Op.MsgInstant, ['nobody', '0', 'hello?', '']);
