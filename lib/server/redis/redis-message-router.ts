@@ -88,7 +88,8 @@ export class RedisMessageRouter implements MessageRouter, BusHandler {
     const local: Recipient[] = [];
     const byNode = new Map<string, BusRecipient[]>();
     for (const r of recipients) {
-      const node = r.endpoint !== undefined ? this.directory.nodeId : nodeOfSession(r.sessionId);
+      // By the session id, not by the endpoint: a store shared by nodes may hand out another node's.
+      const node = nodeOfSession(r.sessionId) ?? (r.endpoint !== undefined ? this.directory.nodeId : null);
       if (node === null) continue;
       if (node === this.directory.nodeId) {
         local.push(r);
