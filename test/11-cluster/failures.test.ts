@@ -128,4 +128,25 @@ describe('11-cluster: Redis and node failures', function () {
     bob.client.request(Op.QueryUserStatus, ['alice']);
     expect(utf8Decode((await bob.client.expect(FrameType.Result)).values[0])).to.equal('1');
   });
+
+  it('a malformed message on a node bus is logged and dropped; the node keeps serving', async () => {
+    await fixture.start();
+    const alice = await fixture.loggedIn(0, APP, 'alice');
+    const bob = await fixture.loggedIn(1, APP, 'bob');
+    const redis = new IORedis(fixture.redis!.url);
+    try {
+      const channel = nodeKey(fixture.nodes[1].state.nodeId, 'bus');
+      expect(await redis.spublish(channel, Buffer.from([1, 0, 0, 0, 7, 0, 0, 0, 99]))).to.equal(1);
+      expect(await redis.spublish(channel, Buffer.from([42]))).to.equal(1);
+    } finally {
+      redis.disconnect();
+    }
+    alice.client.request(Op.MsgInstant, ['bob', '0', 'still here', '']);
+    expect((await alice.client.expect(FrameType.Result)).code).to.equal(0);
+    expect(utf8Decode((await bob.client.expect(FrameType.Event)).fields[2])).to.equal('still here');
+    const dropped = fixture.logLines.filter((l) => l.startsWith('node 1: ') && l.includes('node bus: dropped a malformed message'));
+    expect(dropped).to.have.length(2);
+    expect(dropped[0]).to.match(/bus message truncated at byte \d+/);
+    expect(dropped[1]).to.match(/unknown bus message type 42/);
+  });
 });
