@@ -253,6 +253,17 @@ export class SignalServer implements ConnectionHost, SessionHost, RequestService
     this.watchdog = null;
     this.refusals.flush();
     for (const connection of [...this.connections]) connection.close(AGORA_E_CODE.LOGOUT_E_OTHER, 'server shutting down');
+    if (this.cluster !== null) {
+      // The other nodes share the channels and invitations of these sessions: they see them end.
+      const ending: Promise<unknown>[] = [];
+      for (const session of this.sessions.values()) {
+        const ended = then(this.channels.sessionEnded(session), () =>
+          then(this.channels.userOnline(session, 'logout', AGORA_E_CODE.LOGOUT_E_OTHER), () => this.invites.sessionEnded(session, AGORA_E_CODE.LOGOUT_E_OTHER)),
+        );
+        if (isPromise(ended)) ending.push(ended.catch((e: unknown) => this.logger.warn(`${session.label}: ending its channel and invitations at shutdown failed: ${String(e)}`)));
+      }
+      await Promise.all(ending);
+    }
     // All at once: with Redis away, each waits for its command timeout.
     const unregistering: Promise<void>[] = [];
     for (const session of [...this.sessions.values()]) {

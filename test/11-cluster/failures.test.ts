@@ -3,6 +3,8 @@ import { EventKind, FrameType, Op, utf8Decode } from '../../lib/protocol';
 import { event, join } from '../02-server/channel-helpers';
 import { ClusterFixture } from '../support/cluster-fixture';
 import { startRedis } from '../support/redis-server';
+import IORedis from 'ioredis';
+import { nodeKey } from '../../lib/server/redis/keys';
 
 const APP = 'app-cluster-failures';
 
@@ -99,5 +101,52 @@ describe('11-cluster: Redis and node failures', function () {
     // The account may log in again on the survivor.
     const again = await fixture.loggedIn(1, APP, 'alice');
     expect(again.sessionId.slice(0, 8)).to.equal(fixture.nodes[1].state.nodeId);
+  });
+
+  it('a node whose liveness ran out ends its sessions with 102, joins again, and serves new logins', async () => {
+    const nodeTimeoutMs = 1000;
+    await fixture.start({ config: { nodeTimeoutMs } });
+    const alice = await fixture.loggedIn(0, APP, 'alice');
+    const bob = await fixture.loggedIn(1, APP, 'bob');
+    // As if node 0 had stalled: its liveness is gone, the survivor removes its sessions.
+    const redis = new IORedis(fixture.redis!.url);
+    try {
+      await redis.del(nodeKey(fixture.nodes[0].state.nodeId, 'alive'));
+    } finally {
+      redis.disconnect();
+    }
+    const ended = await alice.client.expect(FrameType.LoggedOut, 2 * nodeTimeoutMs);
+    expect(ended.code).to.equal(102);
+    expect(utf8Decode(ended.text)).to.equal('this server lost its place in the cluster; log in again');
+    const again = await fixture.loggedIn(0, APP, 'alice');
+    expect(again.sessionId.slice(0, 8)).to.equal(fixture.nodes[0].state.nodeId);
+    bob.client.request(Op.MsgInstant, ['alice', '0', 'welcome back', '']);
+    expect((await bob.client.expect(FrameType.Result)).code).to.equal(0);
+    expect(utf8Decode((await again.client.expect(FrameType.Event)).fields[2])).to.equal('welcome back');
+    // Node 0 is live again for the others: its new session stays online past the node timeout.
+    await new Promise((r) => setTimeout(r, 1.5 * nodeTimeoutMs));
+    bob.client.request(Op.QueryUserStatus, ['alice']);
+    expect(utf8Decode((await bob.client.expect(FrameType.Result)).values[0])).to.equal('1');
+  });
+
+  it('a malformed message on a node bus is logged and dropped; the node keeps serving', async () => {
+    await fixture.start();
+    const alice = await fixture.loggedIn(0, APP, 'alice');
+    const bob = await fixture.loggedIn(1, APP, 'bob');
+    const redis = new IORedis(fixture.redis!.url);
+    try {
+      const channel = nodeKey(fixture.nodes[1].state.nodeId, 'bus');
+      expect(await redis.spublish(channel, Buffer.from([1, 0, 0, 0, 7, 0, 0, 0, 99]))).to.equal(1);
+      expect(await redis.spublish(channel, Buffer.from([42]))).to.equal(1);
+    } finally {
+      redis.disconnect();
+    }
+    alice.client.request(Op.MsgInstant, ['bob', '0', 'still here', '']);
+    expect((await alice.client.expect(FrameType.Result)).code).to.equal(0);
+    expect(utf8Decode((await bob.client.expect(FrameType.Event)).fields[2])).to.equal('still here');
+    const dropped = fixture.logLines.filter((l) => l.startsWith('node 1: ') && l.includes('node bus: dropped a malformed message'));
+    expect(dropped).to.have.length(2);
+    expect(dropped[0]).to.match(/bus message truncated at byte \d+/);
+    expect(dropped[1]).to.match(/unknown bus message type 42/);
   });
 });

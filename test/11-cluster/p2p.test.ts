@@ -70,6 +70,49 @@ for (const redisCluster of [false, true]) describe(`11-cluster: peer-to-peer mes
     await bob.client.expect(FrameType.Event);
   });
 
+  it('reaches the new session of a peer that logged in again, and finds it offline after its logout', async () => {
+    const alice = await fixture.loggedIn(0, APP, 'alice');
+    const first = await fixture.loggedIn(1, APP, 'bob');
+    alice.client.request(Op.MsgInstant, ['bob', '0', 'one', '']);
+    expect((await alice.client.expect(FrameType.Result)).code).to.equal(0);
+    expect(utf8Decode((await first.client.expect(FrameType.Event)).fields[2])).to.equal('one');
+    first.client.send({ type: FrameType.Logout });
+    await first.client.waitClosed();
+    const second = await fixture.loggedIn(1, APP, 'bob');
+    alice.client.request(Op.MsgInstant, ['bob', '0', 'two', '']);
+    expect((await alice.client.expect(FrameType.Result)).code).to.equal(0);
+    expect(utf8Decode((await second.client.expect(FrameType.Event)).fields[2])).to.equal('two');
+    second.client.send({ type: FrameType.Logout });
+    await second.client.waitClosed();
+    const result = await (async () => {
+      for (;;) {
+        alice.client.request(Op.MsgInstant, ['bob', '0', 'three', '']);
+        const r = await alice.client.expect(FrameType.Result);
+        // The logout is written to Redis just after the socket closes.
+        if (r.code !== 0) return r;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    })();
+    expect(result.code).to.equal(400);
+    expect(utf8Decode(result.text)).to.equal('peer bob is offline');
+  });
+
+  it('tells the sender of the other node that its peer is not reading, as on one node', async () => {
+    await fixture.stop();
+    await fixture.start({ redisCluster, config: { maxKeptFrames: 10, heartbeatMs: 5000 } });
+    const alice = await fixture.loggedIn(0, APP, 'alice');
+    alice.client.autoAck = true;
+    await fixture.loggedIn(1, APP, 'bob');
+    const answers: string[] = [];
+    for (let i = 0; i < 25; i++) {
+      alice.client.request(Op.MsgInstant, ['bob', '0', `m${i}`, '']);
+      const r = await alice.client.expect(FrameType.Result);
+      answers.push(r.code === 0 ? '0' : `${r.code} ${utf8Decode(r.text)}`);
+    }
+    expect(answers.slice(0, 20)).to.deep.equal(Array(20).fill('0'));
+    for (const answer of answers.slice(20)) expect(answer).to.match(/^400 peer bob is not reading: \d+ frames/);
+  });
+
   it('answers 400 for a peer that is offline on every node', async () => {
     const alice = await fixture.loggedIn(0, APP, 'alice');
     alice.client.request(Op.MsgInstant, ['nobody', '0', 'hello?', '']);

@@ -4,6 +4,9 @@ import * as path from 'node:path';
 import { FrameType, Op, utf8Decode } from '../../lib/protocol';
 import { RawClient } from '../02-server/raw-client';
 import { ClusterFixture } from '../support/cluster-fixture';
+import { resolveConfig } from '../../lib/server/config';
+import { createLogger } from '../../lib/server/logger';
+import { createClusterState } from '../../lib/server/redis/cluster-state';
 import { freeLoopbackPort, RedisProcess, startRedis } from '../support/redis-server';
 
 const CLI = path.join(__dirname, '../../lib/server/cli.js');
@@ -96,6 +99,23 @@ describe('11-cluster: node processes', function () {
         primary.child.kill('SIGTERM');
       }
       expect(await primary.exited).to.equal(0);
+    });
+
+    it('a node id in use by a live node is not taken by another', async () => {
+      const config = resolveConfig({ redis: redis.url });
+      const logger = createLogger('silent');
+      const first = await createClusterState(config, { logger, nodeId: 'abcdef01' });
+      try {
+        await createClusterState(config, { logger, nodeId: 'abcdef01' }).then(
+          () => expect.fail('a second node took the id'),
+          (e: Error) => expect(e.message).to.match(/node id abcdef01 is in use by another node/),
+        );
+        const other = await createClusterState(config, { logger });
+        expect(other.nodeId).to.match(/^[0-9a-f]{8}$/).and.not.equal('abcdef01');
+        await other.node.close();
+      } finally {
+        await first.node.close();
+      }
     });
 
     it('a node killed with SIGKILL: its accounts are offline for the other node within nodeTimeoutMs', async () => {

@@ -7,6 +7,7 @@ import { resolveConfig, ServerConfigInput } from '../../lib/server/config';
 import { createLogger, LogLevel } from '../../lib/server/logger';
 import { ClusterState, createClusterState } from '../../lib/server/redis/cluster-state';
 import { ListeningAddress, SignalServer } from '../../lib/server/signal-server';
+import type { ChannelStore } from '../../lib/server/state/channel-store';
 import { RawClient } from '../02-server/raw-client';
 import { RedisClusterProcesses, RedisOptions, RedisProcess, startRedis, startRedisCluster } from './redis-server';
 
@@ -23,6 +24,8 @@ export interface ClusterFixtureOptions {
   config?: ServerConfigInput;
   /** For the one redis-server (an append-only file, ...). */
   redisOptions?: RedisOptions;
+  /** One channel store for every node, standing for a shared (Redis) one. */
+  channels?: ChannelStore;
 }
 
 export class ClusterFixture {
@@ -33,6 +36,7 @@ export class ClusterFixture {
   private readonly clients: RawClient[] = [];
   private config: ServerConfigInput = {};
   private ownsRedis = true;
+  private channels: ChannelStore | undefined;
 
   async start(options: ClusterFixtureOptions = {}): Promise<void> {
     if (options.redisCluster) this.redisCluster = await startRedisCluster();
@@ -48,6 +52,7 @@ export class ClusterFixture {
   }
 
   private async startNodes(options: ClusterFixtureOptions): Promise<void> {
+    this.channels = options.channels;
     this.config = {
       tcpPort: 0,
       wsPort: 0,
@@ -67,7 +72,7 @@ export class ClusterFixture {
       if (process.env.SERVER_TEST_LOG_LEVEL) process.stderr.write(`node ${index}: ${line}\n`);
     });
     const state = await createClusterState(resolveConfig(this.config), { logger });
-    const server = new SignalServer(this.config, { logger, ...state.options });
+    const server = new SignalServer(this.config, { logger, ...state.options, ...(this.channels ? { channels: this.channels } : {}) });
     const address = await server.listen();
     this.nodes.push({ server, address, state });
     return index;

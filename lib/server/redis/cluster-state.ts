@@ -14,7 +14,7 @@ import type { SignalServerOptions } from '../signal-server';
 import { IdBlocks } from './id-blocks';
 import { NodeBus } from './node-bus';
 import { newNodeId } from './node-id';
-import { ClusterHost, RedisNode } from './redis-node';
+import { ClusterHost, RedisNode, reserveNodeId } from './redis-node';
 import { ClusterUnavailable, describeTarget, openRedis, redisTargetOf, RedisClient, RedisTarget, waitForRedis } from './redis-connection';
 import { RedisMessageRouter } from './redis-message-router';
 import { RedisSessionDirectory } from './redis-session-directory';
@@ -68,12 +68,11 @@ export async function createClusterState(config: ServerConfig, options: ClusterS
   const target = redisTargetOf(config);
   if (target === null) throw new Error('createClusterState needs redis or redisCluster in the configuration');
   const { logger } = options;
-  const nodeId = options.nodeId ?? newNodeId();
   const timeout = config.redisCommandTimeoutMs;
-  const redis = openRedis(target, `sig-node-${nodeId}`, timeout);
-  const subscriber = openRedis(target, `sig-bus-${nodeId}`, timeout, { shardedSubscriber: true });
+  const redis = openRedis(target, 'sig-node', timeout);
+  const subscriber = openRedis(target, 'sig-bus', timeout, { shardedSubscriber: true });
   // The channel topics: a subscribed connection of their own, beside the node bus's.
-  const channelSubscriber = openRedis(target, `sig-channels-${nodeId}`, timeout);
+  const channelSubscriber = openRedis(target, 'sig-channels', timeout);
   const connections = [redis, subscriber, channelSubscriber];
   // Errors also reach the command that failed; the connection's own events would otherwise be
   // unhandled 'error' events (fatal) or repeat once per reconnect attempt.
@@ -91,6 +90,11 @@ export async function createClusterState(config: ServerConfig, options: ClusterS
   }
   try {
     await waitForRedis(redis, target, options.connectWithinMs ?? Math.max(5000, timeout));
+    let nodeId = options.nodeId ?? newNodeId();
+    for (let tries = 1; !(await reserveNodeId(redis, nodeId, config.nodeTimeoutMs)); tries++) {
+      if (options.nodeId !== undefined || tries === 5) throw new Error(`node id ${nodeId} is in use by another node`);
+      nodeId = newNodeId();
+    }
     const directory = new RedisSessionDirectory(redis, nodeId, logger);
     const router = new RedisMessageRouter(directory);
     const bus = new NodeBus(nodeId, subscriber, redis, router, logger, Math.max(timeout, 500));

@@ -53,6 +53,15 @@ type Scripted = RedisClient & {
   sigClaim(alive: string, claim: string, claimant: string, ttl: string): Promise<number>;
 };
 
+/**
+ * Takes `nodeId` for this process unless a live node, or a dead one not cleaned up yet, has it
+ * (ids are random: this matters once in billions of starts, but then it would mix two nodes' sessions).
+ */
+export async function reserveNodeId(redis: RedisClient, nodeId: string, nodeTimeoutMs: number): Promise<boolean> {
+  if ((await redis.sismember(NODES_KEY, nodeId)) === 1) return false;
+  return (await redis.set(nodeKey(nodeId, 'alive'), '1', 'PX', Math.max(100, Math.floor((nodeTimeoutMs * 3) / 4)), 'NX')) === 'OK';
+}
+
 /** How long a claim keeps other survivors off a dead node while the claimant removes its sessions. */
 const CLAIM_MS = 60_000;
 
