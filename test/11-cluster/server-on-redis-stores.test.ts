@@ -6,9 +6,7 @@
 import { resolveConfig, ServerConfigInput } from '../../lib/server/config';
 import { createLogger } from '../../lib/server/logger';
 import { openRedis, RedisClient } from '../../lib/server/redis/redis-connection';
-import { RedisInviteStore } from '../../lib/server/redis/redis-invite-store';
-import { RedisOfflineMessageStore } from '../../lib/server/redis/redis-offline-message-store';
-import { RedisUserAttrStore } from '../../lib/server/redis/redis-user-attr-store';
+import { redisStateStores } from '../../lib/server/redis/redis-state-stores';
 import { SignalServer } from '../../lib/server/signal-server';
 import { ServerFixture } from '../02-server/server-fixture';
 import { RedisProcess, startRedis } from '../support/redis-server';
@@ -28,22 +26,7 @@ describe('11-cluster: the server on the Redis stores', function () {
       const full = { tcpPort: 0, wsPort: 0, logLevel: 'silent' as const, ...config };
       const settings = resolveConfig(full);
       const logger = createLogger('error', (line) => this.logLines.push(line));
-      this.server = new SignalServer(full, {
-        logger,
-        userAttrs: new RedisUserAttrStore(client, {
-          maxAttrsPerAccount: settings.maxUserAttrsPerAccount,
-          maxBytesPerAccount: settings.maxUserAttrBytesPerAccount,
-          maxBytesTotal: settings.maxUserAttrBytesTotal,
-        }),
-        offlineMessages: new RedisOfflineMessageStore(client, {
-          maxMessagesPerApp: settings.maxHeldMessagesPerApp,
-          maxBytesPerApp: settings.maxHeldBytesPerApp,
-          maxMessagesPerAccount: settings.maxHeldMessagesPerAccount,
-          maxMessagesTotal: settings.maxHeldMessagesTotal,
-          maxBytesTotal: settings.maxHeldBytesTotal,
-        }),
-        invites: new RedisInviteStore(client),
-      });
+      this.server = new SignalServer(full, { logger, ...redisStateStores(client, settings, (e) => logger.error(String(e))) });
       this.address = await this.server.listen();
     };
   });

@@ -176,7 +176,7 @@ export interface RedisInviteStoreOptions {
   poller?: DeadlinePollerOptions;
   /** Between two refreshes of count and countOf from Redis (default 1000 ms). */
   countRefreshMs?: number;
-  /** Told of Redis errors of the background work (expiry, count refresh). */
+  /** Told of Redis errors of the background work (expiry, count refresh, index upkeep). */
   onError?: (e: unknown) => void;
 }
 
@@ -253,28 +253,32 @@ export class RedisInviteStore implements InviteStore {
   }
 
   async ring(id: string, holder: InviteHolder): Promise<Invitation | null> {
+    // Indexed under the holder's session first: when that session ends it must find the
+    // invitation, and an entry for a ring that did not happen is filtered out by ofSession.
+    const holderSet = sessionKey(holder.sessionId, 'invites');
+    await this.client.sadd(holderSet, id);
     const rung = decode(await RING.run(this.client, [invitationKey(id)], [holder.sessionId, holder.uid]));
-    if (rung === null) return null;
+    if (rung === null) {
+      await this.bestEffort(this.client.srem(holderSet, id));
+      return null;
+    }
     const i = rung.invitation;
-    await Promise.all([
-      this.client.srem(accountKey(i.appId, i.target, 'waiting'), id),
-      this.client.sadd(sessionKey(holder.sessionId, 'invites'), id),
-      this.client.zrem(INVITE_DEADLINES_KEY, offlineMember(i)),
-    ]);
+    // Readers check the state, so these only tidy up: their failure changes no answer.
+    await this.bestEffort(this.client.srem(accountKey(i.appId, i.target, 'waiting'), id), this.client.zrem(INVITE_DEADLINES_KEY, offlineMember(i)));
     return i;
   }
 
   async accept(id: string): Promise<Invitation | null> {
     const accepted = decode(await ACCEPT.run(this.client, [invitationKey(id)], []));
     if (accepted === null) return null;
-    await this.client.zrem(INVITE_DEADLINES_KEY, answerMember(accepted.invitation));
+    await this.bestEffort(this.client.zrem(INVITE_DEADLINES_KEY, answerMember(accepted.invitation)));
     return accepted.invitation;
   }
 
   async remove(id: string): Promise<Invitation | null> {
     const removed = decode(await REMOVE.run(this.client, [invitationKey(id)], []));
     if (removed === null) return null;
-    await this.unindex(removed.invitation);
+    await this.bestEffort(this.unindex(removed.invitation));
     return removed.invitation;
   }
 
@@ -320,9 +324,15 @@ export class RedisInviteStore implements InviteStore {
     const ended = decode(await EXPIRE.run(this.client, [invitationKey(rest.slice(colon + 1))], [why]));
     // Nothing to do: gone already, or that deadline no longer applies (rung, accepted).
     if (ended === null) return 'done';
-    await this.unindex(ended.invitation);
+    await this.bestEffort(this.unindex(ended.invitation));
     this.listener?.expired(ended.invitation, why);
     return 'done';
+  }
+
+  /** Index upkeep after the deciding script: a failure is reported, and the caller still gets what that script decided. */
+  private async bestEffort(...work: Promise<unknown>[]): Promise<void> {
+    const outcomes = await Promise.allSettled(work);
+    for (const o of outcomes) if (o.status === 'rejected') this.options.onError?.(o.reason);
   }
 
   private noteCounts(appId: string, reply: unknown): void {

@@ -122,7 +122,7 @@ function decode(value: Buffer): HeldMessage {
 export interface RedisOfflineMessageStoreOptions {
   /** The expiry poller's timing (DeadlinePoller). */
   poller?: DeadlinePollerOptions;
-  /** Told of Redis errors of the expiry poller (it keeps polling). */
+  /** Told of Redis errors of the expiry poller (it keeps polling) and of releasing what was taken. */
   onError?: (e: unknown) => void;
   now?: () => number;
 }
@@ -132,6 +132,7 @@ export class RedisOfflineMessageStore implements OfflineMessageStore {
   private listener: OfflineMessageListener | null = null;
   private readonly poller: DeadlinePoller;
   private readonly now: () => number;
+  private readonly onError: ((e: unknown) => void) | undefined;
 
   constructor(
     private readonly client: RedisClient,
@@ -139,6 +140,7 @@ export class RedisOfflineMessageStore implements OfflineMessageStore {
     options: RedisOfflineMessageStoreOptions = {},
   ) {
     this.now = options.now ?? Date.now;
+    this.onError = options.onError;
     this.poller = new DeadlinePoller(client, HELD_DEADLINES_KEY, (rest) => this.expire(rest), {
       now: this.now,
       onError: options.onError,
@@ -161,12 +163,19 @@ export class RedisOfflineMessageStore implements OfflineMessageStore {
     const release = (): Promise<unknown> => RELEASE.run(this.client, [HELD_USAGE_KEY, HELD_DEADLINES_KEY], [`m:${appHex}`, `b:${appHex}`, 1, len, member]);
     // The account's check and the shared reservation go out together: one round trip, and the
     // account's answer still comes first, as the memory store checks the account first.
-    const [check, reserved] = await Promise.all([
+    const [checked, reservation] = await Promise.allSettled([
       CHECK.run(this.client, accountKeys, [maxMessagesPerAccount]).then(text),
       RESERVE.run(this.client, [HELD_USAGE_KEY, HELD_DEADLINES_KEY], [
         `m:${appHex}`, `b:${appHex}`, len, maxMessagesPerApp, maxBytesPerApp, maxMessagesTotal, maxBytesTotal, member, message.expiresAtMs,
       ]).then(text),
     ]);
+    if (checked.status === 'rejected') {
+      if (reservation.status === 'fulfilled' && reservation.value === 'ok') await release().catch((e) => this.onError?.(e));
+      throw checked.reason;
+    }
+    if (reservation.status === 'rejected') throw reservation.reason;
+    const check = checked.value;
+    const reserved = reservation.value;
     const refuse = async (why: string): Promise<Refusal | null | 'online'> => {
       if (reserved === 'ok') await release();
       if (why === 'online') return 'online';
@@ -183,7 +192,8 @@ export class RedisOfflineMessageStore implements OfflineMessageStore {
   async takeAll(appId: string, account: string): Promise<readonly HeldMessage[]> {
     const taken = ((await TAKE_ALL.run(this.client, [accountKey(appId, account, 'held'), accountKey(appId, account, 'heldmsgs')], [])) as Buffer[]).map(decode);
     if (taken.length === 0) return [];
-    await this.release(appId, account, taken);
+    // They are out of Redis now: whatever happens next, the caller must get them.
+    await this.release(appId, account, taken).catch((e) => this.onError?.(e));
     // The poller runs a little after each deadline; what is due already expires, as it would have.
     const now = this.now();
     const live = taken.filter((m) => m.expiresAtMs > now);
@@ -212,7 +222,7 @@ export class RedisOfflineMessageStore implements OfflineMessageStore {
     // Not there: taken by a login (whose release drops the deadline), or not appended yet.
     if (!Buffer.isBuffer(value)) return 'retry';
     const message = decode(value);
-    await this.release(appId, account, [message]);
+    await this.release(appId, account, [message]).catch((e) => this.onError?.(e));
     this.listener?.expired(appId, account, message);
     return 'done';
   }
