@@ -30,6 +30,8 @@ interface Node {
 async function startNode(url: string, name: string, wrap: (store: ChannelStore) => ChannelStore = (s) => s, settings: { messagesPerSecond?: number; maxKeptFrames?: number } = {}): Promise<Node> {
   const target = { kind: 'single' as const, url };
   const connections = [openRedis(target, `${name}-channels`), openRedis(target, `${name}-publish`), openRedis(target, `${name}-subscribe`)];
+  // What clients see is asserted; ioredis would also print every failed reconnect while Redis is away.
+  for (const c of connections) c.on('error', () => undefined);
   const directory = new MemorySessionDirectory();
   const perSecond = settings.messagesPerSecond ?? 4;
   const config = { tcpPort: 0, wsPort: 0, logLevel: 'silent' as const, channelMessagesPerSecond: perSecond, defaultChannelTtlSeconds: 1, maxKeptFrames: settings.maxKeptFrames ?? 10000 };
@@ -240,6 +242,36 @@ describe('11-cluster: channels across two nodes over Redis', function () {
     expect(got).to.deep.equal(Array.from({ length: got.length }, (_, i) => `m${i}`));
     if (!bobLeft) expect(await event(alice.client, EventKind.ChannelUserLeft)).to.deep.equal(['room', 'bob', String(bob.uid)]);
     expect(await ok(alice.client, Op.ChannelQueryNum, ['room'])).to.deep.equal(['room', '1']);
+  });
+
+  it('answers channel requests with an error while Redis is away, keeps serving, and recovers when it is back', async () => {
+    const alice = await login(a, 'alice');
+    await join(alice.client, 'room');
+    const port = redis.port;
+    await redis.stop();
+    const started = Date.now();
+    const reqId = alice.client.request(Op.MsgChannel, ['room', 'lost?']);
+    const r = await alice.client.expect(FrameType.Result, 8000);
+    expect(r.reqId).to.equal(reqId);
+    expect(r.code, 'a failed request').to.equal(1002);
+    expect(Date.now() - started, 'within the command timeout and a margin').to.be.below(6000);
+    const joinId = alice.client.request(Op.ChannelJoin, ['other']);
+    for (;;) {
+      const frame = await alice.client.next(8000);
+      if (frame.type === FrameType.Result && frame.reqId === joinId) {
+        expect(frame.code).to.equal(1002);
+        break;
+      }
+    }
+    redis = await startRedis({ port });
+    await sleep(1500);
+    const bob = await login(b, 'bob');
+    expect((await join(bob.client, 'again')).users).to.deep.equal(['bob', String(bob.uid)]);
+    const carol = await login(a, 'carol');
+    await join(carol.client, 'again');
+    expect(await event(bob.client, EventKind.ChannelUserJoined)).to.deep.equal(['again', 'carol', String(carol.uid)]);
+    await say(carol.client, 'again', 'back');
+    expect((await event(bob.client, EventKind.ChannelMsg))[3]).to.equal('back');
   });
 
   it('leaves no ghost member when the session ends while its join is in the store', async () => {
