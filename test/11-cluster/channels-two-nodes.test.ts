@@ -247,6 +247,7 @@ describe('11-cluster: channels across two nodes over Redis', function () {
   it('answers channel requests with an error while Redis is away, keeps serving, and recovers when it is back', async () => {
     const alice = await login(a, 'alice');
     await join(alice.client, 'room');
+    const dave = await login(a, 'dave');
     const port = redis.port;
     await redis.stop();
     const started = Date.now();
@@ -255,14 +256,9 @@ describe('11-cluster: channels across two nodes over Redis', function () {
     expect(r.reqId).to.equal(reqId);
     expect(r.code, 'a failed request').to.equal(1002);
     expect(Date.now() - started, 'within the command timeout and a margin').to.be.below(6000);
-    const joinId = alice.client.request(Op.ChannelJoin, ['other']);
-    for (;;) {
-      const frame = await alice.client.next(8000);
-      if (frame.type === FrameType.Result && frame.reqId === joinId) {
-        expect(frame.code).to.equal(1002);
-        break;
-      }
-    }
+    const joinId = dave.client.request(Op.ChannelJoin, ['other']);
+    const failed = await dave.client.expect(FrameType.Result, 8000);
+    expect(failed).to.deep.include({ reqId: joinId, code: 1002 });
     redis = await startRedis({ port });
     await sleep(1500);
     const bob = await login(b, 'bob');
@@ -272,6 +268,27 @@ describe('11-cluster: channels across two nodes over Redis', function () {
     expect(await event(bob.client, EventKind.ChannelUserJoined)).to.deep.equal(['again', 'carol', String(carol.uid)]);
     await say(carol.client, 'again', 'back');
     expect((await event(bob.client, EventKind.ChannelMsg))[3]).to.equal('back');
+    expect(a.broker.topicCount, "node a hears alice's 'room' and carol's 'again' only (a failed join holds nothing)").to.equal(2);
+    expect((await join(dave.client, 'other')).users, 'a channel whose join failed can be joined again on that node').to.deep.equal(['dave', String(dave.uid)]);
+  });
+
+  it('holds nothing for a session whose join the store failed', async () => {
+    await a.server.close();
+    for (const c of a.connections) c.disconnect();
+    a = await startNode(redis.url, 'a', (store) =>
+      new Proxy(store, {
+        get: (target, prop) => {
+          const value = (target as unknown as Record<string | symbol, unknown>)[prop];
+          if (prop === 'join') return () => Promise.reject(new Error('the store failed'));
+          return typeof value === 'function' ? value.bind(target) : value;
+        },
+      }),
+    );
+    const alice = await login(a, 'alice');
+    const reqId = alice.client.request(Op.ChannelJoin, ['room']);
+    expect(await alice.client.expect(FrameType.Result)).to.deep.include({ reqId, code: 1002 });
+    await sleep(50);
+    expect(a.broker.topicCount, 'unsubscribed again').to.equal(0);
   });
 
   it('leaves no ghost member when the session ends while its join is in the store', async () => {
