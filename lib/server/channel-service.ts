@@ -26,9 +26,9 @@ import { decimalBytes } from './decimal';
 import { AGORA_E_CODE } from '../protocol/error-codes';
 import { failure, Reply, RequestSender, success } from './handlers/request-handler';
 import type { ChannelBroker } from './state/channel-broker';
-import type { ChannelMember, ChannelStore, RecentMembers, Refusal } from './state/channel-store';
+import type { ChannelMember, ChannelStore, JoinOutcome, RecentMembers, Refusal } from './state/channel-store';
 import { MemoryChannelBroker } from './state/memory-channel-broker';
-import { then, MaybePromise } from './state/maybe-promise';
+import { isPromise, then, MaybePromise } from './state/maybe-promise';
 import type { MessageRouter } from './state/message-router';
 import { latin1 } from './latin1';
 
@@ -134,7 +134,7 @@ export class ChannelService {
     return then(left, () =>
       then(this.broker.expect(appId, name, sessionId), () => {
         if (user.ended === true) return this.abandonJoin(user, name, false);
-        return then(this.store.join(appId, name, member), (outcome) => {
+        return then(this.joinOrForget(appId, name, member), (outcome) => {
           // The session ended while the store joined it: nobody would ever make it leave.
           if (user.ended === true) return this.abandonJoin(user, name, true);
           user.joinedChannel = name;
@@ -151,6 +151,17 @@ export class ChannelService {
             : undefined;
           return then(told, () => then(this.channelEvent(user, 'join', name), () => success()));
         });
+      }),
+    );
+  }
+
+  /** The store's join; when it fails, the broker stops holding the channel's events for the session. */
+  private joinOrForget(appId: string, name: string, member: ChannelMember): MaybePromise<JoinOutcome> {
+    const outcome = this.store.join(appId, name, member);
+    if (!isPromise(outcome)) return outcome;
+    return outcome.catch((e: unknown) =>
+      then(this.broker.remove(appId, name, member.sessionId), () => {
+        throw e;
       }),
     );
   }

@@ -27,14 +27,17 @@ interface Node {
 }
 
 /** A node on the shared Redis; `wrap` may put something between the service and the store. */
-async function startNode(url: string, name: string, wrap: (store: ChannelStore) => ChannelStore = (s) => s): Promise<Node> {
+async function startNode(url: string, name: string, wrap: (store: ChannelStore) => ChannelStore = (s) => s, settings: { messagesPerSecond?: number; maxKeptFrames?: number } = {}): Promise<Node> {
   const target = { kind: 'single' as const, url };
   const connections = [openRedis(target, `${name}-channels`), openRedis(target, `${name}-publish`), openRedis(target, `${name}-subscribe`)];
+  // What clients see is asserted; ioredis would also print every failed reconnect while Redis is away.
+  for (const c of connections) c.on('error', () => undefined);
   const directory = new MemorySessionDirectory();
-  const config = { tcpPort: 0, wsPort: 0, logLevel: 'silent' as const, channelMessagesPerSecond: 4, defaultChannelTtlSeconds: 1 };
+  const perSecond = settings.messagesPerSecond ?? 4;
+  const config = { tcpPort: 0, wsPort: 0, logLevel: 'silent' as const, channelMessagesPerSecond: perSecond, defaultChannelTtlSeconds: 1, maxKeptFrames: settings.maxKeptFrames ?? 10000 };
   const broker = new RedisChannelBroker(connections[1], connections[2]);
   const store = new RedisChannelStore(connections[0], {
-    rates: { userMessagesPerSecond: 60, channelMessagesPerSecond: 4, defaultChannelTtlSeconds: 1 },
+    rates: { userMessagesPerSecond: Math.max(60, perSecond), channelMessagesPerSecond: perSecond, defaultChannelTtlSeconds: 1 },
     bounds: { maxAttrsPerChannel: 128, maxAttrBytesPerChannel: 65536, maxIdleAttrChannelsPerApp: 100 },
   });
   const server = new SignalServer(config, {
@@ -187,6 +190,105 @@ describe('11-cluster: channels across two nodes over Redis', function () {
     alice.client.request(Op.ChannelLeave, ['room']);
     const left = await event(watcher.client, EventKind.ChannelMsg);
     expect(JSON.parse(left[3])).to.deep.include({ event: 'leave', channel: 'room', account: 'alice' });
+  });
+
+  it('tells __agora_user_online members on the other node of logins and logouts', async () => {
+    const watcher = await login(b, 'watcher');
+    await join(watcher.client, '__agora_user_online');
+    const alice = await login(a, 'alice');
+    const msg = await event(watcher.client, EventKind.ChannelMsg);
+    expect(msg.slice(0, 3)).to.deep.equal(['__agora_user_online', 'alice', String(alice.uid)]);
+    expect(JSON.parse(msg[3])).to.deep.equal({ event: 'login', account: 'alice', uid: alice.uid });
+    alice.client.send({ type: FrameType.Logout });
+    expect(JSON.parse((await event(watcher.client, EventKind.ChannelMsg))[3])).to.deep.include({ event: 'logout', account: 'alice' });
+  });
+
+  it('makes a member on the other node that does not read leave the channel (CHANNEL_LEFT 600), as on one node', async () => {
+    for (const node of [a, b]) {
+      await node.server.close();
+      for (const c of node.connections) c.disconnect();
+    }
+    a = await startNode(redis.url, 'a', undefined, { messagesPerSecond: 1000, maxKeptFrames: 10 });
+    b = await startNode(redis.url, 'b', undefined, { messagesPerSecond: 1000, maxKeptFrames: 10 });
+    const alice = await login(a, 'alice');
+    const bob = await login(b, 'bob');
+    await join(alice.client, 'room');
+    await join(bob.client, 'room');
+    let bobLeft = false;
+    for (let i = 0; i < 40; i++) {
+      const reqId = alice.client.request(Op.MsgChannel, ['room', `m${i}`]);
+      for (;;) {
+        const frame = await alice.client.next();
+        if (frame.type === FrameType.Event && frame.kind === EventKind.ChannelUserLeft) {
+          expect(texts(frame.fields)).to.deep.equal(['room', 'bob', String(bob.uid)]);
+          bobLeft = true;
+        }
+        if (frame.type === FrameType.Result && frame.reqId === reqId) break;
+      }
+      alice.client.ack();
+    }
+    // Bob never acknowledged: he got what fitted, then CHANNEL_LEFT 600 past his bound.
+    const got: string[] = [];
+    for (;;) {
+      const frame = await bob.client.next();
+      if (frame.type !== FrameType.Event) continue;
+      if (frame.kind === EventKind.ChannelMsg) got.push(texts(frame.fields)[3]);
+      if (frame.kind === EventKind.ChannelLeft) {
+        expect(texts(frame.fields)).to.deep.equal(['room', '600']);
+        break;
+      }
+    }
+    expect(got.length).to.be.above(0).and.below(40);
+    expect(got).to.deep.equal(Array.from({ length: got.length }, (_, i) => `m${i}`));
+    if (!bobLeft) expect(await event(alice.client, EventKind.ChannelUserLeft)).to.deep.equal(['room', 'bob', String(bob.uid)]);
+    expect(await ok(alice.client, Op.ChannelQueryNum, ['room'])).to.deep.equal(['room', '1']);
+  });
+
+  it('answers channel requests with an error while Redis is away, keeps serving, and recovers when it is back', async () => {
+    const alice = await login(a, 'alice');
+    await join(alice.client, 'room');
+    const dave = await login(a, 'dave');
+    const port = redis.port;
+    await redis.stop();
+    const started = Date.now();
+    const reqId = alice.client.request(Op.MsgChannel, ['room', 'lost?']);
+    const r = await alice.client.expect(FrameType.Result, 8000);
+    expect(r.reqId).to.equal(reqId);
+    expect(r.code, 'a failed request').to.equal(1002);
+    expect(Date.now() - started, 'within the command timeout and a margin').to.be.below(6000);
+    const joinId = dave.client.request(Op.ChannelJoin, ['other']);
+    const failed = await dave.client.expect(FrameType.Result, 8000);
+    expect(failed).to.deep.include({ reqId: joinId, code: 1002 });
+    redis = await startRedis({ port });
+    await sleep(1500);
+    const bob = await login(b, 'bob');
+    expect((await join(bob.client, 'again')).users).to.deep.equal(['bob', String(bob.uid)]);
+    const carol = await login(a, 'carol');
+    await join(carol.client, 'again');
+    expect(await event(bob.client, EventKind.ChannelUserJoined)).to.deep.equal(['again', 'carol', String(carol.uid)]);
+    await say(carol.client, 'again', 'back');
+    expect((await event(bob.client, EventKind.ChannelMsg))[3]).to.equal('back');
+    expect(a.broker.topicCount, "node a hears alice's 'room' and carol's 'again' only (a failed join holds nothing)").to.equal(2);
+    expect((await join(dave.client, 'other')).users, 'a channel whose join failed can be joined again on that node').to.deep.equal(['dave', String(dave.uid)]);
+  });
+
+  it('holds nothing for a session whose join the store failed', async () => {
+    await a.server.close();
+    for (const c of a.connections) c.disconnect();
+    a = await startNode(redis.url, 'a', (store) =>
+      new Proxy(store, {
+        get: (target, prop) => {
+          const value = (target as unknown as Record<string | symbol, unknown>)[prop];
+          if (prop === 'join') return () => Promise.reject(new Error('the store failed'));
+          return typeof value === 'function' ? value.bind(target) : value;
+        },
+      }),
+    );
+    const alice = await login(a, 'alice');
+    const reqId = alice.client.request(Op.ChannelJoin, ['room']);
+    expect(await alice.client.expect(FrameType.Result)).to.deep.include({ reqId, code: 1002 });
+    await sleep(50);
+    expect(a.broker.topicCount, 'unsubscribed again').to.equal(0);
   });
 
   it('leaves no ghost member when the session ends while its join is in the store', async () => {

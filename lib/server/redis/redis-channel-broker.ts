@@ -206,10 +206,12 @@ export class RedisChannelBroker implements ChannelBroker {
   private topicOf(name: string): Topic {
     let topic = this.topics.get(name);
     if (topic === undefined) {
-      topic = new Topic(this.subscriber.subscribe(name));
-      // A failed subscribe rejects the join waiting on it; nothing else waits on it.
-      topic.subscribed.catch(() => undefined);
-      this.topics.set(name, topic);
+      const created = new Topic(this.subscriber.subscribe(name));
+      // A failed subscribe fails the joins waiting on it; the next join subscribes afresh.
+      created.subscribed.catch(() => {
+        if (this.topics.get(name) === created) this.topics.delete(name);
+      });
+      this.topics.set(name, (topic = created));
     }
     return topic;
   }
