@@ -446,19 +446,14 @@ export class SignalServer implements ConnectionHost, SessionHost, RequestService
         joinedChannel: null,
         deliverEvent: () => false,
       };
-      const channel = this.channelStore.channelOfSession?.(gone.appId, gone.account, gone.sessionId) ?? null;
       this.settle(
-        then(channel, (name) => {
-          ghost.joinedChannel = name;
-          return then(this.channels.sessionEnded(ghost), () => this.channels.userOnline(ghost, 'logout', AGORA_E_CODE.LOGOUT_E_NET));
-        }),
+        then(this.channels.endMembershipsOf(gone.appId, gone.account, gone.sessionId), () => this.channels.userOnline(ghost, 'logout', AGORA_E_CODE.LOGOUT_E_NET)),
         () => `${label()}: leaving its channel failed`,
       );
       this.settle(this.invites.sessionEnded(ghost, AGORA_E_CODE.LOGOUT_E_NET), () => `${label()}: ending its invitations failed`);
     }
   }
 
-  /** The others removed this node's sessions: their clients must log in again (to any node). */
   // --- MigrationHost: sessions moving between nodes (resume on another node) ------------------
 
   localSession(sessionId: string): Session | undefined {
@@ -494,6 +489,7 @@ export class SignalServer implements ConnectionHost, SessionHost, RequestService
     return this.channels.handOff(session);
   }
 
+  /** The others removed this node's sessions: their clients must log in again (to any node). */
   onDeclaredDead(): void {
     for (const session of [...this.sessions.values()]) session.end(AGORA_E_CODE.LOGOUT_E_NET, 'this server lost its place in the cluster; log in again');
   }

@@ -1,34 +1,9 @@
 import { expect } from 'chai';
 import { EventKind, Op } from '../../lib/protocol';
-import { Scheduler } from '../../lib/server/scheduler';
-import { MemoryChannelStore } from '../../lib/server/state/memory-channel-store';
 import { event, join } from '../02-server/channel-helpers';
 import { ClusterFixture } from '../support/cluster-fixture';
 
 const APP = 'app-cluster-ended';
-
-/**
- * One in-memory channel store shared by both in-process nodes, standing for a shared (Redis) store,
- * with what a clustered store offers: the channel of a session.
- */
-class SharedChannels extends MemoryChannelStore {
-  private readonly names = new Set<string>();
-  constructor() {
-    super(new Scheduler(), { userMessagesPerSecond: 1000, channelMessagesPerSecond: 1000, defaultChannelTtlSeconds: 0, userP2pMessagesPerSecond: 0 });
-  }
-  override join(...args: Parameters<MemoryChannelStore['join']>): ReturnType<MemoryChannelStore['join']> {
-    this.names.add(`${args[0]}\0${args[1]}`);
-    return super.join(...args);
-  }
-  channelOfSession(appId: string, _account: string, sessionId: string): string | null {
-    for (const key of this.names) {
-      const [app, name] = key.split('\0');
-      if (app !== appId) continue;
-      for (const member of super.members(appId, name) as Iterable<{ sessionId: string }>) if (member.sessionId === sessionId) return name;
-    }
-    return null;
-  }
-}
 
 describe('11-cluster: the sessions of a node that ends leave their channels for the other nodes', function () {
   this.timeout(30000);
@@ -36,7 +11,7 @@ describe('11-cluster: the sessions of a node that ends leave their channels for 
   afterEach(() => fixture.stop());
 
   async function twoMembers(nodeTimeoutMs = 10000): Promise<{ alice: { client: import('../02-server/raw-client').RawClient; uid: number }; carol: { client: import('../02-server/raw-client').RawClient } }> {
-    await fixture.start({ channels: new SharedChannels(), config: { nodeTimeoutMs } });
+    await fixture.start({ config: { nodeTimeoutMs } });
     const carol = await fixture.loggedIn(1, APP, 'carol');
     await join(carol.client, 'lobby');
     const alice = await fixture.loggedIn(0, APP, 'alice');

@@ -85,7 +85,9 @@ describe('11-cluster: Redis and node failures', function () {
     const watcher = await fixture.loggedIn(1, APP, 'watcher');
     await join(watcher.client, '__agora_user_online');
     const alice = await fixture.loggedIn(0, APP, 'alice');
-    // alice's login is announced on her own node only: the channel is in each node's memory here.
+    // alice's login is announced to the watcher on the other node.
+    const login = await event(watcher.client, EventKind.ChannelMsg);
+    expect(JSON.parse(login[3])).to.deep.include({ event: 'login', account: 'alice' });
     watcher.client.request(Op.QueryUserStatus, ['alice']);
     expect(utf8Decode((await watcher.client.expect(FrameType.Result)).values[0])).to.equal('1');
 

@@ -79,11 +79,6 @@ export interface ChannelStore {
   /** Adds the member (ends the channel's TTL countdown); O(USER_LIST_LIMIT), not O(members). */
   join(appId: string, channel: string, member: ChannelMember): MaybePromise<JoinOutcome>;
   /**
-   * The channel a session is a member of, or null; for a clustered store only, whose members may
-   * be sessions of a node that died (the server then ends the membership for that node).
-   */
-  channelOfSession?(appId: string, account: string, sessionId: string): MaybePromise<string | null>;
-  /**
    * Removes the account's membership if it belongs to `sessionId`; answers the removed member and
    * the count left, or null when it was not a member. O(1): the members are not listed.
    */
