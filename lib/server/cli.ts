@@ -2,6 +2,8 @@
 /** `npm start`: runs the signaling server with its in-memory state until SIGINT or SIGTERM. */
 import { ConfigError, loadConfig, parseCommandLine, USAGE } from './config';
 import { createLogger } from './logger';
+import { AdminServer } from './ops/admin-server';
+import { shutDownGracefully } from './ops/graceful-shutdown';
 import { SignalServer } from './signal-server';
 
 async function main(): Promise<void> {
@@ -21,11 +23,13 @@ async function main(): Promise<void> {
     }
     throw e;
   }
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, undefined, config.logFormat);
   let server;
+  let admin: AdminServer | null = null;
   try {
     // Reads the TLS certificate and key: a bad file is a configuration error like a bad value.
     server = new SignalServer(config, { logger });
+    if (config.adminPort !== undefined) admin = new AdminServer(server);
   } catch (e) {
     if (e instanceof ConfigError) {
       process.stderr.write(`agora-sig-server: ${e.message}\n`);
@@ -35,8 +39,10 @@ async function main(): Promise<void> {
     throw e;
   }
   let address;
+  let adminAddress = null;
   try {
     address = await server.listen();
+    if (admin !== null) adminAddress = await admin.listen();
   } catch (e) {
     process.stderr.write(`agora-sig-server: cannot listen: ${(e as Error).message}\n`);
     await server.close();
@@ -49,6 +55,7 @@ async function main(): Promise<void> {
     `Signaling server listening on\n` +
       `  TCP        ${address.tls ? 'tls://' : ''}${address.host}:${address.tcpPort}\n` +
       `  WebSocket  ${address.tls ? 'wss' : 'ws'}://${address.host}:${address.wsPort}/\n` +
+      (adminAddress === null ? '' : `  Admin      ${adminAddress.tls ? 'https' : 'http'}://${adminAddress.host}:${adminAddress.port}/ (metrics, health, admin API)\n`) +
       `App IDs: ${locked ? 'only the configured ones' : 'any (no certificate needed)'}; ` +
       `${config.apps.apps.length} configured, ${certified} with a certificate.\n` +
       `Press Ctrl+C to stop.\n`,
@@ -62,7 +69,8 @@ async function main(): Promise<void> {
     }
     stopping = true;
     logger.info(`${signal}: shutting down`);
-    server.close().then(
+    // SIGTERM (an orchestrator, systemd) drains; SIGINT (Ctrl+C at a terminal) does not wait.
+    shutDownGracefully(server, admin, signal === 'SIGTERM' ? config.shutdownDrainMs : 0, logger).then(
       () => process.exit(0),
       (e: unknown) => {
         process.stderr.write(`agora-sig-server: shutdown failed: ${String(e)}\n`);
