@@ -2,7 +2,7 @@
 /**
  * `npm run bench`: runs every scenario against this project, Socket.IO and the floor relay, each
  * against a fresh server, then prints one table with the targets' verdicts and writes
- * bench/results/. Usage: node dist/bench/run.js [--quick] [--only agora,socketio,floor,java,addon]
+ * bench/results/. Usage: node dist/bench/run.js [--quick] [--only agora,socketio,floor,java,addon,agora-metrics]
  *   [--scenarios id,id] [--loadgen PATH] [--floor-relay PATH] [--note TEXT]
  */
 import { cpus } from 'node:os';
@@ -33,7 +33,7 @@ interface RunnerOptions {
   note: string;
 }
 
-const USAGE = `Usage: node dist/bench/run.js [--quick] [--only agora,socketio,floor,java,addon] [--scenarios id,id]
+const USAGE = `Usage: node dist/bench/run.js [--quick] [--only agora,socketio,floor,java,addon,agora-metrics] [--scenarios id,id]
        [--loadgen PATH] [--floor-relay PATH] [--note TEXT]`;
 
 /** Descriptors a process keeps besides the benchmark's sockets (stdio, epoll, timers, listeners). */
