@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import type { Figure } from '../../bench/figures';
+import { Figure, medianFigures } from '../../bench/figures';
 import { checkGoals } from '../../bench/goals';
 
 function figure(metric: string, unit: string, values: Figure['values']): Figure {
@@ -26,5 +26,15 @@ describe('12 operations: the benchmark goal of the cost of metrics', () => {
   it('says N/A when the agora-metrics target did not run', () => {
     const goals = checkGoals([figure('delivered', 'msg/s', { agora: 100000 })]);
     expect(goals.find((g) => g.goal.startsWith('serving /metrics'))).to.include({ verdict: 'N/A', observed: 'missing agora-metrics figure' });
+  });
+});
+
+describe('12 operations: the benchmark rounds of --repeat', () => {
+  it('takes the median of each figure per target over the rounds', () => {
+    const round = (agora: number, metrics: number | undefined): Figure[] => [figure('delivered', 'msg/s', metrics === undefined ? { agora } : { agora, 'agora-metrics': metrics })];
+    const median = medianFigures([round(100, 90), round(300, 110), round(200, undefined)]);
+    expect(median).to.have.length(1);
+    expect(median[0].values).to.deep.equal({ agora: 200, 'agora-metrics': 100 });
+    expect(medianFigures([round(7, 8)])[0].values).to.deep.equal({ agora: 7, 'agora-metrics': 8 });
   });
 });

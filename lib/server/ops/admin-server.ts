@@ -11,6 +11,7 @@ import { ConfigError } from '../config';
 import { logEvent } from '../logger';
 import type { SignalServer } from '../signal-server';
 import { loadTlsCredentials } from '../tls-credentials';
+import { CLOSE_GRACE_MS } from '../transport';
 import { AdminApi, AdminApiOptions, AdminError } from './admin-api';
 import { AdminAuth } from './admin-auth';
 import { Readiness } from './readiness';
@@ -80,10 +81,16 @@ export class AdminServer {
     return address;
   }
 
+  /** Stops listening; a request still running after CLOSE_GRACE_MS is cut. */
   async close(): Promise<void> {
     if (!this.http.listening) return;
     await new Promise<void>((resolve) => {
-      this.http.close(() => resolve());
+      const force = setTimeout(() => this.http.closeAllConnections(), CLOSE_GRACE_MS);
+      force.unref();
+      this.http.close(() => {
+        clearTimeout(force);
+        resolve();
+      });
       this.http.closeIdleConnections();
     });
   }
