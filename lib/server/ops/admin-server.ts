@@ -73,6 +73,8 @@ export class AdminServer {
       this.http.once('error', reject);
       this.http.listen(port, host, () => {
         this.http.off('error', reject);
+        // Later errors of the listening socket (out of file descriptors) must not end the process.
+        this.http.on('error', (e) => this.server.logger.error(`admin listener: ${e.message}`));
         resolve();
       });
     });
