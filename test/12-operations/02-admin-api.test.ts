@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { EventKind, FrameType, Op, utf8Decode } from '../../lib/protocol';
 import { AGORA_E_CODE } from '../../lib/protocol/error-codes';
-import { event, join, ok, quiet } from '../02-server/channel-helpers';
+import { event, join, ok, quiet, startOfSecond } from '../02-server/channel-helpers';
 import { AdminFixture } from './admin-fixture';
 
 const CERTIFICATE = '5cfd2fd1755d40ecb72977518be15d3b';
@@ -182,6 +182,33 @@ describe('12 operations: the admin REST API, end to end with protocol clients', 
       { appId: 'demo', configured: false, certificate: false, sessions: 2, channels: 0, invitations: 0 },
     ]);
     await quiet(carol.client, 50);
+  });
+
+  it('answers 409 with the SDK code when a rule refuses: a channel over its message rate', async () => {
+    await fx.stop();
+    await fx.startWithAdmin({ channelMessagesPerSecond: 1 });
+    const alice = await fx.loggedIn('demo', 'alice');
+    await join(alice.client, 'room');
+    // Both in one rate window.
+    await startOfSecond();
+    const first = await fx.http('POST', '/v1/apps/demo/channels/room/messages', { from: 'system', message: 'one' });
+    const second = await fx.http('POST', '/v1/apps/demo/channels/room/messages', { from: 'system', message: 'two' });
+    expect(first.status).to.equal(200);
+    expect(second.status).to.equal(409);
+    expect(second.json.error.code).to.equal(AGORA_E_CODE.GENERAL_E_FAILED);
+    expect(second.json.error.reason).to.match(/rate limit/);
+    expect(await event(alice.client, EventKind.ChannelMsg)).to.include('one');
+    await quiet(alice.client, 100);
+  });
+
+  it('ends a session of another node through the cluster hook', async () => {
+    await fx.stop();
+    const asked: unknown[][] = [];
+    await fx.startWithAdmin({}, { endRemoteSession: (appId, account, code, reason) => (asked.push([appId, account, code, reason]), account === 'remote') });
+    const ended = await fx.http('DELETE', '/v1/apps/demo/users/remote/session', { code: 105, reason: 'token revoked' });
+    expect(ended.status).to.equal(200);
+    expect(asked).to.deep.equal([['demo', 'remote', 105, 'token revoked']]);
+    expect((await fx.http('DELETE', '/v1/apps/demo/users/nobody/session')).status).to.equal(404);
   });
 
   it('refuses an App ID the server does not serve', async () => {
