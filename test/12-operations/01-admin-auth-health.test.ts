@@ -43,6 +43,14 @@ describe('12 operations: the admin listener, its key and the health probes', () 
     const basic = await fx.http('GET', '/v1/apps', undefined, null, { authorization: 'Basic dGVzdDp0ZXN0' });
     expect(basic.status).to.equal(401);
     expect((await fx.http('GET', '/v1/apps')).status).to.equal(200);
+    const metrics = await fx.http('GET', '/metrics');
+    expect(metrics.text).to.match(/^agora_sig_admin_requests_total\{method="GET",status="401"\} 7$/m);
+    expect(metrics.text).to.match(/^agora_sig_admin_requests_total\{method="GET",status="200"\} 1$/m);
+    // The API's requests and the refused keys are logged, not the scrapes; never the key.
+    expect(fx.logLines.filter((l) => / WARN admin 127\.0\.0\.1:\d+: GET \/v1\/apps 401$/.test(l))).to.have.length(3);
+    expect(fx.logLines.filter((l) => / INFO admin 127\.0\.0\.1:\d+: GET \/v1\/apps 200$/.test(l))).to.have.length(1);
+    expect(fx.logLines.some((l) => l.includes('/metrics 200'))).to.equal(false);
+    expect(fx.logLines.join('\n')).not.to.include(ADMIN_KEY);
   });
 
   it('serves /healthz and /readyz without the key; /readyz says 503 once the server is told to go', async () => {

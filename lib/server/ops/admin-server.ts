@@ -7,6 +7,7 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { Counter } from 'prom-client';
 import { ConfigError } from '../config';
 import { logEvent } from '../logger';
 import type { SignalServer } from '../signal-server';
@@ -41,6 +42,7 @@ export class AdminServer {
   private readonly auth: AdminAuth;
   private readonly http: http.Server;
   private readonly tls: boolean;
+  private readonly requests: Counter;
 
   /** Throws ConfigError without `adminKey` (an admin API without a key is not offered). */
   constructor(private readonly server: SignalServer, options: AdminServerOptions = {}) {
@@ -49,6 +51,12 @@ export class AdminServer {
     this.auth = new AdminAuth(key);
     this.metrics = new ServerMetrics(server, { perAppId: server.config.metricsPerAppId, ...options.metrics });
     this.api = new AdminApi(server, options);
+    this.requests = new Counter({
+      name: `${this.metrics.prefix}admin_requests_total`,
+      help: 'Requests to the admin listener by method and answer status (401: a wrong or missing key)',
+      labelNames: ['method', 'status'],
+      registers: [this.metrics.registry],
+    });
     this.readiness.register('listening', () => server.isListening || (server.isStopping ? 'shutting down' : 'not listening yet'));
     const credentials = loadTlsCredentials(server.config);
     this.tls = credentials !== null;
@@ -101,6 +109,7 @@ export class AdminServer {
     const url = new URL(req.url ?? '/', 'http://admin');
     const path = url.pathname;
     const method = req.method ?? 'GET';
+    res.once('finish', () => this.finished(req, method, path, res.statusCode));
     // Probes come from load balancers and orchestrators, which send no credentials; they say
     // nothing but up or down (and the names of the readiness checks).
     if (path === '/healthz') {
@@ -151,6 +160,18 @@ export class AdminServer {
       if (e.code !== undefined) error.code = e.code;
       this.json(res, e.status, { error });
     }
+  }
+
+  /**
+   * Counts every answer; logs those of the API and refused keys (the audit trail of what the back
+   * end did), not the probes and scrapes that come every few seconds. Bodies are not logged.
+   */
+  private finished(req: http.IncomingMessage, method: string, path: string, status: number): void {
+    const known = method === 'GET' || method === 'POST' || method === 'PUT' || method === 'DELETE' ? method : 'other';
+    this.requests.inc({ method: known, status: String(status) });
+    if (!path.startsWith('/v1/') && status !== 401) return;
+    const address = `admin ${req.socket.remoteAddress}:${req.socket.remotePort}`;
+    logEvent(this.server.logger, status === 401 ? 'warn' : 'info', 'admin_request', { address, method: known, path, status }, `${address}: ${known} ${path} ${status}`);
   }
 
   /** The JSON body (undefined when empty), or FAILED once the answer (400, 413, 415) is sent. */

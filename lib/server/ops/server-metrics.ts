@@ -42,7 +42,8 @@ export const DROPPED_DEFAULT_METRICS: readonly string[] = [
 
 export class ServerMetrics {
   readonly registry = new Registry();
-  private readonly prefix: string;
+  /** Of the server's own metric names (agora_sig_ unless told otherwise). */
+  readonly prefix: string;
   private redisRoundTrip: Gauge | null = null;
 
   constructor(private readonly server: SignalServer, options: ServerMetricsOptions = {}) {
