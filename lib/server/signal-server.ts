@@ -262,13 +262,16 @@ export class SignalServer implements ConnectionHost, SessionHost, RequestService
   /**
    * The first step of a graceful shutdown (ops/graceful-shutdown.ts): every client, and every
    * one that connects from now on, gets BYE(100, "server going away") and reconnects (to another
-   * node behind the same address, or to this one once it is back). Sessions wait in their resume
-   * window until close().
+   * node behind the same address, or to this one once it is back). The sessions leave the
+   * directory at once: nothing can resume them here any more, and a message with a time to live
+   * sent meanwhile is held for the account's next login instead of being kept by a session that
+   * is about to be dropped.
    */
   goAway(): void {
     if (this.goingAway || this.closing) return;
     this.goingAway = true;
     for (const connection of [...this.connections]) connection.close(AGORA_E_CODE.LOGOUT_E_OTHER, 'server going away');
+    for (const session of this.sessions.values()) this.settle(this.directory.unregister(session), () => `${session.label}: unregister failed`);
   }
 
   /** Says BYE(100) to every client, forgets every session and stops listening. */

@@ -6,7 +6,8 @@ import { AdminServer } from '../../lib/server/ops/admin-server';
 import { shutDownGracefully } from '../../lib/server/ops/graceful-shutdown';
 import { SignalServer } from '../../lib/server/signal-server';
 import { makeTestCertificates, TestCertificates } from '../02-server/tls-certs';
-import { ADMIN_KEY } from './admin-fixture';
+import { FrameType, utf8Decode } from '../../lib/protocol';
+import { ADMIN_KEY, AdminFixture } from './admin-fixture';
 
 function httpsGet(port: number, path: string, ca: Buffer, key: string | null): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
@@ -50,6 +51,23 @@ describe('12 operations: the admin listener over TLS, and a bounded drain', () =
     } finally {
       await admin.close();
       await server.close();
+    }
+  });
+
+  it('takes the sessions out of the directory when it tells the clients to go: a message with a ttl is held, not kept by a dropped session', async () => {
+    const fx = new AdminFixture();
+    await fx.startWithAdmin();
+    try {
+      const alice = await fx.loggedIn('demo', 'alice');
+      fx.server.goAway();
+      const bye = await alice.client.expect(FrameType.Bye);
+      expect(utf8Decode(bye.text)).to.equal('server going away');
+      await new Promise((r) => setTimeout(r, 20));
+      expect((await fx.http('POST', '/v1/apps/demo/online', { accounts: ['alice'] })).json.online).to.deep.equal({ alice: false });
+      const sent = await fx.http('POST', '/v1/apps/demo/messages', { from: 'system', to: 'alice', message: 'after the bye', ttl: 60 });
+      expect(sent.json.result).to.equal('held');
+    } finally {
+      await fx.stop();
     }
   });
 
