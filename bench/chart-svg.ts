@@ -5,7 +5,7 @@
 import type { Figure } from './figures';
 import { TARGET_NAMES } from './loadgen-options';
 
-const COLORS: Record<string, string> = { agora: '#1f77b4', socketio: '#d62728', floor: '#7f7f7f', java: '#ff7f0e', addon: '#2ca02c' };
+const COLORS: Record<string, string> = { agora: '#1f77b4', socketio: '#d62728', floor: '#7f7f7f', java: '#ff7f0e', addon: '#2ca02c', 'agora-metrics': '#9467bd' };
 const WIDTH = 900;
 const LABEL_WIDTH = 300;
 const BAR_AREA = 460;

@@ -5,7 +5,7 @@
 export const SCENARIO_NAMES = ['p2p-latency', 'p2p-throughput', 'fanout', 'login-storm', 'idle'] as const;
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
 
-export const TARGET_NAMES = ['agora', 'socketio', 'floor', 'java', 'addon'] as const;
+export const TARGET_NAMES = ['agora', 'socketio', 'floor', 'java', 'addon', 'agora-metrics'] as const;
 export type TargetName = (typeof TARGET_NAMES)[number];
 
 /** Every scenario parameter with its default; a scenario reads only the ones it needs. */

@@ -13,7 +13,8 @@ function ratio(a: number | undefined, b: number | undefined): string {
 }
 
 // java and addon are our server too, driven through the Java SDK and through the Node addon.
-const HEADER = ['scenario', 'metric', 'unit', 'agora', 'socketio', 'floor', 'java', 'addon', 'agora/socketio', 'agora/floor'];
+// agora-metrics is the agora target with /metrics scraped every second.
+const HEADER = ['scenario', 'metric', 'unit', 'agora', 'socketio', 'floor', 'java', 'addon', 'agora-metrics', 'agora/socketio', 'agora/floor', 'metrics/agora'];
 
 function rows(figures: Figure[]): string[][] {
   return figures.map((f) => [
@@ -25,8 +26,10 @@ function rows(figures: Figure[]): string[][] {
     fmt(f.values.floor),
     fmt(f.values.java),
     fmt(f.values.addon),
+    fmt(f.values['agora-metrics']),
     ratio(f.values.agora, f.values.socketio),
     ratio(f.values.agora, f.values.floor),
+    ratio(f.values['agora-metrics'], f.values.agora),
   ]);
 }
 

@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BoundedProcess, startBounded, waitForPort } from './bounded-process';
 import { freePort } from './free-port';
+import { BENCH_ADMIN_KEY, scrapeEverySecond } from './metrics-scraper';
 import type { ScenarioName, TargetName } from './loadgen-options';
 
 export interface BenchPaths {
@@ -47,6 +48,40 @@ function missingFile(path: string, hint: string): string | undefined {
   return existsSync(path) ? undefined : `${path} not found (${hint})`;
 }
 
+/** The agora server (cli.js with bench/agora-server.json) with `extraArgs`. */
+async function startAgoraServer(paths: BenchPaths, timeoutMs: number, extraArgs: string[]): Promise<RunningServer> {
+  const tcpPort = await freePort();
+  const wsPort = await freePort();
+  const server = startBounded(
+    'agora server',
+    [
+      process.execPath,
+      join(paths.root, 'dist/lib/server/cli.js'),
+      '--host', HOST,
+      '--tcp-port', String(tcpPort),
+      '--ws-port', String(wsPort),
+      '--log-level', 'error',
+      '--config', join(paths.root, 'bench/agora-server.json'),
+      ...extraArgs,
+    ],
+    timeoutMs,
+  );
+  return listening(server, tcpPort);
+}
+
+/** The agora server with its admin listener on, /metrics scraped every second while it runs. */
+async function startScrapedAgoraServer(paths: BenchPaths, timeoutMs: number): Promise<RunningServer> {
+  const adminPort = await freePort();
+  const server = await startAgoraServer(paths, timeoutMs, ['--admin-port', String(adminPort), '--admin-key', BENCH_ADMIN_KEY]);
+  await waitForPort(HOST, adminPort, LISTEN_TIMEOUT_MS, server.process);
+  const scraper = scrapeEverySecond(HOST, adminPort);
+  void server.process.exited.then(() => {
+    const { scrapes, failures } = scraper.stop();
+    process.stderr.write(`[bench] agora-metrics: ${scrapes} scrapes of /metrics${failures > 0 ? `, ${failures} failed` : ''}\n`);
+  });
+  return server;
+}
+
 export const TARGETS: Target[] = [
   {
     name: 'agora',
@@ -54,25 +89,16 @@ export const TARGETS: Target[] = [
     missing: (paths) =>
       missingFile(join(paths.root, 'dist/lib/server/cli.js'), 'npm run build:ts') ??
       missingFile(paths.nativeLoadgen, 'bash bench/build.sh'),
-    startServer: async (paths, timeoutMs) => {
-      const tcpPort = await freePort();
-      const wsPort = await freePort();
-      const server = startBounded(
-        'agora server',
-        [
-          process.execPath,
-          join(paths.root, 'dist/lib/server/cli.js'),
-          '--host', HOST,
-          '--tcp-port', String(tcpPort),
-          '--ws-port', String(wsPort),
-          '--log-level', 'error',
-          '--config', join(paths.root, 'bench/agora-server.json'),
-        ],
-        timeoutMs,
-      );
-      return listening(server, tcpPort);
-    },
+    startServer: (paths, timeoutMs) => startAgoraServer(paths, timeoutMs, []),
     loadgenCommand: (paths, server) => [paths.nativeLoadgen, '--target', 'agora', '--server', `${server.host}:${server.port}`],
+  },
+  {
+    name: 'agora-metrics',
+    description: 'the agora target with the admin listener on and /metrics scraped every second (the cost of metrics)',
+    scenarios: ['p2p-latency', 'p2p-throughput'],
+    missing: (paths) => TARGETS[0].missing(paths),
+    startServer: startScrapedAgoraServer,
+    loadgenCommand: (paths, server) => TARGETS[0].loadgenCommand(paths, server),
   },
   {
     name: 'socketio',

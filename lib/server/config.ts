@@ -7,7 +7,7 @@ import { availableParallelism } from 'node:os';
 import { DEFAULT_MEMBER_EVENTS_LIMIT } from './channel-service';
 import { defaultMaxConnections } from './connection-limits';
 import { DEFAULT_INVITE_CONFIG, InviteConfig, parseGatewayAccount, parseInviteConfig } from './invite-config';
-import { isLogLevel, LogLevel, LOG_LEVELS } from './logger';
+import { isLogFormat, isLogLevel, LogFormat, LOG_FORMATS, LogLevel, LOG_LEVELS } from './logger';
 import { parseClusterSeeds } from './redis/redis-connection';
 
 export interface AppConfig {
@@ -118,6 +118,18 @@ export interface ServerConfig {
   nodeTimeoutMs: number;
   /** How long a Redis command may take before the request that needed it fails (code 1002, docs/cluster.md). */
   redisCommandTimeoutMs: number;
+  /** `text` (one readable line per event, for a terminal) or `json` (pino JSON lines). */
+  logFormat: LogFormat;
+  /** The admin HTTP listener's port (metrics, health, admin API); absent = no admin listener. */
+  adminPort?: number;
+  /** The admin listener's address (loopback unless told otherwise). */
+  adminHost: string;
+  /** The bearer key the admin API and /metrics want; the admin listener does not start without it. */
+  adminKey?: string;
+  /** Sessions are also counted per App ID in /metrics (a label per App ID: off for many App IDs). */
+  metricsPerAppId: boolean;
+  /** How long SIGTERM waits for clients to leave after telling them the server is going away. */
+  shutdownDrainMs: number;
 }
 
 /** What `new SignalServer(...)` and the config file take: any subset, `apps` also partially. */
@@ -172,6 +184,10 @@ export const DEFAULT_CONFIG: Readonly<ServerConfig> = Object.freeze({
   workers: 1,
   nodeTimeoutMs: 10000,
   redisCommandTimeoutMs: 2000,
+  logFormat: 'text' as LogFormat,
+  adminHost: '127.0.0.1',
+  metricsPerAppId: false,
+  shutdownDrainMs: 10000,
 });
 
 /** A twentieth of the connections, for sockets of logged-in sessions only. */
@@ -227,6 +243,14 @@ Options (each overrides the environment variable named after it, which overrides
                               (AGORA_SIG_NODE_TIMEOUT_MS, default 10000)
   --redis-command-timeout-ms <ms>  how long a Redis command may take before its request fails with 1002
                               (AGORA_SIG_REDIS_COMMAND_TIMEOUT_MS, default 2000)
+  --log-format <format>       text | json (AGORA_SIG_LOG_FORMAT, default text)
+  --admin-port <port>         admin HTTP listener: /metrics, /healthz, /readyz, /api
+                              (AGORA_SIG_ADMIN_PORT, default none = off; 0 = any free port)
+  --admin-host <address>      its address (AGORA_SIG_ADMIN_HOST, default 127.0.0.1)
+  --admin-key <key>           the bearer key it wants, at least 16 characters; required with
+                              --admin-port (AGORA_SIG_ADMIN_KEY; prefer it or the config file)
+  --metrics-per-app-id <bool> count sessions per App ID in /metrics (AGORA_SIG_METRICS_PER_APP_ID, default false)
+  --shutdown-drain-ms <ms>    how long SIGTERM waits for clients to leave (AGORA_SIG_SHUTDOWN_DRAIN_MS, default 10000)
   --help                      print this text
 
 See docs/server.md for the config file format.
@@ -244,6 +268,7 @@ const FILE_KEYS: readonly (keyof ServerConfig)[] = [
   'maxAttrsPerChannel', 'maxAttrBytesPerChannel', 'maxIdleAttrChannelsPerApp', 'maxChannelTtlSeconds', 'userP2pMessagesPerSecond',
   'maxConnections', 'maxConnectionsPerAddress', 'reservedConnections', 'frameTimeoutMs',
   'tlsCert', 'tlsKey', 'redis', 'redisCluster', 'workers', 'nodeTimeoutMs', 'redisCommandTimeoutMs',
+  'logFormat', 'adminPort', 'adminHost', 'adminKey', 'metricsPerAppId', 'shutdownDrainMs',
 ];
 
 /** Settings as flags and environment variables name them; two of them set parts of `apps`. */
@@ -274,6 +299,12 @@ const SETTINGS: readonly { flag: string; env: string; key: SettingKey }[] = [
   { flag: 'workers', env: 'AGORA_SIG_WORKERS', key: 'workers' },
   { flag: 'node-timeout-ms', env: 'AGORA_SIG_NODE_TIMEOUT_MS', key: 'nodeTimeoutMs' },
   { flag: 'redis-command-timeout-ms', env: 'AGORA_SIG_REDIS_COMMAND_TIMEOUT_MS', key: 'redisCommandTimeoutMs' },
+  { flag: 'log-format', env: 'AGORA_SIG_LOG_FORMAT', key: 'logFormat' },
+  { flag: 'admin-port', env: 'AGORA_SIG_ADMIN_PORT', key: 'adminPort' },
+  { flag: 'admin-host', env: 'AGORA_SIG_ADMIN_HOST', key: 'adminHost' },
+  { flag: 'admin-key', env: 'AGORA_SIG_ADMIN_KEY', key: 'adminKey' },
+  { flag: 'metrics-per-app-id', env: 'AGORA_SIG_METRICS_PER_APP_ID', key: 'metricsPerAppId' },
+  { flag: 'shutdown-drain-ms', env: 'AGORA_SIG_SHUTDOWN_DRAIN_MS', key: 'shutdownDrainMs' },
 ];
 
 export interface CommandLine {
@@ -464,6 +495,26 @@ function parseSetting(key: SettingKey | 'apps' | 'invite', source: string, raw: 
       return { nodeTimeoutMs: parseInteger(source, raw, 300, 3600000) };
     case 'redisCommandTimeoutMs':
       return { redisCommandTimeoutMs: parseInteger(source, raw, 50, 600000) };
+    case 'logFormat':
+      if (typeof raw !== 'string' || !isLogFormat(raw.trim())) {
+        throw new ConfigError(`${source} must be one of ${LOG_FORMATS.join(', ')}, got ${JSON.stringify(raw)}`);
+      }
+      return { logFormat: raw.trim() as LogFormat };
+    case 'adminPort':
+      return { adminPort: parseInteger(source, raw, 0, 65535) };
+    case 'adminHost':
+      if (typeof raw !== 'string' || raw.trim() === '') throw new ConfigError(`${source} must be a host name or address`);
+      return { adminHost: raw.trim() };
+    case 'adminKey':
+      // A short key could be guessed over the network; it is compared in constant time (ops/admin-auth.ts).
+      if (typeof raw !== 'string' || !/^[\x21-\x7e]{16,256}$/.test(raw)) {
+        throw new ConfigError(`${source} must be 16 to 256 visible ASCII characters`);
+      }
+      return { adminKey: raw };
+    case 'metricsPerAppId':
+      return { metricsPerAppId: parseBoolean(source, raw) };
+    case 'shutdownDrainMs':
+      return { shutdownDrainMs: parseInteger(source, raw, 0, 3600000) };
     case 'logLevel':
       if (typeof raw !== 'string' || !isLogLevel(raw.trim())) {
         throw new ConfigError(`${source} must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(raw)}`);
@@ -546,6 +597,9 @@ export function resolveConfig(input: ServerConfigInput = {}): ServerConfig {
   }
   if (reservedConnections >= maxConnections) {
     throw new ConfigError(`reservedConnections (${reservedConnections}) must be below maxConnections (${maxConnections})`);
+  }
+  if (rest.adminPort !== undefined && rest.adminKey === undefined) {
+    throw new ConfigError('the admin listener (adminPort) needs a bearer key: set adminKey (--admin-key, AGORA_SIG_ADMIN_KEY)');
   }
   return {
     ...DEFAULT_CONFIG,

@@ -24,6 +24,7 @@
  * sent by then, else it is disconnected and may resume.
  */
 import { ClusterUnavailable } from './redis/redis-connection';
+import type { TrafficCounters } from './ops/traffic-counters';
 import { encodeEvent, encodeResult } from '../protocol/codec';
 import { MAX_FRAME_BYTES } from '../protocol/constants';
 import { RequestFrame } from '../protocol/frame';
@@ -37,7 +38,7 @@ import { allocateFromSlab, ownedCopy } from './frame-slab';
 import { KeptFrames } from './kept-frames';
 import type { MemoryBudget } from './memory-budget';
 import { RequestQueue } from './request-queue';
-import type { Logger } from './logger';
+import { logEvent, type Logger } from './logger';
 import { isPromise, MaybePromise } from './state/maybe-promise';
 import { Delivery, NotReading, SessionEndpoint } from './state/session-endpoint';
 import type { OutgoingFrame, PreparedEvent } from './prepared-event';
@@ -69,6 +70,8 @@ export interface SessionHost {
   sessionEnded(session: Session): void;
   /** A channel message did not fit in the session's kept bound: it leaves its channel. */
   memberCannotKeepUp?(session: Session): void;
+  /** Deliveries by event kind, for /metrics. */
+  readonly counters?: TrafficCounters;
 }
 
 export interface SessionIdentity {
@@ -346,6 +349,7 @@ export class Session implements SessionEndpoint, RequestSender {
       return new NotReading(`cannot take more now: the server's memory budget (${budget.limitBytes} bytes) is used up`);
     }
     this.sequence(body, body.length);
+    this.host.counters?.delivered(kind);
     return true;
   }
 
@@ -357,6 +361,7 @@ export class Session implements SessionEndpoint, RequestSender {
       return false;
     }
     this.sequence(event, size);
+    this.host.counters?.delivered(event.kind);
     return true;
   }
 
@@ -381,7 +386,10 @@ export class Session implements SessionEndpoint, RequestSender {
       connection.unbindSession();
       connection.finish({ type: FrameType.LoggedOut, code, text: utf8Encode(text) });
     }
-    if (this.host.logger.enabled('info')) this.host.logger.info(`${this.label}: ended (${code} ${text})`);
+    if (this.host.logger.enabled('info')) {
+      const fields = { appId: Buffer.from(this.appId, 'latin1').toString('utf8'), account: Buffer.from(this.accountBytes).toString('utf8'), code };
+      logEvent(this.host.logger, 'info', 'session_ended', fields, `${this.label}: ended (${code} ${text})`);
+    }
     this.host.sessionEnded(this);
   }
 

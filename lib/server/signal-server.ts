@@ -24,7 +24,8 @@ import { gatewayResolver } from './invite-config';
 import { InviteService } from './invite-service';
 import type { AppStats, MessageLimits, Reply, RequestServices, ServerStats } from './handlers/request-handler';
 import { checkLogin } from './login-check';
-import { createLogger, Logger } from './logger';
+import { createLogger, Logger, logEvent } from './logger';
+import { TrafficCounters } from './ops/traffic-counters';
 import { MemoryBudget } from './memory-budget';
 import { Scheduler } from './scheduler';
 import { IN_FLIGHT_FACTOR, Session, SessionHost, SessionLimits } from './session';
@@ -106,6 +107,8 @@ export class SignalServer implements ConnectionHost, SessionHost, RequestService
   readonly invites: InviteService;
   /** What clients make this process keep, against `memoryBudgetBytes` (memory-budget.ts). */
   readonly memoryBudget: MemoryBudget;
+  /** Frames, requests, deliveries, logins and resumes so far, for /metrics (ops/). */
+  readonly counters = new TrafficCounters();
 
   private readonly apps: AppRegistry;
   private readonly cluster: ClusterNode | null;
@@ -120,10 +123,13 @@ export class SignalServer implements ConnectionHost, SessionHost, RequestService
   private nextUid = 1;
   private serverMsgId = 0;
   private closing = false;
+  /** goAway() was called: connections are told to go, new ones at once. */
+  private goingAway = false;
+  private listening = false;
 
   constructor(config: ServerConfigInput = {}, options: SignalServerOptions = {}) {
     this.config = resolveConfig(config);
-    this.logger = options.logger ?? createLogger(this.config.logLevel);
+    this.logger = options.logger ?? createLogger(this.config.logLevel, undefined, this.config.logFormat);
     if ((options.directory === undefined) !== (options.router === undefined)) {
       throw new Error('give both a directory and a router, or neither');
     }
@@ -232,6 +238,7 @@ export class SignalServer implements ConnectionHost, SessionHost, RequestService
     const [tcpScheme, wsScheme] = this.tls ? ['tls', 'wss'] : ['tcp', 'ws'];
     this.logger.info(`listening on ${tcpScheme}://${host}:${tcpPort} and ${wsScheme}://${host}:${wsPort}`);
     this.startWatchdog();
+    this.listening = true;
     return { host, tcpPort, wsPort, tls: this.tls };
   }
 
@@ -243,6 +250,41 @@ export class SignalServer implements ConnectionHost, SessionHost, RequestService
   /** Number of sessions of this process (connected or in their resume window). */
   get sessionCount(): number {
     return this.sessions.size;
+  }
+
+  /** The sessions of this process, connected or in their resume window (admin API, metrics). */
+  localSessions(): IterableIterator<Session> {
+    return this.sessions.values();
+  }
+
+  /** The client connections of this process, logged in or not (metrics). */
+  localConnections(): ReadonlySet<Connection> {
+    return this.connections;
+  }
+
+  /** Both listeners are up and the server is not shutting down (readiness, /readyz). */
+  get isListening(): boolean {
+    return this.listening && !this.goingAway && !this.closing;
+  }
+
+  /** True once goAway() or close() was called. */
+  get isStopping(): boolean {
+    return this.goingAway || this.closing;
+  }
+
+  /**
+   * The first step of a graceful shutdown (ops/graceful-shutdown.ts): every client, and every
+   * one that connects from now on, gets BYE(100, "server going away") and reconnects (to another
+   * node behind the same address, or to this one once it is back). The sessions leave the
+   * directory at once: nothing can resume them here any more, and a message with a time to live
+   * sent meanwhile is held for the account's next login instead of being kept by a session that
+   * is about to be dropped.
+   */
+  goAway(): void {
+    if (this.goingAway || this.closing) return;
+    this.goingAway = true;
+    for (const connection of [...this.connections]) connection.close(AGORA_E_CODE.LOGOUT_E_OTHER, 'server going away');
+    for (const session of this.sessions.values()) this.settle(this.directory.unregister(session), () => `${session.label}: unregister failed`);
   }
 
   /** Says BYE(100) to every client, forgets every session and stops listening. */
@@ -292,7 +334,8 @@ export class SignalServer implements ConnectionHost, SessionHost, RequestService
     }
     const check = checkLogin(this.apps, frame.appId, frame.account, frame.token);
     if (!check.ok) {
-      this.logger.info(`${connection.remote}: login refused (${check.code} ${check.text})`);
+      this.counters.login(check.code);
+      logEvent(this.logger, 'info', 'login_refused', { address: connection.remote, code: check.code }, `${connection.remote}: login refused (${check.code} ${check.text})`);
       connection.finish({ type: FrameType.LoginFail, code: check.code, text: utf8Encode(check.text) });
       return;
     }
@@ -314,6 +357,7 @@ export class SignalServer implements ConnectionHost, SessionHost, RequestService
     });
     if (session.ended) {
       // The token ran out between the check and now.
+      this.counters.login(AGORA_E_CODE.LOGIN_E_TOKENEXPIRED);
       connection.finish({ type: FrameType.LoginFail, code: AGORA_E_CODE.LOGIN_E_TOKENEXPIRED, text: utf8Encode('token expired') });
       return;
     }
@@ -328,7 +372,11 @@ export class SignalServer implements ConnectionHost, SessionHost, RequestService
       }
       connection.sendFrame({ type: FrameType.LoginOk, uid: session.uid, sessionId: utf8Encode(session.sessionId) });
       session.attach(connection);
-      if (this.logger.enabled('info')) this.logger.info(`${session.label}: logged in from ${connection.remote} as uid ${session.uid}`);
+      this.counters.login(0);
+      if (this.logger.enabled('info')) {
+        const fields = { appId: latin1Text(session.appId), account: latin1Text(session.account), address: connection.remote, uid: session.uid };
+        logEvent(this.logger, 'info', 'login', fields, `${session.label}: logged in from ${connection.remote} as uid ${session.uid}`);
+      }
       this.afterLogin(session);
     };
     if (isPromise(registered)) {
@@ -363,8 +411,9 @@ export class SignalServer implements ConnectionHost, SessionHost, RequestService
       });
     }
     const problem = session === undefined ? 'unknown session (the resume window is over or the server restarted)' : session.resumeProblem(frame.lastSeq);
+    this.counters.resumed(session !== undefined && problem === null);
     if (session === undefined || problem !== null) {
-      this.logger.info(`${connection.remote}: resume refused: ${problem}`);
+      logEvent(this.logger, 'info', 'resume_refused', { address: connection.remote }, `${connection.remote}: resume refused: ${problem}`);
       connection.sendFrame({ type: FrameType.ResumeFail, code: AGORA_E_CODE.LOGOUT_E_NET, text: utf8Encode(problem ?? '') });
       return;
     }
@@ -378,7 +427,17 @@ export class SignalServer implements ConnectionHost, SessionHost, RequestService
   // --- SessionHost ---------------------------------------------------------------------------
 
   handleRequest(session: Session, op: number, args: Uint8Array[]): MaybePromise<Reply> {
-    return dispatchRequest(this, session, op, args);
+    const counters = this.counters;
+    counters.request(op);
+    const reply = dispatchRequest(this, session, op, args);
+    if (!isPromise(reply)) {
+      counters.answered(reply.code);
+      return reply;
+    }
+    return reply.then((r) => {
+      counters.answered(r.code);
+      return r;
+    });
   }
 
   memberCannotKeepUp(session: Session): void {
@@ -540,6 +599,7 @@ export class SignalServer implements ConnectionHost, SessionHost, RequestService
     this.connections.add(connection);
     this.startWatchdog();
     if (this.closing) connection.close(AGORA_E_CODE.LOGOUT_E_OTHER, 'server shutting down');
+    else if (this.goingAway) connection.close(AGORA_E_CODE.LOGOUT_E_OTHER, 'server going away');
     return connection;
   }
 
@@ -569,4 +629,9 @@ export class SignalServer implements ConnectionHost, SessionHost, RequestService
     this.nextUid = this.nextUid >= 0xffffffff ? 1 : this.nextUid + 1;
     return uid;
   }
+}
+
+/** A latin1 key (one character per byte) as the UTF-8 text it encodes, for log fields. */
+function latin1Text(key: string): string {
+  return Buffer.from(key, 'latin1').toString('utf8');
 }

@@ -13,18 +13,26 @@ export const CONFIG_EXIT_CODE = 2;
 /** A worker that dies sooner than this after its start is restarted after RESTART_DELAY_MS. */
 const YOUNG_MS = 5000;
 const RESTART_DELAY_MS = 1000;
+/** Tells a worker its place (0..N-1), kept by its replacement: its admin port is adminPort + slot. */
+export const WORKER_SLOT_ENV = 'AGORA_SIG_WORKER_SLOT';
+
+/** This worker's place among the workers, or null in a process that is no worker. */
+export function workerSlot(): number | null {
+  const raw = cluster.isWorker ? process.env[WORKER_SLOT_ENV] : undefined;
+  return raw === undefined ? null : Number(raw);
+}
 
 /** Resolves once every worker has exited after SIGTERM/SIGINT; answers the exit code for the primary. */
 export function runPrimary(workers: number, logger: Logger): Promise<number> {
   let stopping = false;
-  const started = new Map<Worker, number>();
-  const fork = (): void => {
+  const started = new Map<Worker, { at: number; slot: number }>();
+  const fork = (slot: number): void => {
     if (stopping) return;
-    started.set(cluster.fork(), Date.now());
+    started.set(cluster.fork({ [WORKER_SLOT_ENV]: String(slot) }), { at: Date.now(), slot });
   };
   return new Promise((resolve) => {
     cluster.on('exit', (worker, code, signal) => {
-      const since = started.get(worker) ?? 0;
+      const { at: since, slot } = started.get(worker) ?? { at: 0, slot: 0 };
       started.delete(worker);
       if (stopping) {
         if (started.size === 0) resolve(0);
@@ -38,8 +46,8 @@ export function runPrimary(workers: number, logger: Logger): Promise<number> {
       }
       const young = Date.now() - since < YOUNG_MS;
       logger.error(`worker ${worker.process.pid} exited with ${how}; starting another${young ? ` in ${RESTART_DELAY_MS} ms` : ''}`);
-      if (young) setTimeout(fork, RESTART_DELAY_MS);
-      else fork();
+      if (young) setTimeout(() => fork(slot), RESTART_DELAY_MS);
+      else fork(slot);
     });
     const stop = (why: string): void => {
       if (stopping) {
@@ -55,6 +63,6 @@ export function runPrimary(workers: number, logger: Logger): Promise<number> {
     process.on('SIGINT', () => stop('SIGINT'));
     process.on('SIGTERM', () => stop('SIGTERM'));
     logger.info(`primary ${process.pid}: starting ${workers} workers`);
-    for (let i = 0; i < workers; i++) fork();
+    for (let i = 0; i < workers; i++) fork(i);
   });
 }
