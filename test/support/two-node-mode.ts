@@ -98,6 +98,7 @@ const ONE_PROCESS_ONLY: ReadonlyMap<string, string> = new Map([
     '02-server: TLS on both listeners with connection limits a TLS or wss:// session leaves the pool of sockets without a session, so idle sockets push out idle ones only',
     "one node's connection limits, and every socket comes from the proxy's address",
   ],
+  ['04 e2e: invoke, bc_call and dbg through the addon dbg answers through onDbg: ping, echo, version, server_time, stats; an unknown command is onError(1004)', 'DBG stats counts the sessions of the node that answers'],
   ['02-server: flow control of pipelined requests bounds the queue in bytes too', 'a request to the Redis stores is answered later: the requests queue while the window is open, as async-state.test.ts shows'],
 ]);
 
