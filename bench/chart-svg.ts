@@ -11,6 +11,7 @@ const COLORS: Record<string, string> = {
   floor: '#7f7f7f',
   java: '#ff7f0e',
   addon: '#2ca02c',
+  'agora-metrics': '#9467bd',
   'agora-cluster': '#17becf',
   'socketio-cluster': '#e377c2',
 };

@@ -283,3 +283,21 @@ export function figuresOf(run: ScenarioRun, outcomes: Partial<Record<TargetName,
     return { run: run.id, scenario: run.scenario, metric: def.metric, unit: def.unit, better: def.better, what: def.what, values };
   });
 }
+
+/**
+ * The figures of several rounds of one run (`--repeat`): each figure's median per target over the
+ * rounds that produced it, so that one round disturbed by the machine's other load does not decide.
+ */
+export function medianFigures(rounds: Figure[][]): Figure[] {
+  if (rounds.length === 1) return rounds[0];
+  return rounds[0].map((first, i) => {
+    const values: Partial<Record<TargetName, number>> = {};
+    const targets = new Set(rounds.flatMap((r) => Object.keys(r[i].values) as TargetName[]));
+    for (const target of targets) {
+      const seen = rounds.map((r) => r[i].values[target]).filter((v): v is number => v !== undefined).sort((a, b) => a - b);
+      const mid = Math.floor(seen.length / 2);
+      values[target] = seen.length % 2 === 1 ? seen[mid] : (seen[mid - 1] + seen[mid]) / 2;
+    }
+    return { ...first, values };
+  });
+}

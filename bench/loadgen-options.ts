@@ -12,8 +12,11 @@ export type ScenarioName = (typeof SCENARIO_NAMES)[number];
 export const LOADGEN_TARGETS = ['agora', 'socketio', 'floor', 'java', 'addon'] as const;
 export type LoadgenTarget = (typeof LOADGEN_TARGETS)[number];
 
-/** The systems the benchmark compares: the protocols on one server, and two of them on Redis. */
-export const TARGET_NAMES = [...LOADGEN_TARGETS, 'agora-cluster', 'socketio-cluster'] as const;
+/**
+ * The systems the benchmark compares: the protocols on one server, our server with its /metrics
+ * scraped, and two nodes of ours and of Socket.IO on Redis.
+ */
+export const TARGET_NAMES = [...LOADGEN_TARGETS, 'agora-metrics', 'agora-cluster', 'socketio-cluster'] as const;
 export type TargetName = (typeof TARGET_NAMES)[number];
 
 /** Every scenario parameter with its default; a scenario reads only the ones it needs. */

@@ -11,6 +11,8 @@ import type { ScenarioRun, Sizes } from './scenarios';
 export interface RunRecord {
   run: ScenarioRun;
   outcomes: Partial<Record<TargetName, Outcome>>;
+  /** With --repeat: the outcomes of the later rounds (`outcomes` is the first). */
+  laterRounds?: Partial<Record<TargetName, Outcome>>[];
 }
 
 export interface Results {
@@ -19,6 +21,8 @@ export interface Results {
   working_tree_modified: boolean;
   machine: MachineInfo;
   note: string;
+  /** Rounds of every scenario run (--repeat); the figures are their medians. */
+  repeat?: number;
   sizes: Sizes;
   targets: Record<string, string>;
   runs: RunRecord[];

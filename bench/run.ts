@@ -3,13 +3,13 @@
  * `npm run bench`: runs every scenario against this project, Socket.IO and the floor relay, each
  * against a fresh server (a fresh Redis and two nodes for the cluster targets), then prints one
  * table with the targets' verdicts and writes bench/results/. Usage: node dist/bench/run.js
- *   [--quick] [--only agora,socketio,floor,java,addon,agora-cluster,socketio-cluster]
+ *   [--quick] [--only agora,socketio,floor,java,addon,agora-metrics,agora-cluster,socketio-cluster]
  *   [--scenarios id,id] [--loadgen PATH] [--floor-relay PATH] [--note TEXT]
  */
 import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { killAllStarted, startBounded } from './bounded-process';
-import { Figure, figuresOf, Outcome } from './figures';
+import { Figure, figuresOf, medianFigures, Outcome } from './figures';
 import { checkGoals } from './goals';
 import type { TargetName } from './loadgen-options';
 import { gitCommit, machineInfo } from './machine';
@@ -33,10 +33,12 @@ interface RunnerOptions {
   scenarios: string[] | undefined;
   paths: BenchPaths;
   note: string;
+  /** Rounds of every scenario run; the figures are the medians (medianFigures). */
+  repeat: number;
 }
 
 const USAGE = `Usage: node dist/bench/run.js [--quick] [--scenarios id,id] [--loadgen PATH] [--floor-relay PATH]
-       [--note TEXT] [--only agora,socketio,floor,java,addon,agora-cluster,socketio-cluster]`;
+       [--note TEXT] [--repeat N] [--only agora,socketio,floor,java,addon,agora-metrics,agora-cluster,socketio-cluster]`;
 
 /** Descriptors a process keeps besides the benchmark's sockets (stdio, epoll, timers, listeners). */
 const SPARE_FILE_DESCRIPTORS = 200;
@@ -69,6 +71,7 @@ function parseOptions(argv: string[]): RunnerOptions {
       floorRelay: join(root, 'build-bench/bench/native/agora_sig_floor_relay'),
     },
     note: '',
+    repeat: 1,
   };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
@@ -86,6 +89,11 @@ function parseOptions(argv: string[]): RunnerOptions {
     else if (flag === '--loadgen') options.paths.nativeLoadgen = resolve(value());
     else if (flag === '--floor-relay') options.paths.floorRelay = resolve(value());
     else if (flag === '--note') options.note = value();
+    else if (flag === '--repeat') {
+      const n = Number(value());
+      if (!Number.isInteger(n) || n < 1 || n > 100) throw new Error(`--repeat must be an integer from 1 to 100\n${USAGE}`);
+      options.repeat = n;
+    }
     else if (flag === '--help') {
       process.stdout.write(`${USAGE}\n`);
       process.exit(0);
@@ -236,6 +244,28 @@ async function warmUp(target: Target, run: ScenarioRun, params: ScenarioRun['par
   return null;
 }
 
+/** One scenario run against one target, or why it was skipped or failed. */
+async function runTarget(target: Target, run: ScenarioRun, options: RunnerOptions, openFilesLimit: number, round: number): Promise<Outcome> {
+  const missing = target.missing(options.paths);
+  const needed = socketsNeeded(run) + SPARE_FILE_DESCRIPTORS;
+  let outcome: Outcome;
+  if (target.scenarios !== undefined && !target.scenarios.includes(run.scenario)) {
+    outcome = { status: 'skipped', reason: `${target.name} load generator runs only ${target.scenarios.join(', ')}` };
+  } else if (missing !== undefined) outcome = { status: 'skipped', reason: missing };
+  else if (needed > openFilesLimit) {
+    outcome = { status: 'skipped', reason: `needs about ${needed} open files per process; the hard limit here is ${openFilesLimit}` };
+  } else {
+    log(`${run.id} ${JSON.stringify(run.params)} -> ${target.name}${options.repeat > 1 ? ` (round ${round + 1} of ${options.repeat})` : ''}`);
+    try {
+      outcome = await runOne(target, run, options.paths);
+    } catch (e) {
+      outcome = { status: 'failed', reason: (e as Error).message };
+    }
+  }
+  if (outcome.status !== 'ok') log(`${run.id} -> ${target.name}: ${outcome.status}: ${outcome.reason}`);
+  return outcome;
+}
+
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   const machine = machineInfo();
@@ -248,29 +278,19 @@ async function main(): Promise<void> {
   const records: RunRecord[] = [];
   const figures: Figure[] = [];
   for (const run of runs) {
-    const record: RunRecord = { run, outcomes: {} };
-    for (const target of targets) {
-      const missing = target.missing(options.paths);
-      const needed = socketsNeeded(run) + SPARE_FILE_DESCRIPTORS;
-      let outcome: Outcome;
-      if (target.scenarios !== undefined && !target.scenarios.includes(run.scenario)) {
-        outcome = { status: 'skipped', reason: `${target.name} load generator runs only ${target.scenarios.join(', ')}` };
-      } else if (missing !== undefined) outcome = { status: 'skipped', reason: missing };
-      else if (needed > machine.open_files_limit) {
-        outcome = { status: 'skipped', reason: `needs about ${needed} open files per process; the hard limit here is ${machine.open_files_limit}` };
-      } else {
-        log(`${run.id} ${JSON.stringify(run.params)} -> ${target.name}`);
-        try {
-          outcome = await runOne(target, run, options.paths);
-        } catch (e) {
-          outcome = { status: 'failed', reason: (e as Error).message };
-        }
-      }
-      if (outcome.status !== 'ok') log(`${run.id} -> ${target.name}: ${outcome.status}: ${outcome.reason}`);
-      record.outcomes[target.name] = outcome;
+    const rounds: Partial<Record<TargetName, Outcome>>[] = [];
+    for (let round = 0; round < options.repeat; round++) {
+      // Every other round runs the targets in reverse order, so that a drift of the machine's
+      // load over the run does not always favour the same target.
+      const order = round % 2 === 0 ? targets : [...targets].reverse();
+      const outcomes: Partial<Record<TargetName, Outcome>> = {};
+      for (const target of order) outcomes[target.name] = await runTarget(target, run, options, machine.open_files_limit, round);
+      rounds.push(outcomes);
     }
+    const record: RunRecord = { run, outcomes: rounds[0] };
+    if (rounds.length > 1) record.laterRounds = rounds.slice(1);
     records.push(record);
-    figures.push(...figuresOf(run, record.outcomes));
+    figures.push(...medianFigures(rounds.map((outcomes) => figuresOf(run, outcomes))));
   }
 
   const goals = checkGoals(figures);
@@ -289,6 +309,7 @@ async function main(): Promise<void> {
     working_tree_modified: dirty,
     machine,
     note: options.note,
+    repeat: options.repeat,
     sizes: options.sizes,
     targets: Object.fromEntries(targets.map((t) => [t.name, t.description])),
     runs: records,

@@ -14,11 +14,12 @@ function ratio(a: number | undefined, b: number | undefined): string {
 }
 
 // java and addon are our server too, driven through the Java SDK and through the Node addon;
-// agora-cluster and socketio-cluster are two nodes of ours and of Socket.IO on one Redis.
+// agora-metrics is the agora target with /metrics scraped every second; agora-cluster and
+// socketio-cluster are two nodes of ours and of Socket.IO on one Redis.
 const HEADER = [
   'scenario', 'metric', 'unit',
-  'agora', 'socketio', 'floor', 'java', 'addon', 'agora-cluster', 'socketio-cluster',
-  'agora/socketio', 'agora/floor', 'agora-cluster/socketio-cluster', 'agora-cluster/agora',
+  'agora', 'socketio', 'floor', 'java', 'addon', 'agora-metrics', 'agora-cluster', 'socketio-cluster',
+  'agora/socketio', 'agora/floor', 'metrics/agora', 'agora-cluster/socketio-cluster', 'agora-cluster/agora',
 ];
 
 function rows(figures: Figure[]): string[][] {
@@ -33,10 +34,12 @@ function rows(figures: Figure[]): string[][] {
       fmt(v.floor),
       fmt(v.java),
       fmt(v.addon),
+      fmt(v['agora-metrics']),
       fmt(v['agora-cluster']),
       fmt(v['socketio-cluster']),
       ratio(v.agora, v.socketio),
       ratio(v.agora, v.floor),
+      ratio(v['agora-metrics'], v.agora),
       ratio(v['agora-cluster'], v['socketio-cluster']),
       ratio(v['agora-cluster'], v.agora),
     ];

@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BoundedProcess, startBounded, waitForPort } from './bounded-process';
 import { freePort } from './free-port';
+import { BENCH_ADMIN_KEY, scrapeEverySecond } from './metrics-scraper';
 import type { ScenarioName, TargetName } from './loadgen-options';
 import { BenchRedis, startRedis } from './redis-server';
 
@@ -146,6 +147,20 @@ function secondServer(server: RunningServer): string[] {
   return ['--server2', `${server.second.host}:${server.second.port}`];
 }
 
+/** The agora server with its admin listener on, /metrics scraped every second while it runs. */
+async function startScrapedAgoraServer(paths: BenchPaths, timeoutMs: number): Promise<RunningServer> {
+  const adminPort = await freePort();
+  const node = await startAgoraNode(paths, timeoutMs, 'agora server', ['--admin-port', String(adminPort), '--admin-key', BENCH_ADMIN_KEY]);
+  const server = await single(node.process, node.port);
+  await waitForPort(HOST, adminPort, LISTEN_TIMEOUT_MS, node.process);
+  const scraper = scrapeEverySecond(HOST, adminPort);
+  void node.process.exited.then(() => {
+    const { scrapes, failures } = scraper.stop();
+    process.stderr.write(`[bench] agora-metrics: ${scrapes} scrapes of /metrics${failures > 0 ? `, ${failures} failed` : ''}\n`);
+  });
+  return server;
+}
+
 export const TARGETS: Target[] = [
   {
     name: 'agora',
@@ -158,6 +173,14 @@ export const TARGETS: Target[] = [
       return single(node.process, node.port);
     },
     loadgenCommand: (paths, server) => [paths.nativeLoadgen, '--target', 'agora', '--server', `${server.host}:${server.port}`],
+  },
+  {
+    name: 'agora-metrics',
+    description: 'the agora target with the admin listener on and /metrics scraped every second (the cost of metrics)',
+    scenarios: ['p2p-latency', 'p2p-throughput'],
+    missing: (paths) => TARGETS[0].missing(paths),
+    startServer: startScrapedAgoraServer,
+    loadgenCommand: (paths, server) => TARGETS[0].loadgenCommand(paths, server),
   },
   {
     name: 'socketio',

@@ -75,6 +75,21 @@ mocha_passed=${mocha_passed:-0}
 mocha_failed=${mocha_failed:-0}
 [ "$mocha_status" -ne 0 ] && [ "$mocha_failed" -eq 0 ] && mocha_failed=1
 
+# The behaviour suites again against a cluster: every server a test starts is two nodes over one
+# redis-server behind a round-robin proxy, so each test's clients are spread over both nodes
+# (test/support/two-node-mode.ts; docs/cluster.md, "Tests").
+npx mocha --no-config --timeout 30000 --reporter spec --require dist/test/support/two-node-mode.js \
+  'dist/test/02-server/**/*.test.js' 'dist/test/04-e2e/**/*.test.js' 'dist/test/05-browser/**/*.test.js' \
+  'dist/test/06-object-models/**/*.test.js' --ignore 'dist/test/04-e2e/1[12]-windows-*.test.js' 2>&1 | tee "$logdir/mocha-two-nodes.log"
+cluster_status=${PIPESTATUS[0]}
+cluster_passed=$(sed -nE 's/^ *([0-9]+) passing.*/\1/p' "$logdir/mocha-two-nodes.log" | tail -n 1)
+cluster_failed=$(sed -nE 's/^ *([0-9]+) failing.*/\1/p' "$logdir/mocha-two-nodes.log" | tail -n 1)
+cluster_passed=${cluster_passed:-0}
+cluster_failed=${cluster_failed:-0}
+[ "$cluster_status" -ne 0 ] && [ "$cluster_failed" -eq 0 ] && cluster_failed=1
+mocha_passed=$(( mocha_passed + cluster_passed ))
+mocha_failed=$(( mocha_failed + cluster_failed ))
+
 # The Java Server SDK (java/): JUnit 5 against the server in dist/, counted from Surefire's summary
 # line "Tests run: N, Failures: F, Errors: E, Skipped: S". Maven fetches its plugins from Maven
 # Central into ~/.m2 on the first run.

@@ -1,14 +1,15 @@
 /**
- * Channel behaviour on top of a ChannelStore and a MessageRouter: the join sequence, leaving (by
- * request, by switching channel, by the end of a session), channel messages, attributes and the
- * two special channels. Events to the acting session are sequenced before its RESULT; events to
- * other members go through the router, encoded once per fan-out.
+ * Channel behaviour on top of a ChannelStore (who is a member, attributes, limits, cluster-wide)
+ * and a ChannelBroker (where the events go): the join sequence, leaving (by request, by switching
+ * channel, by the end of a session), channel messages, attributes and the two special channels.
+ * Events to the acting session are sequenced before its RESULT; events to the members are one
+ * publish each, which every node delivers to its own members, encoded once per node.
  *
  * Large channels: above `memberEventsLimit` members nobody is told of joins and leaves, else
  * filling a channel of N members would cost N^2/2 events (members follow the size through
  * `_member_num` and the queries instead). Nothing here copies or scans a whole member list per
- * join, leave or message: the store answers counts and the most recent members, and fan-outs hand
- * the store's member view straight to the router.
+ * join, leave or message: the store answers counts and the most recent members, and a publish
+ * carries no member list.
  */
 import { MAX_MESSAGE_BYTES } from '../protocol/constants';
 import { EventKind } from '../protocol/ops';
@@ -24,8 +25,10 @@ import {
 import { decimalBytes } from './decimal';
 import { AGORA_E_CODE } from '../protocol/error-codes';
 import { failure, Reply, RequestSender, success } from './handlers/request-handler';
-import type { ChannelMember, ChannelStore, RecentMembers, Refusal } from './state/channel-store';
-import { then, MaybePromise } from './state/maybe-promise';
+import type { ChannelBroker } from './state/channel-broker';
+import type { ChannelMember, ChannelStore, JoinOutcome, RecentMembers, Refusal } from './state/channel-store';
+import { MemoryChannelBroker } from './state/memory-channel-broker';
+import { isPromise, then, MaybePromise } from './state/maybe-promise';
 import type { MessageRouter } from './state/message-router';
 import { latin1 } from './latin1';
 
@@ -85,23 +88,27 @@ function fittingMembers(channel: Uint8Array, recent: readonly ChannelMember[], m
   return first === 0 ? recent : recent.slice(first);
 }
 
-/** The members except one session (the joiner, who is told by its own sequence). */
-function* except(members: Iterable<ChannelMember>, sessionId: string): Generator<ChannelMember> {
-  for (const m of members) if (m.sessionId !== sessionId) yield m;
-}
+/** Who a special channel's message is about (a session of this node, or one of a node that died). */
+type EventSender = Pick<RequestSender, 'appId' | 'account' | 'accountBytes' | 'uid' | 'uidBytes'>;
 
 /** The leave codes of AGORA_E_CODE that CHANNEL_LEFT carries. */
 export type LeaveCode = AGORA_E_CODE.LEAVECHANNEL_E_BYUSER | AGORA_E_CODE.LEAVECHANNEL_E_LOGOUT | AGORA_E_CODE.LEAVECHANNEL_E_DISCONN | AGORA_E_CODE.LEAVECHANNEL_E_OTHER;
 
 export class ChannelService {
+  /** Where the channel's events go: every member on every node (state/channel-broker.ts). */
+  private readonly broker: ChannelBroker;
+
   constructor(
     private readonly store: ChannelStore,
-    private readonly router: MessageRouter,
+    router: MessageRouter,
     private readonly nextServerMsgId: () => number,
     /** CHANNEL_USER_JOINED/LEFT go out while the channel, the member concerned included, has at most this many members; 0 = always. */
     private readonly memberEventsLimit: number = DEFAULT_MEMBER_EVENTS_LIMIT,
     private readonly limits: ChannelServiceLimits = DEFAULT_SERVICE_LIMITS,
+    /** By default the single process's: one fan-out over the store's members through `router`. */
+    broker?: ChannelBroker,
   ) {
+    this.broker = broker ?? new MemoryChannelBroker(store, router);
     store.setListener({
       attrWrittenBySystem: (appId, channel, name, value) => {
         this.toMembers(appId, channel, EventKind.ChannelAttr, [bytes(channel), bytes(name), value, UPDATE]);
@@ -123,24 +130,52 @@ export class ChannelService {
     const previous = user.joinedChannel;
     const left = previous !== null && previous !== name ? this.leave(user, previous, AGORA_E_CODE.LEAVECHANNEL_E_BYUSER, true) : false;
     const member: ChannelMember = { account: user.account, accountBytes: user.accountBytes, uid: user.uid, uidBytes: user.uidBytes, sessionId: user.sessionId, endpoint: user.endpoint };
+    const { appId, sessionId } = user;
     return then(left, () =>
-      then(this.store.join(user.appId, name, member), (outcome) => {
-        user.joinedChannel = name;
-        user.deliverEvent(EventKind.ChannelJoined, [channelBytes]);
-        const recent = fittingMembers(channelBytes, outcome.recent, this.limits.maxFrameBytes);
-        const list: Uint8Array[] = [channelBytes, decimalBytes(recent.length)];
-        for (const m of recent) list.push(m.accountBytes, m.uidBytes);
-        user.deliverEvent(EventKind.ChannelUserList, list);
-        for (const [attr, value] of outcome.attrs) user.deliverEvent(EventKind.ChannelAttr, [channelBytes, bytes(attr), value, UPDATE]);
-        if (!outcome.joined) return success();
-        const told = this.announces(outcome.count)
-          ? then(this.store.members(user.appId, name), (members) =>
-              this.router.deliverToMany(user.appId, except(members, user.sessionId), EventKind.ChannelUserJoined, [channelBytes, user.accountBytes, user.uidBytes]),
-            )
-          : 0;
-        return then(told, () => then(this.channelEvent(user, 'join', name), () => success()));
+      then(this.broker.expect(appId, name, sessionId), () => {
+        if (user.ended === true) return this.abandonJoin(user, name, false);
+        return then(this.joinOrForget(appId, name, member), (outcome) => {
+          // The session ended while the store joined it: nobody would ever make it leave.
+          if (user.ended === true) return this.abandonJoin(user, name, true);
+          user.joinedChannel = name;
+          user.deliverEvent(EventKind.ChannelJoined, [channelBytes]);
+          const recent = fittingMembers(channelBytes, outcome.recent, this.limits.maxFrameBytes);
+          const list: Uint8Array[] = [channelBytes, decimalBytes(recent.length)];
+          for (const m of recent) list.push(m.accountBytes, m.uidBytes);
+          user.deliverEvent(EventKind.ChannelUserList, list);
+          for (const [attr, value] of outcome.attrs) user.deliverEvent(EventKind.ChannelAttr, [channelBytes, bytes(attr), value, UPDATE]);
+          if (user.endpoint !== undefined) this.broker.admit(appId, name, user.endpoint, outcome.position);
+          if (!outcome.joined) return success();
+          const told = this.announces(outcome.count)
+            ? this.broker.publish(appId, name, EventKind.ChannelUserJoined, [channelBytes, user.accountBytes, user.uidBytes], sessionId)
+            : undefined;
+          return then(told, () => then(this.channelEvent(user, 'join', name), () => success()));
+        });
       }),
     );
+  }
+
+  /** The store's join; when it fails, the broker stops holding the channel's events for the session. */
+  private joinOrForget(appId: string, name: string, member: ChannelMember): MaybePromise<JoinOutcome> {
+    const outcome = this.store.join(appId, name, member);
+    if (!isPromise(outcome)) return outcome;
+    return outcome.catch((e: unknown) =>
+      then(this.broker.remove(appId, name, member.sessionId), () => {
+        throw e;
+      }),
+    );
+  }
+
+  /** A join whose session ended meanwhile: undone without events (the others were told nothing yet). */
+  private abandonJoin(user: RequestSender, name: string, joined: boolean): MaybePromise<Reply> {
+    const removed = this.broker.remove(user.appId, name, user.sessionId);
+    const left = joined ? then(removed, () => this.store.leave(user.appId, name, user.account, user.sessionId)) : removed;
+    return then(left, () => failure(AGORA_E_CODE.JOINCHANNEL_E_OTHER, `the session ended before it joined channel ${utf8(name)}`));
+  }
+
+  /** Stops the fan-out (the server is closing). */
+  close(): MaybePromise<void> {
+    return this.broker.close();
   }
 
   /** CHANNEL_LEAVE: CHANNEL_LEFT(602) to the leaver, CHANNEL_USER_LEFT to the others (see `announces`). */
@@ -162,6 +197,32 @@ export class ChannelService {
     if (current === null) return;
     return then(this.leave(user, current, AGORA_E_CODE.LEAVECHANNEL_E_OTHER, false), (left) => {
       if (left && user.deliverNotice !== undefined) user.deliverNotice(EventKind.ChannelLeft, [bytes(current), decimalBytes(AGORA_E_CODE.LEAVECHANNEL_E_OTHER)]);
+    });
+  }
+
+  /**
+   * A session of another node is over and that node cannot say so (it died): its memberships end,
+   * each with the leave events the others would have had (CHANNEL_USER_LEFT, and a leave in
+   * `__agora_channel_event`). Answers the channels it left.
+   */
+  endMembershipsOf(appId: string, account: string, sessionId: string): MaybePromise<string[]> {
+    return then(this.store.channelsOf(appId, account, sessionId), (names) => {
+      const ended: string[] = [];
+      let chain: MaybePromise<unknown> = undefined;
+      for (const name of names) {
+        chain = then(chain, () =>
+          then(this.store.leave(appId, name, account, sessionId), (outcome) => {
+            if (outcome === null) return;
+            ended.push(name);
+            const { left } = outcome;
+            const channelBytes = bytes(name);
+            const told = this.announces(outcome.count + 1) ? this.toMembers(appId, name, EventKind.ChannelUserLeft, [channelBytes, left.accountBytes, left.uidBytes]) : undefined;
+            const sender = { appId, account, accountBytes: left.accountBytes, uid: left.uid, uidBytes: left.uidBytes };
+            return then(told, () => this.channelEvent(sender, 'leave', name));
+          }),
+        );
+      }
+      return then(chain, () => ended);
     });
   }
 
@@ -257,7 +318,9 @@ export class ChannelService {
   }
 
   private leave(user: RequestSender, name: string, code: LeaveCode, tellSelf: boolean): MaybePromise<boolean> {
-    return then(this.store.leave(user.appId, name, user.account, user.sessionId), (outcome) => {
+    // Out of the fan-out first: nothing published from now on reaches the leaver.
+    const removed = this.broker.remove(user.appId, name, user.sessionId);
+    return then(then(removed, () => this.store.leave(user.appId, name, user.account, user.sessionId)), (outcome) => {
       if (user.joinedChannel === name) user.joinedChannel = null;
       if (outcome === null) return false;
       const channelBytes = bytes(name);
@@ -277,13 +340,13 @@ export class ChannelService {
   }
 
   /** Every join and leave of an ordinary channel, told to the members of `__agora_channel_event`. */
-  private channelEvent(user: RequestSender, event: 'join' | 'leave', name: string): MaybePromise<void> {
+  private channelEvent(user: EventSender, event: 'join' | 'leave', name: string): MaybePromise<void> {
     if (isSpecialChannel(name)) return;
     return this.specialMessage(user, CHANNEL_EVENT_CHANNEL, { event, channel: utf8(name), account: utf8(user.account), uid: user.uid });
   }
 
   /** CHANNEL_MSG in a special channel: sent by the user concerned, the message a JSON object. */
-  private specialMessage(user: RequestSender, channel: string, detail: Record<string, unknown>): MaybePromise<void> {
+  private specialMessage(user: EventSender, channel: string, detail: Record<string, unknown>): MaybePromise<void> {
     return then(this.store.count(user.appId, channel), (n) => {
       if (n === 0) return;
       const fields = [bytes(channel), user.accountBytes, user.uidBytes, new Uint8Array(Buffer.from(JSON.stringify(detail), 'utf8')), decimalBytes(this.nextServerMsgId())];
@@ -291,8 +354,35 @@ export class ChannelService {
     });
   }
 
-  /** One fan-out; the store's member view goes to the router as it is (no copy per message). */
-  private toMembers(appId: string, name: string, kind: EventKind, fields: Uint8Array[]): MaybePromise<number> {
-    return then(this.store.members(appId, name), (members) => this.router.deliverToMany(appId, members, kind, fields));
+  /** One publish; each node delivers it to its own members. */
+  private toMembers(appId: string, name: string, kind: EventKind, fields: Uint8Array[]): MaybePromise<void> {
+    return this.broker.publish(appId, name, kind, fields);
+  }
+
+  // --- Resume on another node: the member's channel events move with it ---------------------
+
+  /** This node is about to give the session its channel's events (a session moving here). */
+  expectMoved(appId: string, channel: string, sessionId: string): Promise<void> {
+    return Promise.resolve(this.broker.expect(appId, channel, sessionId));
+  }
+
+  cancelMoved(appId: string, channel: string, sessionId: string): MaybePromise<void> {
+    return this.broker.remove(appId, channel, sessionId);
+  }
+
+  /** A moved session takes its channel's events from after `position` on. */
+  admitMoved(user: RequestSender, position: number): void {
+    if (user.joinedChannel === null || user.endpoint === undefined) return;
+    this.broker.admit(user.appId, user.joinedChannel, user.endpoint, position);
+  }
+
+  settleBroker(): Promise<void> {
+    return this.broker.settle?.() ?? Promise.resolve();
+  }
+
+  /** The session's channel events stop here: it moves to another node (its membership stays). */
+  handOff(user: RequestSender): number {
+    if (user.joinedChannel === null) return 0;
+    return this.broker.handOff?.(user.appId, user.joinedChannel, user.sessionId) ?? 0;
   }
 }

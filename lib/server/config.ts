@@ -3,10 +3,12 @@
  * environment variables, then by command-line flags.
  */
 import * as fs from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { DEFAULT_MEMBER_EVENTS_LIMIT } from './channel-service';
 import { defaultMaxConnections } from './connection-limits';
 import { DEFAULT_INVITE_CONFIG, InviteConfig, parseGatewayAccount, parseInviteConfig } from './invite-config';
-import { isLogLevel, LogLevel, LOG_LEVELS } from './logger';
+import { isLogFormat, isLogLevel, LogFormat, LOG_FORMATS, LogLevel, LOG_LEVELS } from './logger';
+import { parseClusterSeeds } from './redis/redis-connection';
 
 export interface AppConfig {
   appId: string;
@@ -103,6 +105,31 @@ export interface ServerConfig {
    */
   tlsCert?: string;
   tlsKey?: string;
+  /**
+   * `redis://host:port[/db]`: the shared state and the routing of a cluster of nodes live on this
+   * Redis (docs/cluster.md). Exclusive with redisCluster; neither = the in-memory single process.
+   */
+  redis?: string;
+  /** `host:port,host:port,...`: the seeds of a Redis Cluster, as `redis` otherwise. */
+  redisCluster?: string;
+  /** Node processes sharing the ports on this machine (cluster module); 1 = this process alone. Needs redis or redisCluster. */
+  workers: number;
+  /** How long after a node stops refreshing its liveness its sessions count as offline for the other nodes. */
+  nodeTimeoutMs: number;
+  /** How long a Redis command may take before the request that needed it fails (code 1002, docs/cluster.md). */
+  redisCommandTimeoutMs: number;
+  /** `text` (one readable line per event, for a terminal) or `json` (pino JSON lines). */
+  logFormat: LogFormat;
+  /** The admin HTTP listener's port (metrics, health, admin API); absent = no admin listener. */
+  adminPort?: number;
+  /** The admin listener's address (loopback unless told otherwise). */
+  adminHost: string;
+  /** The bearer key the admin API and /metrics want; the admin listener does not start without it. */
+  adminKey?: string;
+  /** Sessions are also counted per App ID in /metrics (a label per App ID: off for many App IDs). */
+  metricsPerAppId: boolean;
+  /** How long SIGTERM waits for clients to leave after telling them the server is going away. */
+  shutdownDrainMs: number;
 }
 
 /** What `new SignalServer(...)` and the config file take: any subset, `apps` also partially. */
@@ -154,6 +181,13 @@ export const DEFAULT_CONFIG: Readonly<ServerConfig> = Object.freeze({
   maxConnectionsPerAddress: 0,
   reservedConnections: defaultReserve(DEFAULT_MAX_CONNECTIONS),
   frameTimeoutMs: 30000,
+  workers: 1,
+  nodeTimeoutMs: 10000,
+  redisCommandTimeoutMs: 2000,
+  logFormat: 'text' as LogFormat,
+  adminHost: '127.0.0.1',
+  metricsPerAppId: false,
+  shutdownDrainMs: 10000,
 });
 
 /** A twentieth of the connections, for sockets of logged-in sessions only. */
@@ -200,6 +234,23 @@ Options (each overrides the environment variable named after it, which overrides
   --tls-cert <file>           PEM certificate (chain): with --tls-key, TCP speaks TLS and WebSocket wss://
                               (AGORA_SIG_TLS_CERT, default none)
   --tls-key <file>            PEM private key of --tls-cert (AGORA_SIG_TLS_KEY, default none)
+  --redis <url>               redis://host:port[/db]: run as one node of a cluster over this Redis
+                              (AGORA_SIG_REDIS, default none: everything in this process; docs/cluster.md)
+  --redis-cluster <seeds>     host:port,...: the same over a Redis Cluster (AGORA_SIG_REDIS_CLUSTER)
+  --workers <n|auto>          node processes sharing the ports, auto = one per core; needs --redis or
+                              --redis-cluster (AGORA_SIG_WORKERS, default 1)
+  --node-timeout-ms <ms>      how long until the sessions of a node that stopped count as offline
+                              (AGORA_SIG_NODE_TIMEOUT_MS, default 10000)
+  --redis-command-timeout-ms <ms>  how long a Redis command may take before its request fails with 1002
+                              (AGORA_SIG_REDIS_COMMAND_TIMEOUT_MS, default 2000)
+  --log-format <format>       text | json (AGORA_SIG_LOG_FORMAT, default text)
+  --admin-port <port>         admin HTTP listener: /metrics, /healthz, /readyz, /api
+                              (AGORA_SIG_ADMIN_PORT, default none = off; 0 = any free port)
+  --admin-host <address>      its address (AGORA_SIG_ADMIN_HOST, default 127.0.0.1)
+  --admin-key <key>           the bearer key it wants, at least 16 characters; required with
+                              --admin-port (AGORA_SIG_ADMIN_KEY; prefer it or the config file)
+  --metrics-per-app-id <bool> count sessions per App ID in /metrics (AGORA_SIG_METRICS_PER_APP_ID, default false)
+  --shutdown-drain-ms <ms>    how long SIGTERM waits for clients to leave (AGORA_SIG_SHUTDOWN_DRAIN_MS, default 10000)
   --help                      print this text
 
 See docs/server.md for the config file format.
@@ -216,7 +267,8 @@ const FILE_KEYS: readonly (keyof ServerConfig)[] = [
   'memoryBudgetBytes', 'maxUserAttrBytesPerAccount', 'maxUserAttrBytesTotal', 'maxHeldMessagesTotal', 'maxHeldBytesTotal',
   'maxAttrsPerChannel', 'maxAttrBytesPerChannel', 'maxIdleAttrChannelsPerApp', 'maxChannelTtlSeconds', 'userP2pMessagesPerSecond',
   'maxConnections', 'maxConnectionsPerAddress', 'reservedConnections', 'frameTimeoutMs',
-  'tlsCert', 'tlsKey',
+  'tlsCert', 'tlsKey', 'redis', 'redisCluster', 'workers', 'nodeTimeoutMs', 'redisCommandTimeoutMs',
+  'logFormat', 'adminPort', 'adminHost', 'adminKey', 'metricsPerAppId', 'shutdownDrainMs',
 ];
 
 /** Settings as flags and environment variables name them; two of them set parts of `apps`. */
@@ -242,6 +294,17 @@ const SETTINGS: readonly { flag: string; env: string; key: SettingKey }[] = [
   { flag: 'frame-timeout-ms', env: 'AGORA_SIG_FRAME_TIMEOUT_MS', key: 'frameTimeoutMs' },
   { flag: 'tls-cert', env: 'AGORA_SIG_TLS_CERT', key: 'tlsCert' },
   { flag: 'tls-key', env: 'AGORA_SIG_TLS_KEY', key: 'tlsKey' },
+  { flag: 'redis', env: 'AGORA_SIG_REDIS', key: 'redis' },
+  { flag: 'redis-cluster', env: 'AGORA_SIG_REDIS_CLUSTER', key: 'redisCluster' },
+  { flag: 'workers', env: 'AGORA_SIG_WORKERS', key: 'workers' },
+  { flag: 'node-timeout-ms', env: 'AGORA_SIG_NODE_TIMEOUT_MS', key: 'nodeTimeoutMs' },
+  { flag: 'redis-command-timeout-ms', env: 'AGORA_SIG_REDIS_COMMAND_TIMEOUT_MS', key: 'redisCommandTimeoutMs' },
+  { flag: 'log-format', env: 'AGORA_SIG_LOG_FORMAT', key: 'logFormat' },
+  { flag: 'admin-port', env: 'AGORA_SIG_ADMIN_PORT', key: 'adminPort' },
+  { flag: 'admin-host', env: 'AGORA_SIG_ADMIN_HOST', key: 'adminHost' },
+  { flag: 'admin-key', env: 'AGORA_SIG_ADMIN_KEY', key: 'adminKey' },
+  { flag: 'metrics-per-app-id', env: 'AGORA_SIG_METRICS_PER_APP_ID', key: 'metricsPerAppId' },
+  { flag: 'shutdown-drain-ms', env: 'AGORA_SIG_SHUTDOWN_DRAIN_MS', key: 'shutdownDrainMs' },
 ];
 
 export interface CommandLine {
@@ -415,6 +478,43 @@ function parseSetting(key: SettingKey | 'apps' | 'invite', source: string, raw: 
       // Read and checked as a pair when the server starts (tls-credentials.ts).
       if (typeof raw !== 'string' || raw.trim() === '') throw new ConfigError(`${source} must be a file name`);
       return { [key]: raw.trim() };
+    case 'redis':
+      return { redis: parseRedisUrl(source, raw) };
+    case 'redisCluster':
+      if (typeof raw !== 'string') throw new ConfigError(`${source} must be host:port,host:port,...`);
+      try {
+        parseClusterSeeds(raw);
+      } catch (e) {
+        throw new ConfigError(`${source} must be host:port,host:port,...: ${(e as Error).message}`);
+      }
+      return { redisCluster: raw.trim() };
+    case 'workers':
+      if (raw === 'auto' || (typeof raw === 'string' && raw.trim() === 'auto')) return { workers: availableParallelism() };
+      return { workers: parseInteger(`${source} (a number or auto)`, raw, 1, 1024) };
+    case 'nodeTimeoutMs':
+      return { nodeTimeoutMs: parseInteger(source, raw, 300, 3600000) };
+    case 'redisCommandTimeoutMs':
+      return { redisCommandTimeoutMs: parseInteger(source, raw, 50, 600000) };
+    case 'logFormat':
+      if (typeof raw !== 'string' || !isLogFormat(raw.trim())) {
+        throw new ConfigError(`${source} must be one of ${LOG_FORMATS.join(', ')}, got ${JSON.stringify(raw)}`);
+      }
+      return { logFormat: raw.trim() as LogFormat };
+    case 'adminPort':
+      return { adminPort: parseInteger(source, raw, 0, 65535) };
+    case 'adminHost':
+      if (typeof raw !== 'string' || raw.trim() === '') throw new ConfigError(`${source} must be a host name or address`);
+      return { adminHost: raw.trim() };
+    case 'adminKey':
+      // A short key could be guessed over the network; it is compared in constant time (ops/admin-auth.ts).
+      if (typeof raw !== 'string' || !/^[\x21-\x7e]{16,256}$/.test(raw)) {
+        throw new ConfigError(`${source} must be 16 to 256 visible ASCII characters`);
+      }
+      return { adminKey: raw };
+    case 'metricsPerAppId':
+      return { metricsPerAppId: parseBoolean(source, raw) };
+    case 'shutdownDrainMs':
+      return { shutdownDrainMs: parseInteger(source, raw, 0, 3600000) };
     case 'logLevel':
       if (typeof raw !== 'string' || !isLogLevel(raw.trim())) {
         throw new ConfigError(`${source} must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(raw)}`);
@@ -431,6 +531,25 @@ function parseSetting(key: SettingKey | 'apps' | 'invite', source: string, raw: 
     case 'sipGateway':
       return { invite: { sipGateway: parseGatewayAccount(source, raw, (m) => new ConfigError(m)) } };
   }
+}
+
+/** `redis://` or `rediss://`, a host, a port, at most a database number as the path. */
+function parseRedisUrl(source: string, raw: unknown): string {
+  const text = typeof raw === 'string' ? raw.trim() : '';
+  let url: URL | null = null;
+  try {
+    url = new URL(text);
+  } catch {
+    url = null;
+  }
+  const problem =
+    url === null ? 'not a URL'
+    : url.protocol !== 'redis:' && url.protocol !== 'rediss:' ? `the scheme is ${url.protocol} rather than redis: or rediss:`
+    : url.hostname === '' ? 'no host'
+    : !/^(\/\d{0,5})?$/.test(url.pathname) ? `the path ${url.pathname} is not a database number`
+    : null;
+  if (problem !== null) throw new ConfigError(`${source} must be redis://host:port[/db], got ${JSON.stringify(raw)}: ${problem}`);
+  return text;
 }
 
 export function readConfigFile(file: string): Overrides {
@@ -470,8 +589,17 @@ export function resolveConfig(input: ServerConfigInput = {}): ServerConfig {
   const { apps, invite, ...rest } = overrides;
   const maxConnections = rest.maxConnections ?? DEFAULT_CONFIG.maxConnections;
   const reservedConnections = rest.reservedConnections ?? defaultReserve(maxConnections);
+  if (rest.redis !== undefined && rest.redisCluster !== undefined) {
+    throw new ConfigError('redis and redisCluster exclude each other: give one Redis or one Redis Cluster');
+  }
+  if ((rest.workers ?? 1) > 1 && rest.redis === undefined && rest.redisCluster === undefined) {
+    throw new ConfigError(`workers ${rest.workers} needs redis or redisCluster: separate processes share their state only through Redis (docs/cluster.md)`);
+  }
   if (reservedConnections >= maxConnections) {
     throw new ConfigError(`reservedConnections (${reservedConnections}) must be below maxConnections (${maxConnections})`);
+  }
+  if (rest.adminPort !== undefined && rest.adminKey === undefined) {
+    throw new ConfigError('the admin listener (adminPort) needs a bearer key: set adminKey (--admin-key, AGORA_SIG_ADMIN_KEY)');
   }
   return {
     ...DEFAULT_CONFIG,

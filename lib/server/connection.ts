@@ -3,6 +3,7 @@
  * and dispatch of the other frames to the login service or to the bound session.
  * A malformed or unexpected frame ends the connection with BYE(104, reason) and a log line.
  */
+import type { TrafficCounters } from './ops/traffic-counters';
 import { decodeFrame, encodeFrame } from '../protocol/codec';
 import { PROTOCOL_VERSION } from '../protocol/constants';
 import { Frame, LoginFrame, ResumeFrame } from '../protocol/frame';
@@ -11,7 +12,7 @@ import { ProtocolError } from '../protocol/protocol-error';
 import { utf8Decode, utf8Encode } from '../protocol/text';
 import { AGORA_E_CODE } from '../protocol/error-codes';
 import { OutgoingFrame, PreparedEvent } from './prepared-event';
-import type { Logger } from './logger';
+import { logEvent, type Logger } from './logger';
 import type { RefusalLog } from './refusal-log';
 import type { Session } from './session';
 import { isPromise, MaybePromise } from './state/maybe-promise';
@@ -31,6 +32,8 @@ export interface ConnectionHost {
   login(connection: Connection, frame: LoginFrame): MaybePromise<void>;
   resume(connection: Connection, frame: ResumeFrame): MaybePromise<void>;
   connectionClosed(connection: Connection): void;
+  /** Frames and bytes in and out, for /metrics (absent in tests that make their own host). */
+  readonly counters?: TrafficCounters;
 }
 
 type State = 'awaiting-hello' | 'open' | 'closing' | 'closed';
@@ -102,6 +105,7 @@ export class Connection {
   /** One frame body from the transport. */
   receive(body: Uint8Array): void {
     if (!this.isOpen) return;
+    this.host.counters?.received(body.length);
     if (this.held !== null) {
       if (this.held.length >= MAX_HELD_FRAMES) {
         this.fail(AGORA_E_CODE.LOGOUT_E_PACKET, `more than ${MAX_HELD_FRAMES} frames sent before the login was answered`);
@@ -134,14 +138,22 @@ export class Connection {
   }
 
   sendBody(body: Uint8Array): void {
-    if (this.isOpen) this.transport.send(body);
+    if (!this.isOpen) return;
+    this.host.counters?.sent(body.length);
+    this.transport.send(body);
   }
 
   /** A sequenced frame (RESULT or EVENT): its encoded body, or a prepared EVENT with `seq`. */
   sendSequenced(frame: OutgoingFrame, seq: number): void {
     if (!this.isOpen) return;
-    if (frame instanceof PreparedEvent) this.transport.sendEvent(frame, seq, frame.sizeWithSeq(seq));
-    else this.transport.send(frame);
+    if (frame instanceof PreparedEvent) {
+      const size = frame.sizeWithSeq(seq);
+      this.host.counters?.sent(size);
+      this.transport.sendEvent(frame, seq, size);
+    } else {
+      this.host.counters?.sent(frame.length);
+      this.transport.send(frame);
+    }
   }
 
   bindSession(session: Session): void {
@@ -171,14 +183,16 @@ export class Connection {
   /** The server closes for a reason that is not the client's fault. */
   close(code: number, text: string): void {
     if (!this.isOpen) return;
-    this.host.logger.info(`${this.remote}: closing: ${text}`);
+    logEvent(this.host.logger, 'info', 'connection_closing', { address: this.remote, code }, `${this.remote}: closing: ${text}`);
     this.finish({ type: FrameType.Bye, code, text: utf8Encode(text) });
   }
 
   /** Sends a last frame, then closes. */
   finish(last: Frame): void {
     if (!this.isOpen) return;
-    this.transport.send(encodeFrame(last));
+    const body = encodeFrame(last);
+    this.host.counters?.sent(body.length);
+    this.transport.send(body);
     this.state = 'closing';
     this.held = null;
     this.transport.end();
@@ -236,6 +250,7 @@ export class Connection {
       }
       this.state = 'open';
       if (this.host.logger.enabled('debug')) this.host.logger.debug(`${this.remote}: HELLO from ${JSON.stringify(utf8Decode(frame.client))}`);
+      this.host.counters?.sent(this.host.welcomeBody.length);
       this.transport.send(this.host.welcomeBody);
       return;
     }

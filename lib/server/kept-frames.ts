@@ -78,6 +78,20 @@ export class KeptFrames {
     for (let i = this.head; i < this.frames.length; i++) visit(this.frames[i], this.firstSeq + i - this.head);
   }
 
+  /** The bodies of the kept frames, each encoded with its own sequence number (a session moving away). */
+  bodies(): Uint8Array[] {
+    const out: Uint8Array[] = [];
+    this.forEach((frame, seq) => out.push(frame instanceof PreparedEvent ? frame.withSeq(seq) : ownedCopy(frame)));
+    return out;
+  }
+
+  /** Makes an empty store's next frame have sequence number `seq` (a session moved in). */
+  startAt(seq: number): void {
+    if (this.count !== 0) throw new Error('startAt on kept frames that are not empty');
+    this.firstSeq = seq;
+    this.ownedThroughSeq = this.sweptSeq = seq - 1;
+  }
+
   /** Gives every kept body a buffer of its own (they may be views into shared slabs). */
   ownCopies(): void {
     this.ownThrough(this.firstSeq + this.count - 1);

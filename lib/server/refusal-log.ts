@@ -9,6 +9,8 @@ const SUMMARY_MS = 1000;
 
 export class RefusalLog {
   private readonly counts = new Map<string, number>();
+  /** Every refusal since the server started, by reason (for /metrics; never cleared). */
+  readonly totals = new Map<string, number>();
   private example = '';
   private timer: NodeJS.Timeout | null = null;
 
@@ -17,6 +19,7 @@ export class RefusalLog {
   /** One refused or closed connection: `reason` groups it, `who` may be the example of the line. */
   note(reason: string, who: string): void {
     this.counts.set(reason, (this.counts.get(reason) ?? 0) + 1);
+    this.totals.set(reason, (this.totals.get(reason) ?? 0) + 1);
     if (this.example === '') this.example = who;
     if (this.timer === null) {
       this.timer = setTimeout(() => this.flush(), SUMMARY_MS);

@@ -50,6 +50,11 @@ export class RequestQueue {
     return decodeFrame(body) as RequestFrame;
   }
 
+  /** The queued bodies, oldest first, without removing them (a session moving away). */
+  waiting(): Uint8Array[] {
+    return this.bodies.slice(this.head);
+  }
+
   clear(): void {
     this.bodies = [];
     this.head = 0;

@@ -9,11 +9,13 @@ const POOL_IDS = 256;
 const pool = Buffer.alloc(ID_BYTES * POOL_IDS);
 let next = POOL_IDS;
 
-export function newSessionId(): string {
+/** `prefix` (a node id in a cluster) replaces as many leading digits: the length stays 32. */
+export function newSessionId(prefix = ''): string {
   if (next === POOL_IDS) {
     randomFillSync(pool);
     next = 0;
   }
   const start = next++ * ID_BYTES;
-  return pool.toString('hex', start, start + ID_BYTES);
+  const id = pool.toString('hex', start, start + ID_BYTES);
+  return prefix === '' ? id : prefix + id.slice(prefix.length);
 }

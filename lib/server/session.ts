@@ -23,6 +23,8 @@
  * A connected client at the bound must acknowledge, within `ackGraceMs`, every frame it had been
  * sent by then, else it is disconnected and may resume.
  */
+import { ClusterUnavailable } from './redis/redis-connection';
+import type { TrafficCounters } from './ops/traffic-counters';
 import { encodeEvent, encodeResult } from '../protocol/codec';
 import { MAX_FRAME_BYTES } from '../protocol/constants';
 import { RequestFrame } from '../protocol/frame';
@@ -36,11 +38,12 @@ import { allocateFromSlab, ownedCopy } from './frame-slab';
 import { KeptFrames } from './kept-frames';
 import type { MemoryBudget } from './memory-budget';
 import { RequestQueue } from './request-queue';
-import type { Logger } from './logger';
+import { logEvent, type Logger } from './logger';
 import { isPromise, MaybePromise } from './state/maybe-promise';
 import { Delivery, NotReading, SessionEndpoint } from './state/session-endpoint';
 import type { OutgoingFrame, PreparedEvent } from './prepared-event';
 import { latin1 } from './latin1';
+import type { SessionSnapshot } from './session-snapshot';
 
 export interface SessionLimits {
   resumeWindowMs: number;
@@ -67,6 +70,8 @@ export interface SessionHost {
   sessionEnded(session: Session): void;
   /** A channel message did not fit in the session's kept bound: it leaves its channel. */
   memberCannotKeepUp?(session: Session): void;
+  /** Deliveries by event kind, for /metrics. */
+  readonly counters?: TrafficCounters;
 }
 
 export interface SessionIdentity {
@@ -117,6 +122,9 @@ export class Session implements SessionEndpoint, RequestSender {
   private leavingChannel = false;
   private readonly maxKeptFrames: number;
   private readonly maxKeptBytes: number;
+  private readonly tokenExpiredTs: number;
+  /** Resolved when a pending reply settles (a session waiting to move to another node). */
+  private idleWaiters: Array<() => void> = [];
 
   constructor(private readonly host: SessionHost, identity: SessionIdentity) {
     this.sessionId = identity.sessionId;
@@ -132,7 +140,68 @@ export class Session implements SessionEndpoint, RequestSender {
     this.kept = new KeptFrames(host.memoryBudget, this.windowFrames);
     this.queue = new RequestQueue(host.memoryBudget);
     this.windowBytes = Math.max(1, Math.floor(maxKeptBytes / 2));
+    this.tokenExpiredTs = identity.tokenExpiredTs ?? 0;
     if (identity.tokenExpiredTs !== undefined) this.scheduleTokenExpiry(identity.tokenExpiredTs * 1000);
+  }
+
+  /**
+   * The session as another node of the cluster continues it (its client resumed there): its
+   * sequences, its unacknowledged frames and its queued requests. Waits for a request being
+   * processed, so that its RESULT is among the frames that move.
+   */
+  async whenIdle(): Promise<void> {
+    while (this.processing && !this.over) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /**
+   * Hands the session over: closes its connection (the client is already on the other node), and
+   * answers its snapshot after acknowledging `lastSeq`. The session is over here without ending:
+   * no LOGGED_OUT, nothing left or unregistered; the caller forgets it. Call when not processing.
+   */
+  handOver(lastSeq: number, channelPosition = 0): SessionSnapshot {
+    if (this.processing) throw new Error('handOver while a request is being processed');
+    const connection = this.connection;
+    if (connection !== null) {
+      this.connection = null;
+      connection.unbindSession();
+      connection.close(AGORA_E_CODE.LOGOUT_E_NET, 'session resumed on another server');
+    }
+    this.kept.trimThrough(lastSeq);
+    const snapshot: SessionSnapshot = {
+      sessionId: this.sessionId,
+      uid: this.uid,
+      appIdBytes: Buffer.from(this.appId, 'latin1'),
+      accountBytes: this.accountBytes,
+      tokenExpiredTs: this.tokenExpiredTs,
+      lastSeq: this.lastSeq,
+      lastReqId: this.lastReqIdValue,
+      firstKeptSeq: this.kept.oldestSeq,
+      kept: this.kept.bodies(),
+      queued: this.queue.waiting(),
+      joinedChannel: this.joinedChannel,
+      channelPosition,
+    };
+    this.dispose();
+    return snapshot;
+  }
+
+  /** The session a snapshot describes, on this node, detached: its client's RESUME binds it. */
+  static restore(host: SessionHost, snapshot: SessionSnapshot): Session {
+    const session = new Session(host, {
+      sessionId: snapshot.sessionId,
+      uid: snapshot.uid,
+      appIdBytes: snapshot.appIdBytes,
+      accountBytes: snapshot.accountBytes,
+      ...(snapshot.tokenExpiredTs !== 0 ? { tokenExpiredTs: snapshot.tokenExpiredTs } : {}),
+    });
+    session.lastSeq = snapshot.lastSeq;
+    session.lastReqIdValue = snapshot.lastReqId;
+    session.kept.startAt(snapshot.firstKeptSeq);
+    for (const body of snapshot.kept) session.kept.push(body, body.length);
+    for (const body of snapshot.queued) session.queue.push(body);
+    session.joinedChannel = snapshot.joinedChannel;
+    session.startResumeWindow();
+    return session;
   }
 
   /** This session, as routers deliver to it (RequestSender.endpoint). */
@@ -206,12 +275,16 @@ export class Session implements SessionEndpoint, RequestSender {
     this.stopWatchingAcks();
     // Kept bodies live on in shared slabs; for the resume window they get buffers of their own.
     this.kept.ownCopies();
-    const windowMs = this.host.limits.resumeWindowMs;
-    if (this.host.logger.enabled('debug')) this.host.logger.debug(`${this.label}: connection lost, waiting ${windowMs} ms for a resume`);
+    if (this.host.logger.enabled('debug')) this.host.logger.debug(`${this.label}: connection lost, waiting ${this.host.limits.resumeWindowMs} ms for a resume`);
+    this.startResumeWindow();
+  }
+
+  private startResumeWindow(): void {
+    if (this.resumeTimer !== null) clearTimeout(this.resumeTimer);
     this.resumeTimer = setTimeout(() => {
       this.resumeTimer = null;
       this.end(AGORA_E_CODE.LOGOUT_E_NET, 'resume window over');
-    }, windowMs);
+    }, this.host.limits.resumeWindowMs);
   }
 
   /**
@@ -276,6 +349,7 @@ export class Session implements SessionEndpoint, RequestSender {
       return new NotReading(`cannot take more now: the server's memory budget (${budget.limitBytes} bytes) is used up`);
     }
     this.sequence(body, body.length);
+    this.host.counters?.delivered(kind);
     return true;
   }
 
@@ -287,6 +361,7 @@ export class Session implements SessionEndpoint, RequestSender {
       return false;
     }
     this.sequence(event, size);
+    this.host.counters?.delivered(event.kind);
     return true;
   }
 
@@ -311,7 +386,10 @@ export class Session implements SessionEndpoint, RequestSender {
       connection.unbindSession();
       connection.finish({ type: FrameType.LoggedOut, code, text: utf8Encode(text) });
     }
-    if (this.host.logger.enabled('info')) this.host.logger.info(`${this.label}: ended (${code} ${text})`);
+    if (this.host.logger.enabled('info')) {
+      const fields = { appId: Buffer.from(this.appId, 'latin1').toString('utf8'), account: Buffer.from(this.accountBytes).toString('utf8'), code };
+      logEvent(this.host.logger, 'info', 'session_ended', fields, `${this.label}: ended (${code} ${text})`);
+    }
     this.host.sessionEnded(this);
   }
 
@@ -468,6 +546,13 @@ export class Session implements SessionEndpoint, RequestSender {
       .then((r) => {
         this.processing = false;
         this.sendResult(request.reqId, r);
+        if (this.idleWaiters.length > 0) {
+          // Moving to another node: the queued requests move too, unprocessed.
+          const waiters = this.idleWaiters;
+          this.idleWaiters = [];
+          for (const w of waiters) w();
+          return;
+        }
         this.drain();
       });
   }
@@ -481,6 +566,10 @@ export class Session implements SessionEndpoint, RequestSender {
   }
 
   private internalError(request: RequestFrame, e: unknown): Reply {
+    if (e instanceof ClusterUnavailable) {
+      this.host.logger.warn(`${this.label}: request ${request.reqId} (op ${request.op}) failed: ${e.message}`);
+      return { code: AGORA_E_CODE.GENERAL_E_UNKNOWN, text: e.message, values: [] };
+    }
     this.host.logger.error(`${this.label}: request ${request.reqId} (op ${request.op}) failed: ${(e as Error)?.stack ?? String(e)}`);
     return { code: AGORA_E_CODE.GENERAL_E_UNKNOWN, text: 'internal server error', values: [] };
   }

@@ -24,10 +24,12 @@ import { gatewayResolver } from './invite-config';
 import { InviteService } from './invite-service';
 import type { AppStats, MessageLimits, Reply, RequestServices, ServerStats } from './handlers/request-handler';
 import { checkLogin } from './login-check';
-import { createLogger, Logger } from './logger';
+import { createLogger, Logger, logEvent } from './logger';
+import { TrafficCounters } from './ops/traffic-counters';
 import { MemoryBudget } from './memory-budget';
 import { Scheduler } from './scheduler';
 import { IN_FLIGHT_FACTOR, Session, SessionHost, SessionLimits } from './session';
+import type { ChannelBroker } from './state/channel-broker';
 import type { ChannelStore } from './state/channel-store';
 import { isPromise, MaybePromise, then } from './state/maybe-promise';
 import { MemoryChannelStore } from './state/memory-channel-store';
@@ -46,6 +48,11 @@ import { loadTlsCredentials } from './tls-credentials';
 import type { FrameTransport } from './transport';
 import { WebSocketTransport } from './websocket-transport';
 import { latin1 } from './latin1';
+import type { ClusterNode } from './redis/cluster-state';
+import { ClusterUnavailable } from './redis/redis-connection';
+import type { ClusterHost, GoneSession } from './redis/redis-node';
+import type { RequestSender } from './handlers/request-handler';
+import type { SessionSnapshot } from './session-snapshot';
 
 export interface SignalServerOptions {
   /** Where log lines go; by default stderr at config.logLevel. */
@@ -59,6 +66,10 @@ export interface SignalServerOptions {
   offlineMessages?: OfflineMessageStore;
   /** Call invitations; defaults to an in-memory store. */
   invites?: InviteStore;
+  /** The node of a Redis cluster this server runs as (redis/cluster-state.ts); none = a single process. */
+  cluster?: ClusterNode;
+  /** Channel fan-out across nodes (a RedisChannelBroker beside a RedisChannelStore); defaults to this process's. */
+  broker?: ChannelBroker;
 }
 
 export interface ListeningAddress {
@@ -69,7 +80,7 @@ export interface ListeningAddress {
   tls: boolean;
 }
 
-export class SignalServer implements ConnectionHost, SessionHost, RequestServices {
+export class SignalServer implements ConnectionHost, SessionHost, RequestServices, ClusterHost {
   readonly config: ServerConfig;
   readonly logger: Logger;
   readonly directory: SessionDirectory;
@@ -96,8 +107,11 @@ export class SignalServer implements ConnectionHost, SessionHost, RequestService
   readonly invites: InviteService;
   /** What clients make this process keep, against `memoryBudgetBytes` (memory-budget.ts). */
   readonly memoryBudget: MemoryBudget;
+  /** Frames, requests, deliveries, logins and resumes so far, for /metrics (ops/). */
+  readonly counters = new TrafficCounters();
 
   private readonly apps: AppRegistry;
+  private readonly cluster: ClusterNode | null;
   private readonly sessions = new Map<string, Session>();
   private readonly connections = new Set<Connection>();
   /** Checks every connection for silence and for a missing login (started when listening). */
@@ -109,10 +123,13 @@ export class SignalServer implements ConnectionHost, SessionHost, RequestService
   private nextUid = 1;
   private serverMsgId = 0;
   private closing = false;
+  /** goAway() was called: connections are told to go, new ones at once. */
+  private goingAway = false;
+  private listening = false;
 
   constructor(config: ServerConfigInput = {}, options: SignalServerOptions = {}) {
     this.config = resolveConfig(config);
-    this.logger = options.logger ?? createLogger(this.config.logLevel);
+    this.logger = options.logger ?? createLogger(this.config.logLevel, undefined, this.config.logFormat);
     if ((options.directory === undefined) !== (options.router === undefined)) {
       throw new Error('give both a directory and a router, or neither');
     }
@@ -124,6 +141,7 @@ export class SignalServer implements ConnectionHost, SessionHost, RequestService
       this.directory = memory;
       this.router = new MemoryMessageRouter(memory);
     }
+    this.cluster = options.cluster ?? null;
     this.memoryBudget = new MemoryBudget(this.config.memoryBudgetBytes);
     this.scheduler = new Scheduler(Date.now, (e) => this.logger.error(`scheduled task failed: ${(e as Error)?.stack ?? String(e)}`));
     const settings = this.config;
@@ -142,7 +160,7 @@ export class SignalServer implements ConnectionHost, SessionHost, RequestService
     this.channels = new ChannelService(this.channelStore, this.router, () => this.nextServerMsgId(), settings.memberEventsLimit, {
       maxChannelTtlSeconds: settings.maxChannelTtlSeconds,
       maxFrameBytes: settings.maxFrameBytes,
-    });
+    }, options.broker);
     this.userAttrs =
       options.userAttrs ??
       new MemoryUserAttrStore(
@@ -167,6 +185,7 @@ export class SignalServer implements ConnectionHost, SessionHost, RequestService
       { ...settings.invite, gatewayOf: gatewayResolver(settings.apps.apps, settings.invite.sipGateway) },
       (what, e) => this.logger.error(`${what} failed: ${(e as Error)?.stack ?? String(e)}`),
     );
+    this.cluster?.attach(this);
     this.messageLimits = { maxTtlSeconds: settings.maxMessageTtlSeconds, pushTtlSeconds: settings.pushTtlSeconds };
     this.apps = new AppRegistry(this.config.apps.acceptAnyAppId, this.config.apps.apps);
     this.heartbeatMs = this.config.heartbeatMs;
@@ -219,6 +238,7 @@ export class SignalServer implements ConnectionHost, SessionHost, RequestService
     const [tcpScheme, wsScheme] = this.tls ? ['tls', 'wss'] : ['tcp', 'ws'];
     this.logger.info(`listening on ${tcpScheme}://${host}:${tcpPort} and ${wsScheme}://${host}:${wsPort}`);
     this.startWatchdog();
+    this.listening = true;
     return { host, tcpPort, wsPort, tls: this.tls };
   }
 
@@ -232,6 +252,41 @@ export class SignalServer implements ConnectionHost, SessionHost, RequestService
     return this.sessions.size;
   }
 
+  /** The sessions of this process, connected or in their resume window (admin API, metrics). */
+  localSessions(): IterableIterator<Session> {
+    return this.sessions.values();
+  }
+
+  /** The client connections of this process, logged in or not (metrics). */
+  localConnections(): ReadonlySet<Connection> {
+    return this.connections;
+  }
+
+  /** Both listeners are up and the server is not shutting down (readiness, /readyz). */
+  get isListening(): boolean {
+    return this.listening && !this.goingAway && !this.closing;
+  }
+
+  /** True once goAway() or close() was called. */
+  get isStopping(): boolean {
+    return this.goingAway || this.closing;
+  }
+
+  /**
+   * The first step of a graceful shutdown (ops/graceful-shutdown.ts): every client, and every
+   * one that connects from now on, gets BYE(100, "server going away") and reconnects (to another
+   * node behind the same address, or to this one once it is back). The sessions leave the
+   * directory at once: nothing can resume them here any more, and a message with a time to live
+   * sent meanwhile is held for the account's next login instead of being kept by a session that
+   * is about to be dropped.
+   */
+  goAway(): void {
+    if (this.goingAway || this.closing) return;
+    this.goingAway = true;
+    for (const connection of [...this.connections]) connection.close(AGORA_E_CODE.LOGOUT_E_OTHER, 'server going away');
+    for (const session of this.sessions.values()) this.settle(this.directory.unregister(session), () => `${session.label}: unregister failed`);
+  }
+
   /** Says BYE(100) to every client, forgets every session and stops listening. */
   async close(): Promise<void> {
     if (this.closing) return;
@@ -240,17 +295,33 @@ export class SignalServer implements ConnectionHost, SessionHost, RequestService
     this.watchdog = null;
     this.refusals.flush();
     for (const connection of [...this.connections]) connection.close(AGORA_E_CODE.LOGOUT_E_OTHER, 'server shutting down');
+    if (this.cluster !== null) {
+      // The other nodes share the channels and invitations of these sessions: they see them end.
+      const ending: Promise<unknown>[] = [];
+      for (const session of this.sessions.values()) {
+        const ended = then(this.channels.sessionEnded(session), () =>
+          then(this.channels.userOnline(session, 'logout', AGORA_E_CODE.LOGOUT_E_OTHER), () => this.invites.sessionEnded(session, AGORA_E_CODE.LOGOUT_E_OTHER)),
+        );
+        if (isPromise(ended)) ending.push(ended.catch((e: unknown) => this.logger.warn(`${session.label}: ending its channel and invitations at shutdown failed: ${String(e)}`)));
+      }
+      await Promise.all(ending);
+    }
+    // All at once: with Redis away, each waits for its command timeout.
+    const unregistering: Promise<void>[] = [];
     for (const session of [...this.sessions.values()]) {
       session.dispose();
       const unregistered = this.directory.unregister(session);
-      if (isPromise(unregistered)) await unregistered.catch(() => undefined);
+      if (isPromise(unregistered)) unregistering.push(unregistered.catch(() => undefined));
     }
+    await Promise.all(unregistering);
     this.sessions.clear();
     this.scheduler.stop();
     this.channelStore.close();
+    await this.channels.close();
     this.offlineMessages.close();
     this.inviteStore.close();
     await Promise.all([this.tcp.close(), this.websocket.close()]);
+    if (this.cluster !== null) await this.cluster.close();
     this.logger.info('stopped');
   }
 
@@ -263,13 +334,22 @@ export class SignalServer implements ConnectionHost, SessionHost, RequestService
     }
     const check = checkLogin(this.apps, frame.appId, frame.account, frame.token);
     if (!check.ok) {
-      this.logger.info(`${connection.remote}: login refused (${check.code} ${check.text})`);
+      this.counters.login(check.code);
+      logEvent(this.logger, 'info', 'login_refused', { address: connection.remote, code: check.code }, `${connection.remote}: login refused (${check.code} ${check.text})`);
       connection.finish({ type: FrameType.LoginFail, code: check.code, text: utf8Encode(check.text) });
       return;
     }
+    let uid: number;
+    try {
+      uid = this.assignUid();
+    } catch (e) {
+      if (!(e instanceof ClusterUnavailable)) throw e;
+      this.refuseLogin(connection, e);
+      return;
+    }
     const session = new Session(this, {
-      sessionId: newSessionId(),
-      uid: this.assignUid(),
+      sessionId: newSessionId(this.cluster?.sessionIdPrefix),
+      uid,
       // Copies: the frame's fields are views into a receive buffer that must not stay pinned.
       appIdBytes: frame.appId.slice(),
       accountBytes: frame.account.slice(),
@@ -277,6 +357,7 @@ export class SignalServer implements ConnectionHost, SessionHost, RequestService
     });
     if (session.ended) {
       // The token ran out between the check and now.
+      this.counters.login(AGORA_E_CODE.LOGIN_E_TOKENEXPIRED);
       connection.finish({ type: FrameType.LoginFail, code: AGORA_E_CODE.LOGIN_E_TOKENEXPIRED, text: utf8Encode('token expired') });
       return;
     }
@@ -291,25 +372,48 @@ export class SignalServer implements ConnectionHost, SessionHost, RequestService
       }
       connection.sendFrame({ type: FrameType.LoginOk, uid: session.uid, sessionId: utf8Encode(session.sessionId) });
       session.attach(connection);
-      if (this.logger.enabled('info')) this.logger.info(`${session.label}: logged in from ${connection.remote} as uid ${session.uid}`);
+      this.counters.login(0);
+      if (this.logger.enabled('info')) {
+        const fields = { appId: latin1Text(session.appId), account: latin1Text(session.account), address: connection.remote, uid: session.uid };
+        logEvent(this.logger, 'info', 'login', fields, `${session.label}: logged in from ${connection.remote} as uid ${session.uid}`);
+      }
       this.afterLogin(session);
     };
     if (isPromise(registered)) {
       return registered.then(start, (e: unknown) => {
         session.dispose();
         this.sessions.delete(session.sessionId);
-        throw e;
+        if (!(e instanceof ClusterUnavailable)) throw e;
+        this.refuseLogin(connection, e);
+        // Listed in Redis perhaps: a compare-and-delete now, or a survivor's sweep if this node dies.
+        this.settle(this.directory.unregister(session), 'unregistering a refused login');
       });
     }
     start();
   }
 
-  resume(connection: Connection, frame: ResumeFrame): void {
+  resume(connection: Connection, frame: ResumeFrame): MaybePromise<void> {
     const sessionId = latin1(frame.sessionId);
     const session = this.sessions.get(sessionId);
+    if (session === undefined && this.cluster !== null) {
+      // Perhaps a session of another node whose client reconnected here: it moves here first.
+      const lastSeq = frame.lastSeq;
+      return this.cluster.bringHere(sessionId, lastSeq).then((outcome) => {
+        if (!connection.isOpen) return;
+        const here = this.sessions.get(sessionId);
+        const problem = !outcome.ok ? outcome.problem : here === undefined ? 'the session ended while moving to this server' : here.resumeProblem(lastSeq);
+        if (here === undefined || problem !== null) {
+          this.logger.info(`${connection.remote}: resume refused: ${problem}`);
+          connection.sendFrame({ type: FrameType.ResumeFail, code: AGORA_E_CODE.LOGOUT_E_NET, text: utf8Encode(problem ?? '') });
+          return;
+        }
+        here.resume(connection, lastSeq);
+      });
+    }
     const problem = session === undefined ? 'unknown session (the resume window is over or the server restarted)' : session.resumeProblem(frame.lastSeq);
+    this.counters.resumed(session !== undefined && problem === null);
     if (session === undefined || problem !== null) {
-      this.logger.info(`${connection.remote}: resume refused: ${problem}`);
+      logEvent(this.logger, 'info', 'resume_refused', { address: connection.remote }, `${connection.remote}: resume refused: ${problem}`);
       connection.sendFrame({ type: FrameType.ResumeFail, code: AGORA_E_CODE.LOGOUT_E_NET, text: utf8Encode(problem ?? '') });
       return;
     }
@@ -323,7 +427,17 @@ export class SignalServer implements ConnectionHost, SessionHost, RequestService
   // --- SessionHost ---------------------------------------------------------------------------
 
   handleRequest(session: Session, op: number, args: Uint8Array[]): MaybePromise<Reply> {
-    return dispatchRequest(this, session, op, args);
+    const counters = this.counters;
+    counters.request(op);
+    const reply = dispatchRequest(this, session, op, args);
+    if (!isPromise(reply)) {
+      counters.answered(reply.code);
+      return reply;
+    }
+    return reply.then((r) => {
+      counters.answered(r.code);
+      return r;
+    });
   }
 
   memberCannotKeepUp(session: Session): void {
@@ -346,7 +460,7 @@ export class SignalServer implements ConnectionHost, SessionHost, RequestService
   // --- RequestServices -----------------------------------------------------------------------
 
   nextServerMsgId(): number {
-    return ++this.serverMsgId;
+    return this.cluster !== null ? this.cluster.nextServerMsgId() : ++this.serverMsgId;
   }
 
   stats(): ServerStats {
@@ -372,7 +486,80 @@ export class SignalServer implements ConnectionHost, SessionHost, RequestService
     return then(this.router.deliver(Buffer.from(appId, 'utf8').toString('latin1'), Buffer.from(account, 'utf8').toString('latin1'), EventKind.AppMsg, [bytes]), (took) => took === true);
   }
 
+  // --- ClusterHost ---------------------------------------------------------------------------
+
+  /**
+   * Sessions of a node that died: the other members of their channels see them leave, their
+   * invitations end as for a lost connection, `__agora_user_online` hears the logout.
+   */
+  onSessionsGone(sessions: GoneSession[]): void {
+    for (const gone of sessions) {
+      const label = () => `session ${gone.sessionId} of a dead node`;
+      const ghost: RequestSender = {
+        appId: gone.appId,
+        account: gone.account,
+        accountBytes: Buffer.from(gone.account, 'latin1'),
+        uid: gone.uid,
+        uidBytes: decimalBytes(gone.uid),
+        sessionId: gone.sessionId,
+        joinedChannel: null,
+        deliverEvent: () => false,
+      };
+      this.settle(
+        then(this.channels.endMembershipsOf(gone.appId, gone.account, gone.sessionId), () => this.channels.userOnline(ghost, 'logout', AGORA_E_CODE.LOGOUT_E_NET)),
+        () => `${label()}: leaving its channel failed`,
+      );
+      this.settle(this.invites.sessionEnded(ghost, AGORA_E_CODE.LOGOUT_E_NET), () => `${label()}: ending its invitations failed`);
+    }
+  }
+
+  // --- MigrationHost: sessions moving between nodes (resume on another node) ------------------
+
+  localSession(sessionId: string): Session | undefined {
+    return this.sessions.get(sessionId);
+  }
+
+  forgetMovedSession(session: Session): void {
+    if (this.sessions.get(session.sessionId) === session) this.sessions.delete(session.sessionId);
+  }
+
+  adoptSession(snapshot: SessionSnapshot): Session {
+    const session = Session.restore(this, snapshot);
+    this.sessions.get(session.sessionId)?.dispose();
+    this.sessions.set(session.sessionId, session);
+    if (session.joinedChannel !== null) this.channels.admitMoved(session, snapshot.channelPosition);
+    this.logger.info(`${session.label}: moved here from another server (resumes after seq ${snapshot.lastSeq})`);
+    return session;
+  }
+
+  expectChannel(appId: string, channel: string, sessionId: string): Promise<void> {
+    return this.channels.expectMoved(appId, channel, sessionId);
+  }
+
+  cancelChannel(appId: string, channel: string, sessionId: string): void {
+    this.settle(this.channels.cancelMoved(appId, channel, sessionId), 'giving up a channel subscription');
+  }
+
+  settleChannels(): Promise<void> {
+    return this.channels.settleBroker();
+  }
+
+  handOffChannel(session: Session): number {
+    return this.channels.handOff(session);
+  }
+
+  /** The others removed this node's sessions: their clients must log in again (to any node). */
+  onDeclaredDead(): void {
+    for (const session of [...this.sessions.values()]) session.end(AGORA_E_CODE.LOGOUT_E_NET, 'this server lost its place in the cluster; log in again');
+  }
+
   // -------------------------------------------------------------------------------------------
+
+  /** The login fails with LOGIN_E_NET (201): Redis is needed to log in and could not be reached. */
+  private refuseLogin(connection: Connection, e: ClusterUnavailable): void {
+    this.logger.warn(`${connection.remote}: login refused: ${e.message}`);
+    connection.finish({ type: FrameType.LoginFail, code: AGORA_E_CODE.LOGIN_E_NET, text: utf8Encode(e.message) });
+  }
 
   /** Messages held for the account come first, in order; then the login is told to `__agora_user_online`. */
   private afterLogin(session: Session): void {
@@ -412,6 +599,7 @@ export class SignalServer implements ConnectionHost, SessionHost, RequestService
     this.connections.add(connection);
     this.startWatchdog();
     if (this.closing) connection.close(AGORA_E_CODE.LOGOUT_E_OTHER, 'server shutting down');
+    else if (this.goingAway) connection.close(AGORA_E_CODE.LOGOUT_E_OTHER, 'server going away');
     return connection;
   }
 
@@ -436,8 +624,14 @@ export class SignalServer implements ConnectionHost, SessionHost, RequestService
 
   /** 32-bit, never 0, unique per login while fewer than 2^32-1 logins happened. */
   private assignUid(): number {
+    if (this.cluster !== null) return this.cluster.nextUid();
     const uid = this.nextUid;
     this.nextUid = this.nextUid >= 0xffffffff ? 1 : this.nextUid + 1;
     return uid;
   }
+}
+
+/** A latin1 key (one character per byte) as the UTF-8 text it encodes, for log fields. */
+function latin1Text(key: string): string {
+  return Buffer.from(key, 'latin1').toString('utf8');
 }

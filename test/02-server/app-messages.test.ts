@@ -31,9 +31,9 @@ describe('02-server: app messages', () => {
 
   it('pushes APP_MSG to a user with server.pushAppMessage; false for an offline one', async () => {
     const alice = await fixture.loggedIn('app-1', 'alice');
-    expect(fixture.server.pushAppMessage('app-1', 'alice', 'from the back end ✓')).to.equal(true);
+    expect(await fixture.server.pushAppMessage('app-1', 'alice', 'from the back end ✓')).to.equal(true);
     expect(await event(alice.client, EventKind.AppMsg)).to.deep.equal(['from the back end ✓']);
-    expect(fixture.server.pushAppMessage('app-1', 'nobody', 'x')).to.equal(false);
-    expect(fixture.server.pushAppMessage('app-2', 'alice', 'x')).to.equal(false);
+    expect(await fixture.server.pushAppMessage('app-1', 'nobody', 'x')).to.equal(false);
+    expect(await fixture.server.pushAppMessage('app-2', 'alice', 'x')).to.equal(false);
   });
 });

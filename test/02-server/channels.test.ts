@@ -45,11 +45,11 @@ describe('02-server: channels', () => {
       c.client.autoAck = true;
       clients.push(c);
     }
+    // One join after another: the order of joins is the order their answers came in (clients
+    // joining at the same moment on two nodes of a cluster have no order between them).
     for (let i = 0; i < 204; i++) {
       clients[i].client.request(Op.ChannelJoin, ['big']);
-    }
-    for (let i = 0; i < 204; i++) {
-      // Each member's own sequence ends with its RESULT; skip the joins of later users.
+      // Each member's own sequence ends with its RESULT.
       for (;;) {
         const f = await clients[i].client.next();
         if (f.type === FrameType.Result) break;

@@ -153,9 +153,9 @@ describe('bench: the cluster targets’ figures', () => {
     const outcome = (deliveries: number): Outcome => fanoutOutcome(deliveries, undefined);
     const table = textTable(figuresOf(fanout1000, { agora: outcome(8000), 'agora-cluster': outcome(6000), 'socketio-cluster': outcome(1000) }));
     const [header, , deliveries] = table.split('\n');
-    expect(header).to.match(/agora-cluster\s+socketio-cluster\s+agora\/socketio\s+agora\/floor\s+agora-cluster\/socketio-cluster\s+agora-cluster\/agora$/);
+    expect(header).to.match(/agora-cluster\s+socketio-cluster\s+agora\/socketio\s+agora\/floor\s+metrics\/agora\s+agora-cluster\/socketio-cluster\s+agora-cluster\/agora$/);
     // 12,000 and 2,000 deliveries/s: 6.00x Socket.IO on Redis, 0.75x our single node.
-    expect(deliveries).to.match(/deliveries .* 12,000\s+2,000\s+—\s+—\s+6\.00x\s+0\.75x$/);
+    expect(deliveries).to.match(/deliveries .* 12,000\s+2,000\s+—\s+—\s+—\s+6\.00x\s+0\.75x$/);
   });
 });
 

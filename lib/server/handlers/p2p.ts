@@ -48,9 +48,18 @@ function sendToPeer(services: RequestServices, sender: RequestSender, peer: Uint
   return then(limited, (refusal) => (refusal === null ? deliverToPeer(services, sender, peer, msg, ttlSeconds) : failure(refusal.code, refusal.text)));
 }
 
+/**
+ * Tries a delivery this many times while the store answers that the peer, offline at the delivery,
+ * is online at the hold (it logged in on another node in between): then the sender hears 400.
+ */
+export const MAX_DELIVERY_ATTEMPTS = 3;
+
 function deliverToPeer(services: RequestServices, sender: RequestSender, peer: Uint8Array, msg: Uint8Array, ttlSeconds: number): MaybePromise<Reply> {
   const id = services.nextServerMsgId();
-  const serverMsgId = decimalBytes(id);
+  return attemptDelivery(services, sender, peer, msg, ttlSeconds, id, decimalBytes(id), 1);
+}
+
+function attemptDelivery(services: RequestServices, sender: RequestSender, peer: Uint8Array, msg: Uint8Array, ttlSeconds: number, id: number, serverMsgId: Uint8Array, attempt: number): MaybePromise<Reply> {
   const peerKey = latin1(peer);
   const delivered = services.router.deliver(sender.appId, peerKey, EventKind.InstantMsg, [sender.accountBytes, sender.uidBytes, msg, serverMsgId]);
   // The in-memory router answers at once: no closure for the common case.
@@ -69,7 +78,15 @@ function deliverToPeer(services: RequestServices, sender: RequestSender, peer: U
       msg,
       expiresAtMs: Date.now() + ttlSeconds * 1000,
     });
-    return then(held, (refusal) => (refusal === null ? success([serverMsgId, HELD, decimalBytes(ttlSeconds)]) : failure(refusal.code, refusal.text)));
+    return then(held, (refusal) => {
+      if (refusal === null) return success([serverMsgId, HELD, decimalBytes(ttlSeconds)]);
+      if (refusal !== 'online') return failure(refusal.code, refusal.text);
+      if (attempt < MAX_DELIVERY_ATTEMPTS) return attemptDelivery(services, sender, peer, msg, ttlSeconds, id, serverMsgId, attempt + 1);
+      return failure(
+        AGORA_E_CODE.SENDMESSAGE_E_OTHER,
+        `peer ${utf8Decode(peer)} was neither reachable nor offline in ${MAX_DELIVERY_ATTEMPTS} attempts (it is logging in or out); the message was not delivered or held, send it again`,
+      );
+    });
   });
 }
 

@@ -33,6 +33,8 @@ export interface RequestSender {
    * could not keep up): without it the client could not know what it missed.
    */
   deliverNotice?(kind: number, fields: Uint8Array[]): void;
+  /** True once the session is over (a request still in the state layer then must undo what it did). */
+  readonly ended?: boolean;
   /** The sender's session as routers deliver to it, when it lives in this process. */
   readonly endpoint?: SessionEndpoint;
 }

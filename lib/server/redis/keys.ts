@@ -30,3 +30,47 @@ export function accountKey(appId: string, account: string, what: string): string
 export function channelKey(appId: string, channel: string, what: string): string {
   return `${KEY_PREFIX}${channelTag(appId, channel)}:${what}`;
 }
+
+/** The set of node ids that have started and not been cleaned up after their end. */
+export const NODES_KEY = `${KEY_PREFIX}nodes`;
+
+/** The key `sig:{n<node>}:<what>` of one node (alive, sessions, claim). */
+export function nodeKey(nodeId: string, what: string): string {
+  return `${KEY_PREFIX}{n${nodeId}}:${what}`;
+}
+
+/**
+ * The sharded pub/sub channel of one node's bus (kicks, deliveries and their answers to that
+ * node): with the node's hash tag, so on a Redis Cluster only the master of that slot carries it.
+ */
+export function nodeChannel(nodeId: string): string {
+  return nodeKey(nodeId, 'bus');
+}
+
+/** A cluster-wide counter (uid, msg) that hands out blocks of ids. */
+export function counterKey(what: string): string {
+  return `${KEY_PREFIX}ids:${what}`;
+}
+
+/**
+ * `sig:{g:<what>}:<part>`: a key every node shares (a counter, a sorted set of deadlines). Its own
+ * hash tag, so a script may touch it alone or with the other parts of the same `what`.
+ */
+export function sharedKey(what: string, part: string): string {
+  return `${KEY_PREFIX}{g:${what}}:${part}`;
+}
+
+/** `sig:{s<session>}:<what>`: per-session keys (the invitations a session takes part in). */
+export function sessionKey(sessionId: string, what: string): string {
+  return `${KEY_PREFIX}{s${hex(sessionId)}}:${what}`;
+}
+
+/** `sig:{v<id>}:invite`: one invitation's hash, found by its id. */
+export function invitationKey(id: string): string {
+  return `${KEY_PREFIX}{v${hex(id)}}:invite`;
+}
+
+/** `sig:{i<app>:<channel>:<caller>:<callee>}:id`: the id of the live invitation of that quadruple. */
+export function invitationSlotKey(appId: string, channel: string, caller: string, callee: string): string {
+  return `${KEY_PREFIX}{i${hex(appId)}:${hex(channel)}:${hex(caller)}:${hex(callee)}}:id`;
+}

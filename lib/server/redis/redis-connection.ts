@@ -33,7 +33,7 @@ export function parseClusterSeeds(text: string): { host: string; port: number }[
  * Opens a connection named `name` (shown by CLIENT LIST). Commands issued while Redis is away fail
  * after `commandTimeoutMs` instead of queueing without bound.
  */
-export function openRedis(target: RedisTarget, name: string, commandTimeoutMs = 2000): RedisClient {
+export function openRedis(target: RedisTarget, name: string, commandTimeoutMs = 2000, options: { shardedSubscriber?: boolean } = {}): RedisClient {
   const common = {
     connectionName: name,
     commandTimeout: commandTimeoutMs,
@@ -46,5 +46,70 @@ export function openRedis(target: RedisTarget, name: string, commandTimeoutMs = 
     redisOptions: common,
     clusterRetryStrategy: (times: number) => Math.min(50 * times, 1000),
     enableOfflineQueue: true,
+    // SSUBSCRIBE reaches the master of the channel's slot (the node bus), not every master.
+    shardedSubscribers: options.shardedSubscriber === true,
   });
+}
+
+/** The Redis of a configuration, or null when the server keeps its state in its own memory. */
+export function redisTargetOf(config: { redis?: string; redisCluster?: string }): RedisTarget | null {
+  if (config.redis !== undefined) return { kind: 'single', url: config.redis };
+  if (config.redisCluster !== undefined) return { kind: 'cluster', seeds: parseClusterSeeds(config.redisCluster) };
+  return null;
+}
+
+/** The target as an operator wrote it, for messages. */
+export function describeTarget(target: RedisTarget): string {
+  return target.kind === 'single' ? target.url : target.seeds.map((s) => `${s.host}:${s.port}`).join(',');
+}
+
+/**
+ * A request needed Redis and Redis did not answer in time (down, unreachable, or too slow). Its
+ * request fails with code 1002 and this message (docs/cluster.md); nothing was half done that a
+ * retry cannot finish.
+ */
+export class ClusterUnavailable extends Error {
+  constructor(what: string, cause?: unknown) {
+    super(`Redis unavailable: ${what}${cause === undefined ? '' : ` (${(cause as Error)?.message ?? String(cause)})`}`);
+    this.name = 'ClusterUnavailable';
+  }
+}
+
+/** Runs one Redis call; any failure of it becomes ClusterUnavailable naming `what`. */
+export function redisCall<T>(what: string, call: () => Promise<T>): Promise<T> {
+  let started: Promise<T>;
+  try {
+    started = call();
+  } catch (e) {
+    return Promise.reject(new ClusterUnavailable(what, e));
+  }
+  return started.catch((e: unknown) => {
+    throw e instanceof ClusterUnavailable ? e : new ClusterUnavailable(what, e);
+  });
+}
+
+/**
+ * Resolves once `client` answers PING; rejects with ClusterUnavailable after `withinMs` (a node
+ * that cannot reach Redis at start refuses to start rather than serve a broken cluster).
+ */
+export async function waitForRedis(client: RedisClient, target: RedisTarget, withinMs: number): Promise<void> {
+  const until = Date.now() + withinMs;
+  let last: unknown = undefined;
+  while (Date.now() < until) {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      // A PING may wait for reconnection attempts: the deadline bounds the wait, not the attempts.
+      const late = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error('no answer to PING')), Math.max(1, until - Date.now()));
+      });
+      await Promise.race([client.ping(), late]);
+      return;
+    } catch (e) {
+      last = e;
+      if (Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+  throw new ClusterUnavailable(`cannot reach ${describeTarget(target)} within ${withinMs} ms`, last);
 }

@@ -30,6 +30,12 @@ export interface JoinOutcome {
   readonly recent: readonly ChannelMember[];
   /** The channel's attributes, in the order they were first set. */
   readonly attrs: readonly ChannelAttr[];
+  /**
+   * Where the join falls in the channel's order of published events (a networked broker's
+   * counter): what was published at or before it predates the member. Absent from stores whose
+   * broker delivers synchronously.
+   */
+  readonly position?: number;
 }
 
 /** What a leave answers: the member removed and how many are left (not who: see `members`). */
@@ -106,9 +112,17 @@ export interface ChannelStore {
    * `userP2pMessagesPerSecond`, 0 = none); refused (and not counted) over it.
    */
   admitPeerMessage(appId: string, account: string): MaybePromise<Refusal | null>;
-  /** Channels held (for tests and metrics). */
+  /**
+   * The channels `sessionId` of the account is a member of (one, for sessions of this protocol),
+   * so that a node ending the sessions of a node that died can make each leave with leave events.
+   */
+  channelsOf(appId: string, account: string, sessionId: string): MaybePromise<readonly string[]>;
+  /**
+   * Channels held (for tests and metrics). A networked store may answer an approximation (the
+   * Redis store: channels this node has members in).
+   */
   readonly channelCount: number;
-  /** Channels of one App ID held (DBG stats). */
+  /** Channels of one App ID held (DBG stats); an approximation where `channelCount` is one. */
   channelCountOf(appId: string): number;
   close(): void;
 }

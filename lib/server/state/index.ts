@@ -12,6 +12,8 @@ export { userKey } from './user-key';
 export { MemorySessionDirectory } from './memory-session-directory';
 export { MemoryMessageRouter } from './memory-message-router';
 export { MemoryChannelStore } from './memory-channel-store';
+export type { ChannelBroker } from './channel-broker';
+export { MemoryChannelBroker } from './memory-channel-broker';
 export type { ChannelRates } from './memory-channel-store';
 export { MemoryUserAttrStore } from './memory-user-attr-store';
 export { MemoryOfflineMessageStore } from './memory-offline-message-store';

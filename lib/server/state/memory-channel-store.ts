@@ -2,32 +2,12 @@ import { AGORA_E_CODE } from '../../protocol/error-codes';
 import { MemoryBudget } from '../memory-budget';
 import type { Scheduler, ScheduledTask } from '../scheduler';
 import { BuiltinAttr, isSpecialChannel, USER_LIST_LIMIT } from '../channel-rules';
+import { attrWriteBound, Bound, ChannelAttrBounds, ChannelRates, ChannelSetting, defaultSetting, NO_ATTR_BOUNDS, refusalOf, SettingChange, settingOf } from './channel-policy';
 import type { ChannelAttr, ChannelMember, ChannelStore, ChannelStoreListener, JoinOutcome, LeaveOutcome, RecentMembers, Refusal } from './channel-store';
 import { JoinOrderedMembers } from './join-ordered-members';
 import { userKey } from './user-key';
 
-export interface ChannelRates {
-  /** Channel messages one user may send per second, all channels together. */
-  userMessagesPerSecond: number;
-  /** Messages one channel carries per second unless its `_sendmsg_limit` says otherwise. */
-  channelMessagesPerSecond: number;
-  /** Seconds a channel outlives its last member unless its `_channel_ttl` says otherwise. */
-  defaultChannelTtlSeconds: number;
-  /** Peer-to-peer messages one user may send per second; 0 or absent = no limit. */
-  userP2pMessagesPerSecond?: number;
-}
-
-/** What channel attributes may hold (docs/server.md, "Memory budget"); 0 = no bound. */
-export interface ChannelAttrBounds {
-  /** Attributes of one channel, built-ins included. */
-  maxAttrsPerChannel: number;
-  /** Bytes of one channel's attribute names and values. */
-  maxAttrBytesPerChannel: number;
-  /** Channels of one App ID with attributes and no members (each kept for its TTL). */
-  maxIdleAttrChannelsPerApp: number;
-}
-
-const NO_ATTR_BOUNDS: ChannelAttrBounds = { maxAttrsPerChannel: 0, maxAttrBytesPerChannel: 0, maxIdleAttrChannelsPerApp: 0 };
+export type { ChannelRates, ChannelAttrBounds } from './channel-policy';
 
 /** What the budget is charged for an attribute beyond its name and value (map entry, buffer). */
 const ATTR_OVERHEAD_BYTES = 64;
@@ -50,15 +30,10 @@ class Channel {
   attrBytes = 0;
   /** Counted among its App ID's channels with attributes and no members. */
   idle = false;
+  /** What its built-in attributes set (channel-policy.ts); absent = the default. */
+  readonly settings = new Map<ChannelSetting, number>();
 
   constructor(readonly appId: string, readonly name: string, readonly special: boolean) {}
-
-  numberAttr(name: string): number | undefined {
-    const raw = this.attrs.get(name);
-    if (raw === undefined) return undefined;
-    const n = Number(Buffer.from(raw).toString('latin1'));
-    return Number.isFinite(n) ? n : undefined;
-  }
 }
 
 const NO_MEMBERS: readonly ChannelMember[] = [];
@@ -89,6 +64,8 @@ export class MemoryChannelStore implements ChannelStore {
   private readonly channelsByApp = new Map<string, number>();
   private readonly idleByApp = new Map<string, number>();
   private listener: ChannelStoreListener | null = null;
+  /** The channels of each session (userKey + session id), for channelsOf. */
+  private readonly sessionChannels = new Map<string, Set<string>>();
 
   constructor(
     private readonly scheduler: Scheduler,
@@ -119,7 +96,9 @@ export class MemoryChannelStore implements ChannelStore {
     const joined = existing === undefined || existing.sessionId !== member.sessionId;
     if (joined) {
       // A stale entry of an earlier session of the account gives way (its leave may come later).
+      if (existing !== undefined) this.noteMembership(appId, existing.account, existing.sessionId, name, false);
       channel.members.add(member);
+      this.noteMembership(appId, member.account, member.sessionId, name, true);
       this.membershipChanged(channel);
       this.updateIdle(channel);
     }
@@ -131,10 +110,16 @@ export class MemoryChannelStore implements ChannelStore {
     const member = channel?.members.get(account);
     if (channel === undefined || member === undefined || member.sessionId !== sessionId) return null;
     channel.members.remove(account);
+    this.noteMembership(appId, account, sessionId, name, false);
     this.membershipChanged(channel);
     const count = channel.members.size;
     this.maybeRetire(channel);
     return { left: member, count };
+  }
+
+  channelsOf(appId: string, account: string, sessionId: string): readonly string[] {
+    const channels = this.sessionChannels.get(sessionKey(appId, account, sessionId));
+    return channels === undefined ? NO_CHANNELS : [...channels];
   }
 
   members(appId: string, name: string): Iterable<ChannelMember> {
@@ -181,6 +166,7 @@ export class MemoryChannelStore implements ChannelStore {
     if (growth < 0) this.budget.release('channelAttrs', -growth);
     channel.attrBytes += previous === undefined ? attr.length + value.length : value.length - previous.length;
     channel.attrs.set(attr, value);
+    applySetting(channel, settingOf(attr, value));
     if (attr === BuiltinAttr.AutoUpdateNum) this.membershipChanged(channel);
     if (attr === BuiltinAttr.ChannelTtl && channel.ttlTask !== null) {
       // A new TTL applies from now on to a channel that is already counting down.
@@ -198,6 +184,7 @@ export class MemoryChannelStore implements ChannelStore {
     const value = channel.attrs.get(attr);
     if (refusal === null && value !== undefined) {
       channel.attrs.delete(attr);
+      applySetting(channel, settingOf(attr, null));
       channel.attrBytes -= attr.length + value.length;
       this.budget.release('channelAttrs', attrCharge(attr, value));
     }
@@ -222,7 +209,7 @@ export class MemoryChannelStore implements ChannelStore {
     }
     const user = userKey(appId, account);
     const sent = this.peerMessages.get(user) ?? 0;
-    if (sent >= limit) return { code: AGORA_E_CODE.GENERAL_E_FAILED, text: `rate limit: a user sends at most ${limit} peer-to-peer messages a second` };
+    if (sent >= limit) return refusalOf(Bound.PeerMessageRate, { n: limit });
     this.peerMessages.set(user, sent + 1);
     return null;
   }
@@ -238,7 +225,7 @@ export class MemoryChannelStore implements ChannelStore {
     const sent = this.userMessages.get(user) ?? 0;
     const userLimit = this.rates.userMessagesPerSecond;
     if (sent >= userLimit) {
-      return { code: AGORA_E_CODE.GENERAL_E_FAILED, text: `rate limit: a user sends at most ${userLimit} channel messages a second` };
+      return refusalOf(Bound.UserMessageRate, { n: userLimit });
     }
     const channel = this.channelOf(appId, name, false);
     if (channel !== undefined) {
@@ -247,12 +234,9 @@ export class MemoryChannelStore implements ChannelStore {
         window.second = second;
         window.count = 0;
       }
-      const custom = channel.numberAttr(BuiltinAttr.SendMsgLimit);
-      const limit = custom !== undefined && custom > 0 ? custom : this.rates.channelMessagesPerSecond;
-      if (window.count >= limit) {
-        const source = custom !== undefined && custom > 0 ? ' (_sendmsg_limit)' : '';
-        return { code: AGORA_E_CODE.GENERAL_E_FAILED, text: `rate limit: channel ${Buffer.from(name, 'latin1').toString('utf8')} carries at most ${limit} messages a second${source}` };
-      }
+      const custom = channel.settings.get(ChannelSetting.MessagesPerSecond);
+      const limit = custom ?? defaultSetting(ChannelSetting.MessagesPerSecond, this.rates);
+      if (window.count >= limit) return refusalOf(Bound.ChannelMessageRate, { channel: name, n: limit, custom: custom !== undefined });
       window.count++;
     }
     this.userMessages.set(user, sent + 1);
@@ -266,8 +250,21 @@ export class MemoryChannelStore implements ChannelStore {
       this.releaseAttrs(channel);
     }
     this.channels.clear();
+    this.sessionChannels.clear();
     this.channelsByApp.clear();
     this.idleByApp.clear();
+  }
+
+  private noteMembership(appId: string, account: string, sessionId: string, name: string, member: boolean): void {
+    const key = sessionKey(appId, account, sessionId);
+    let channels = this.sessionChannels.get(key);
+    if (member) {
+      if (channels === undefined) this.sessionChannels.set(key, (channels = new Set()));
+      channels.add(name);
+    } else if (channels !== undefined) {
+      channels.delete(name);
+      if (channels.size === 0) this.sessionChannels.delete(key);
+    }
   }
 
   private channelOf(appId: string, name: string, create: boolean): Channel | undefined {
@@ -286,25 +283,11 @@ export class MemoryChannelStore implements ChannelStore {
    * 1001 its App ID's channels with attributes and no members (this one would be one more).
    */
   private attrBoundRefusal(channel: Channel, attr: string, value: Uint8Array, previous: Uint8Array | undefined): Refusal | null {
-    const { maxAttrsPerChannel, maxAttrBytesPerChannel, maxIdleAttrChannelsPerApp } = this.bounds;
-    if (previous === undefined && maxAttrsPerChannel > 0 && channel.attrs.size >= maxAttrsPerChannel) {
-      return { code: AGORA_E_CODE.GENERAL_E_LARGE_PARAM, text: `channel ${utf8(channel.name)} holds at most ${maxAttrsPerChannel} attributes` };
-    }
     const bytes = channel.attrBytes + value.length + (previous === undefined ? attr.length : -previous.length);
-    if (maxAttrBytesPerChannel > 0 && bytes > maxAttrBytesPerChannel) {
-      return {
-        code: AGORA_E_CODE.GENERAL_E_LARGE_PARAM,
-        text: `channel ${utf8(channel.name)} would hold ${bytes} bytes of attributes (names and values), at most ${maxAttrBytesPerChannel} allowed`,
-      };
-    }
     const idle = this.idleByApp.get(channel.appId) ?? 0;
-    if (!channel.special && channel.members.size === 0 && channel.attrs.size === 0 && maxIdleAttrChannelsPerApp > 0 && idle >= maxIdleAttrChannelsPerApp) {
-      return {
-        code: AGORA_E_CODE.GENERAL_E_FAILED,
-        text: `the App ID already has ${idle} channels with attributes and no members, at most ${maxIdleAttrChannelsPerApp} allowed (join the channel first)`,
-      };
-    }
-    return null;
+    const state = { special: channel.special, members: channel.members.size, attrs: channel.attrs.size, attrBytes: channel.attrBytes };
+    const bound = attrWriteBound(state, previous === undefined, bytes, idle, this.bounds);
+    return bound === null ? null : refusalOf(bound, { channel: channel.name, n: bound === Bound.AttrBytes ? bytes : idle }, this.bounds);
   }
 
   /** Drops every attribute and gives their bytes back to the budget. */
@@ -312,6 +295,7 @@ export class MemoryChannelStore implements ChannelStore {
     if (channel.attrs.size === 0) return;
     this.budget.release('channelAttrs', channel.attrBytes + ATTR_OVERHEAD_BYTES * channel.attrs.size);
     channel.attrs.clear();
+    channel.settings.clear();
     channel.attrBytes = 0;
   }
 
@@ -326,17 +310,15 @@ export class MemoryChannelStore implements ChannelStore {
   }
 
   private countAttrWrite(channel: Channel, attr: string): Refusal | null {
-    const limit = channel.numberAttr(BuiltinAttr.SetAttrLimit);
-    if (limit === undefined || limit <= 0) return null;
+    const limit = channel.settings.get(ChannelSetting.AttrWritesPerSecond) ?? defaultSetting(ChannelSetting.AttrWritesPerSecond, this.rates);
+    if (limit <= 0) return null;
     const second = Math.floor(this.now() / 1000);
     if (second !== channel.attrWritesSecond) {
       channel.attrWrites.clear();
       channel.attrWritesSecond = second;
     }
     const writes = channel.attrWrites.get(attr) ?? 0;
-    if (writes >= limit) {
-      return { code: AGORA_E_CODE.GENERAL_E_FAILED, text: `rate limit: attribute ${Buffer.from(attr, 'latin1').toString('utf8')} changes at most ${limit} times a second (_setattr_limit)` };
-    }
+    if (writes >= limit) return refusalOf(Bound.AttrWriteRate, { attr, n: limit });
     channel.attrWrites.set(attr, writes + 1);
     return null;
   }
@@ -344,9 +326,9 @@ export class MemoryChannelStore implements ChannelStore {
   /** `_auto_update_num` = N: write `_member_num` N seconds after the first change since the last write. */
   private membershipChanged(channel: Channel): void {
     if (channel.memberNumTask !== null) return;
-    const every = channel.numberAttr(BuiltinAttr.AutoUpdateNum);
-    if (every === undefined || every <= 0) return;
-    channel.memberNumTask = this.scheduler.after(every * 1000, () => {
+    const every = channel.settings.get(ChannelSetting.MemberNumEveryMs) ?? defaultSetting(ChannelSetting.MemberNumEveryMs, this.rates);
+    if (every <= 0) return;
+    channel.memberNumTask = this.scheduler.after(every, () => {
       channel.memberNumTask = null;
       if (this.channels.get(userKey(channel.appId, channel.name)) !== channel) return;
       const current = channel.attrs.get(BuiltinAttr.MemberNum);
@@ -374,9 +356,8 @@ export class MemoryChannelStore implements ChannelStore {
       return;
     }
     if (channel.ttlTask !== null) return;
-    const ttl = channel.numberAttr(BuiltinAttr.ChannelTtl);
-    const seconds = ttl !== undefined && ttl >= 0 ? ttl : this.rates.defaultChannelTtlSeconds;
-    channel.ttlTask = this.scheduler.after(seconds * 1000, () => {
+    const ttlMs = channel.settings.get(ChannelSetting.TtlMs) ?? defaultSetting(ChannelSetting.TtlMs, this.rates);
+    channel.ttlTask = this.scheduler.after(ttlMs, () => {
       channel.ttlTask = null;
       if (channel.members.size === 0 && this.channels.get(key) === channel) this.retire(key, channel);
     });
@@ -392,6 +373,18 @@ export class MemoryChannelStore implements ChannelStore {
     if (count === 0) this.channelsByApp.delete(channel.appId);
     else this.channelsByApp.set(channel.appId, count);
   }
+}
+
+const NO_CHANNELS: readonly string[] = [];
+
+function sessionKey(appId: string, account: string, sessionId: string): string {
+  return `${userKey(appId, account)}\u0000${sessionId}`;
+}
+
+function applySetting(channel: Channel, change: SettingChange | null): void {
+  if (change === null) return;
+  if (change.value === null) channel.settings.delete(change.setting);
+  else channel.settings.set(change.setting, change.value);
 }
 
 function attrList(channel: Channel): ChannelAttr[] {

@@ -2,6 +2,7 @@ import { AGORA_E_CODE } from '../../protocol/error-codes';
 import { MemoryBudget } from '../memory-budget';
 import type { ScheduledTask, Scheduler } from '../scheduler';
 import type { Refusal } from './channel-store';
+import { accountHoldsMost, appHoldsMost, serverHoldsMost } from './held-message-refusals';
 import type { HeldMessage, OfflineMessageListener, OfflineMessageStore } from './offline-message-store';
 import { userKey } from './user-key';
 
@@ -58,18 +59,15 @@ export class MemoryOfflineMessageStore implements OfflineMessageStore {
     const key = userKey(appId, account);
     const queue = this.queues.get(key);
     if ((queue?.size ?? 0) >= maxMessagesPerAccount) {
-      return { code: AGORA_E_CODE.SENDMESSAGE_E_OTHER, text: `the peer is offline and already has ${maxMessagesPerAccount} messages held (the bound per account)` };
+      return accountHoldsMost(maxMessagesPerAccount);
     }
     if (usage.messages >= maxMessagesPerApp || usage.bytes + message.msg.length > maxBytesPerApp) {
-      return { code: AGORA_E_CODE.SENDMESSAGE_E_OTHER, text: `the peer is offline and the App ID holds the most it may (${maxMessagesPerApp} messages, ${maxBytesPerApp} bytes)` };
+      return appHoldsMost(maxMessagesPerApp, maxBytesPerApp);
     }
     const maxMessagesTotal = this.bounds.maxMessagesTotal ?? 0;
     const maxBytesTotal = this.bounds.maxBytesTotal ?? 0;
     if ((maxMessagesTotal > 0 && this.total.messages >= maxMessagesTotal) || (maxBytesTotal > 0 && this.total.bytes + message.msg.length > maxBytesTotal)) {
-      return {
-        code: AGORA_E_CODE.SENDMESSAGE_E_OTHER,
-        text: `the peer is offline and the server holds the most it may for offline peers (${maxMessagesTotal} messages, ${maxBytesTotal} bytes, all App IDs together)`,
-      };
+      return serverHoldsMost(maxMessagesTotal, maxBytesTotal);
     }
     if (!this.budget.tryCharge('heldMessages', heldCharge(message))) {
       return {

@@ -1,6 +1,7 @@
 import { AGORA_E_CODE } from '../../protocol/error-codes';
 import { MemoryBudget } from '../memory-budget';
 import type { Refusal } from './channel-store';
+import { accountUserAttrsTooBig, tooManyUserAttrs, userAttrsTotalReached } from './user-attr-refusals';
 import type { UserAttr, UserAttrStore } from './user-attr-store';
 import { userKey } from './user-key';
 
@@ -47,18 +48,15 @@ export class MemoryUserAttrStore implements UserAttrStore {
     const { maxAttrsPerAccount, maxBytesPerAccount, maxBytesTotal } = this.bounds;
     const size = entry?.attrs.size ?? 0;
     if (previous === undefined && size >= maxAttrsPerAccount) {
-      return { code: AGORA_E_CODE.GENERAL_E_LARGE_PARAM, text: `an account holds at most ${maxAttrsPerAccount} attributes` };
+      return tooManyUserAttrs(maxAttrsPerAccount);
     }
     const growth = previous === undefined ? name.length + value.length : value.length - previous.length;
     const accountBytes = (entry?.bytes ?? 0) + growth;
     if (maxBytesPerAccount > 0 && growth > 0 && accountBytes > maxBytesPerAccount) {
-      return {
-        code: AGORA_E_CODE.GENERAL_E_LARGE_PARAM,
-        text: `the account's attributes would be ${accountBytes} bytes (names and values), at most ${maxBytesPerAccount} allowed`,
-      };
+      return accountUserAttrsTooBig(accountBytes, maxBytesPerAccount);
     }
     if (maxBytesTotal > 0 && growth > 0 && this.totalBytes + growth > maxBytesTotal) {
-      return { code: AGORA_E_CODE.GENERAL_E_FAILED, text: `the server holds the most bytes of user attributes it may (${maxBytesTotal}, all accounts together)` };
+      return userAttrsTotalReached(maxBytesTotal);
     }
     const charge = previous === undefined ? growth + ATTR_OVERHEAD_BYTES : growth;
     if (charge > 0 && !this.budget.tryCharge('userAttrs', charge)) {

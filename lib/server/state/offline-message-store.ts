@@ -24,8 +24,13 @@ export interface OfflineMessageListener {
  */
 export interface OfflineMessageStore {
   setListener(listener: OfflineMessageListener): void;
-  /** Keeps the message for `account`; refused beyond the App ID's or the account's bounds. */
-  hold(appId: string, account: string, message: HeldMessage): MaybePromise<Refusal | null>;
+  /**
+   * Keeps the message for `account`; refused beyond the App ID's or the account's bounds. A
+   * clustered store answers 'online' (and keeps nothing) when the account's directory entry exists
+   * at that moment: its session logged in meanwhile, so the sender delivers again. The in-memory
+   * store never answers it (one process: nobody logs in between the delivery and the hold).
+   */
+  hold(appId: string, account: string, message: HeldMessage): MaybePromise<Refusal | null | 'online'>;
   /** Removes and returns every message held for `account`, oldest first. */
   takeAll(appId: string, account: string): MaybePromise<readonly HeldMessage[]>;
   close(): void;

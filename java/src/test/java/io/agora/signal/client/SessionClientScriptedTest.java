@@ -182,6 +182,90 @@ class SessionClientScriptedTest {
     }
   }
 
+  /**
+   * A server shutting down says BYE(100, "server going away"): the session is not over, the
+   * client reconnects and resumes, and logs in afresh when the server there does not know it.
+   */
+  @Test
+  void aServerGoingAwayIsAConnectionLossNotALogout() throws Exception {
+    final BlockingQueue<String> heard = new LinkedBlockingQueue<String>();
+    ScheduledThreadPoolExecutor exec = new ScheduledThreadPoolExecutor(1);
+    try (ServerSocket fake = new ServerSocket(0)) {
+      final SessionClient client = new SessionClient(exec, ServerAddress.parse("127.0.0.1:" + fake.getLocalPort()), "app", "me",
+          "_no_need_token", "test", 5, 30, new SessionListener() {
+            @Override
+            public void loginSuccess(long uid) {
+              heard.add("loginSuccess " + uid);
+            }
+
+            @Override
+            public void loginFailed(int code, String text) {
+              heard.add("loginFailed " + code);
+            }
+
+            @Override
+            public void logout(int code, String text) {
+              heard.add("logout " + code);
+            }
+
+            @Override
+            public void reconnecting(int attempt) {
+              heard.add("reconnecting " + attempt);
+            }
+
+            @Override
+            public void reconnected(boolean resumed) {
+              heard.add("reconnected " + resumed);
+            }
+
+            @Override
+            public void sessionLost() {
+              heard.add("sessionLost");
+            }
+
+            @Override
+            public void event(int kind, List<String> fields) {}
+
+            @Override
+            public void log(String text) {}
+          });
+      exec.execute(new Runnable() {
+        @Override
+        public void run() {
+          client.start();
+        }
+      });
+
+      Socket first = fake.accept();
+      DataInputStream in = new DataInputStream(first.getInputStream());
+      DataOutputStream out = new DataOutputStream(first.getOutputStream());
+      assertEquals(FrameType.HELLO, read(in).type);
+      expect(in, FrameType.LOGIN);
+      write(out, new Frame(FrameType.WELCOME, 1L, 10000L, 30000L, 1048576L));
+      write(out, new Frame(FrameType.LOGIN_OK, 77L, SESSION_ID));
+      assertEquals("loginSuccess 77", heard.poll(5, TimeUnit.SECONDS));
+      write(out, new Frame(FrameType.BYE, 100L, Frame.utf8("server going away")));
+      first.close();
+
+      assertEquals("reconnecting 1", heard.poll(5, TimeUnit.SECONDS));
+      Socket second = fake.accept();
+      in = new DataInputStream(second.getInputStream());
+      out = new DataOutputStream(second.getOutputStream());
+      assertEquals(FrameType.HELLO, read(in).type);
+      assertArrayEquals(SESSION_ID, expect(in, FrameType.RESUME).s(0));
+      write(out, new Frame(FrameType.WELCOME, 1L, 10000L, 30000L, 1048576L));
+      write(out, new Frame(FrameType.RESUME_FAIL, 102L, Frame.utf8("unknown session")));
+      assertEquals("sessionLost", heard.poll(5, TimeUnit.SECONDS));
+      assertEquals("me", expect(in, FrameType.LOGIN).text(1));
+      write(out, new Frame(FrameType.LOGIN_OK, 78L, new byte[] {5, 6, 7, 8}));
+      assertEquals("reconnected false", heard.poll(5, TimeUnit.SECONDS));
+      assertEquals(null, heard.poll(300, TimeUnit.MILLISECONDS), "no logout");
+      second.close();
+    } finally {
+      exec.shutdownNow();
+    }
+  }
+
   @Test
   void aFreshLoginDoesNotResendAWrittenMessageButSendsOneQueuedWhileAway() throws Exception {
     final BlockingQueue<String> heard = new LinkedBlockingQueue<String>();

@@ -1,0 +1,195 @@
+/**
+ * The node bus: one sharded Redis pub/sub channel per node (`sig:{n<node>}:bus`; SPUBLISH and
+ * SSUBSCRIBE, so that on a Redis Cluster a message crosses only the master of that node's slot),
+ * read by that node's one subscriber connection. Other nodes publish to it to kick a session of
+ * that node or to deliver an event to one (or many) of its sessions; a delivery carries a
+ * correlation id and the sender's node, and the owning node publishes the Delivery back once its
+ * session has sequenced the event. A node consumes its channel in order, so the events one sender
+ * publishes reach a session in the order sent.
+ */
+import type { Logger } from '../logger';
+import { Delivery, NotReading } from '../state/session-endpoint';
+import { AnswerKind, BusMessage, BusRecipient, BusType, decodeBusMessage, encodeBusMessage } from './bus-codec';
+import { nodeChannel } from './keys';
+import { ClusterUnavailable, redisCall, RedisClient } from './redis-connection';
+import type { SessionMover } from './session-mover';
+
+/** What a node does with what other nodes send it: its own sessions only. */
+export interface BusHandler {
+  /** Delivers to the local session `sessionId` of (appId, account); false when it is not here. */
+  deliverLocal(appId: string, account: string, sessionId: string, kind: number, fields: Uint8Array[]): Delivery;
+  /** Delivers one event to the local sessions listed; answers how many took it. */
+  deliverManyLocal(appId: string, recipients: readonly BusRecipient[], kind: number, fields: Uint8Array[]): number;
+  /** Whether the session is one of this node's. */
+  hasLocalSession(sessionId: string): boolean;
+  /** Ends the local session `sessionId` with LOGGED_OUT(103), if it is here. */
+  kickLocal(sessionId: string): void;
+}
+
+interface Pending {
+  resolve(answer: { answer: AnswerKind; count: number; clause: string }): void;
+  reject(e: Error): void;
+  timer: NodeJS.Timeout;
+}
+
+export class NodeBus {
+  private readonly pending = new Map<number, Pending>();
+  private nextCorr = 1;
+  private closed = false;
+  /** Sessions moving between nodes (resume on another node): made after the bus. */
+  private mover: SessionMover | null = null;
+
+  /**
+   * `subscriber` is this bus's own connection (a subscribed connection runs nothing else);
+   * `publisher` is shared with the node's other commands. An answer later than `answerTimeoutMs`
+   * fails the delivery with ClusterUnavailable.
+   */
+  constructor(
+    readonly nodeId: string,
+    private readonly subscriber: RedisClient,
+    private readonly publisher: RedisClient,
+    private readonly handler: BusHandler,
+    private readonly logger: Logger,
+    private readonly answerTimeoutMs: number,
+    /** SPUBLISH counts the receivers: 0 means the node is gone. */
+    private readonly publishCountsReceivers = true,
+  ) {
+    this.subscriber.on('smessageBuffer', (channel: Buffer, message: Buffer) => this.received(message));
+  }
+
+  setMover(mover: SessionMover): void {
+    this.mover = mover;
+  }
+
+  /** The session moved away from this node or is moving here: deliveries for it go through the bus, which forwards or keeps them. */
+  inTransit(sessionId: string): boolean {
+    return this.mover?.inTransit(sessionId) ?? false;
+  }
+
+  /** A message handed back (it waited for a session moving here): handled as if just received. */
+  redeliver(raw: Buffer): void {
+    this.received(raw);
+  }
+
+  async start(): Promise<void> {
+    await redisCall('subscribing to the node bus', () => this.subscriber.ssubscribe(nodeChannel(this.nodeId)));
+  }
+
+  /** Resolves with what the session `sessionId` on `node` made of the event. */
+  deliver(node: string, appId: string, account: string, sessionId: string, kind: number, fields: Uint8Array[]): Promise<Delivery> {
+    return this.request(node, (corr) => ({ type: BusType.Deliver, corr, from: this.nodeId, appId, account, sessionId, kind, fields })).then((a) =>
+      a === null ? false : a.answer === AnswerKind.Yes ? true : a.answer === AnswerKind.NotReading ? new NotReading(a.clause) : false,
+    );
+  }
+
+  /** Resolves with how many of the sessions on `node` took the event. */
+  deliverMany(node: string, appId: string, recipients: BusRecipient[], kind: number, fields: Uint8Array[]): Promise<number> {
+    return this.request(node, (corr) => ({ type: BusType.DeliverMany, corr, from: this.nodeId, appId, kind, fields, recipients })).then((a) => (a === null ? 0 : a.count));
+  }
+
+  kick(node: string, sessionId: string): Promise<void> {
+    return redisCall(`kicking a session on node ${node}`, () => this.publisher.spublish(nodeChannel(node), encodeBusMessage({ type: BusType.Kick, sessionId }))).then(() => undefined);
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const [corr, p] of this.pending) {
+      clearTimeout(p.timer);
+      p.reject(new ClusterUnavailable('the node is shutting down'));
+      this.pending.delete(corr);
+    }
+  }
+
+  /** null: nobody listens on that node's channel (a single Redis says so): the node is gone. */
+  private request(node: string, build: (corr: number) => BusMessage): Promise<{ answer: AnswerKind; count: number; clause: string } | null> {
+    if (this.closed) return Promise.reject(new ClusterUnavailable('the node is shutting down'));
+    const corr = this.nextCorr;
+    this.nextCorr = this.nextCorr >= 0xffffffff ? 1 : this.nextCorr + 1;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(corr);
+        reject(new ClusterUnavailable(`node ${node} did not answer a delivery within ${this.answerTimeoutMs} ms`));
+      }, this.answerTimeoutMs);
+      this.pending.set(corr, { resolve, reject, timer });
+      redisCall(`publishing to node ${node}`, () => this.publisher.spublish(nodeChannel(node), encodeBusMessage(build(corr)))).then(
+        (receivers) => {
+          if (receivers === 0 && this.publishCountsReceivers) this.settle(corr, null);
+        },
+        (e: Error) => {
+          const p = this.pending.get(corr);
+          if (p === undefined) return;
+          clearTimeout(p.timer);
+          this.pending.delete(corr);
+          p.reject(e);
+        },
+      );
+    });
+  }
+
+  private settle(corr: number, answer: { answer: AnswerKind; count: number; clause: string } | null): void {
+    const p = this.pending.get(corr);
+    if (p === undefined) return;
+    clearTimeout(p.timer);
+    this.pending.delete(corr);
+    (p.resolve as (a: typeof answer) => void)(answer);
+  }
+
+  private received(raw: Buffer): void {
+    let m: BusMessage;
+    try {
+      m = decodeBusMessage(raw);
+    } catch (e) {
+      this.logger.error(`node bus: dropped a malformed message: ${(e as Error).message}`);
+      return;
+    }
+    try {
+      switch (m.type) {
+        case BusType.Answer:
+          this.settle(m.corr, m);
+          return;
+        case BusType.Kick:
+          this.handler.kickLocal(m.sessionId);
+          return;
+        case BusType.Migrate:
+        case BusType.Migrated:
+          this.mover?.handle(m);
+          return;
+        case BusType.Deliver: {
+          if (this.mover !== null && this.directoryLacks(m.sessionId) && this.mover.intercept(m.sessionId, raw)) return;
+          const d = this.handler.deliverLocal(m.appId, m.account, m.sessionId, m.kind, m.fields);
+          const answer = d === true ? AnswerKind.Yes : d === false ? AnswerKind.No : AnswerKind.NotReading;
+          this.answer(m.from, { type: BusType.Answer, corr: m.corr, answer, count: d === true ? 1 : 0, clause: d instanceof NotReading ? d.clause : '' });
+          return;
+        }
+        case BusType.DeliverMany: {
+          let recipients = m.recipients;
+          const mover = this.mover;
+          if (mover !== null) {
+            // Members whose sessions moved (or are moving here) get their copy after the move.
+            recipients = recipients.filter((r) => {
+              if (!this.directoryLacks(r.sessionId)) return true;
+              const single = encodeBusMessage({ type: BusType.DeliverMany, corr: 0, from: m.from, appId: m.appId, kind: m.kind, fields: m.fields, recipients: [r] });
+              return !mover.intercept(r.sessionId, single);
+            });
+          }
+          const count = this.handler.deliverManyLocal(m.appId, recipients, m.kind, m.fields);
+          this.answer(m.from, { type: BusType.Answer, corr: m.corr, answer: count > 0 ? AnswerKind.Yes : AnswerKind.No, count, clause: '' });
+          return;
+        }
+      }
+    } catch (e) {
+      this.logger.error(`node bus: handling a message failed: ${(e as Error)?.stack ?? String(e)}`);
+    }
+  }
+
+  private directoryLacks(sessionId: string): boolean {
+    return !this.handler.hasLocalSession(sessionId);
+  }
+
+  private answer(node: string, m: BusMessage): void {
+    // corr 0: a copy forwarded for a moved session; its sender was answered for the original.
+    if (m.type === BusType.Answer && m.corr === 0) return;
+    // The sender times out on its own when this is lost; nothing here waits for it.
+    this.publisher.spublish(nodeChannel(node), encodeBusMessage(m)).catch((e: unknown) => this.logger.warn(`node bus: answering node ${node} failed: ${String(e)}`));
+  }
+}

@@ -1,0 +1,169 @@
+import { expect } from 'chai';
+import { EventKind, FrameType, Op, utf8Decode } from '../../lib/protocol';
+import { ClusterFixture } from '../support/cluster-fixture';
+
+const APP = 'app-cluster-p2p';
+
+for (const redisCluster of [false, true]) describe(`11-cluster: peer-to-peer messages and user status across two nodes over ${redisCluster ? 'a Redis Cluster' : 'one Redis'}`, function () {
+  this.timeout(30000);
+  const fixture = new ClusterFixture();
+  beforeEach(() => fixture.start({ redisCluster }));
+  afterEach(() => fixture.stop());
+
+  it('delivers a message from a client of one node to a client of the other, and acks it', async () => {
+    const alice = await fixture.loggedIn(0, APP, 'alice');
+    const bob = await fixture.loggedIn(1, APP, 'bob');
+    const reqId = alice.client.request(Op.MsgInstant, ['bob', '0', 'hello across', '']);
+    const event = await bob.client.expect(FrameType.Event);
+    expect(event.kind).to.equal(EventKind.InstantMsg);
+    expect(utf8Decode(event.fields[0])).to.equal('alice');
+    expect(utf8Decode(event.fields[1])).to.equal(String(alice.uid));
+    expect(utf8Decode(event.fields[2])).to.equal('hello across');
+    const result = await alice.client.expect(FrameType.Result);
+    expect(result).to.deep.include({ reqId, code: 0 });
+    expect(utf8Decode(result.values[0])).to.equal(utf8Decode(event.fields[3]));
+  });
+
+  it('keeps the order of 500 messages of one pair across nodes, in both directions', async () => {
+    const alice = await fixture.loggedIn(0, APP, 'alice');
+    const bob = await fixture.loggedIn(1, APP, 'bob');
+    for (let i = 0; i < 500; i++) {
+      alice.client.request(Op.MsgInstant, ['bob', '0', `a${i}`, '']);
+      bob.client.request(Op.MsgInstant, ['alice', '0', `b${i}`, '']);
+    }
+    const received = async (client: typeof alice.client, prefix: string): Promise<void> => {
+      let events = 0;
+      let results = 0;
+      while (events < 500 || results < 500) {
+        const frame = await client.next(5000);
+        if (frame.type === FrameType.Event) {
+          expect(utf8Decode(frame.fields[2])).to.equal(`${prefix}${events}`);
+          events++;
+          if (events % 64 === 0) client.send({ type: FrameType.Ack, seq: frame.seq });
+        } else if (frame.type === FrameType.Result) {
+          expect(frame.code, utf8Decode(frame.text)).to.equal(0);
+          results++;
+        }
+      }
+    };
+    await Promise.all([received(bob.client, 'a'), received(alice.client, 'b')]);
+  });
+
+  it('answers the send only after the owning node has taken the message', async () => {
+    const alice = await fixture.loggedIn(0, APP, 'alice');
+    const bob = await fixture.loggedIn(1, APP, 'bob');
+    const order: string[] = [];
+    const bobSession = fixture.nodes[1].state.options.directory;
+    // The receiving node records when its session sequences the event; the sender's ack comes later.
+    const original = (bobSession as unknown as { local: { find(a: string, b: string): { deliverEvent: (...x: unknown[]) => unknown } | undefined } }).local.find(APP, 'bob');
+    expect(original).to.not.equal(undefined);
+    const deliver = original!.deliverEvent.bind(original);
+    original!.deliverEvent = (...args: unknown[]) => {
+      order.push('taken');
+      return deliver(...args);
+    };
+    alice.client.request(Op.MsgInstant, ['bob', '0', 'ordered', '']);
+    const result = await alice.client.expect(FrameType.Result);
+    order.push('acked');
+    expect(result.code).to.equal(0);
+    expect(order).to.deep.equal(['taken', 'acked']);
+    await bob.client.expect(FrameType.Event);
+  });
+
+  it('reaches the new session of a peer that logged in again, and finds it offline after its logout', async () => {
+    const alice = await fixture.loggedIn(0, APP, 'alice');
+    const first = await fixture.loggedIn(1, APP, 'bob');
+    alice.client.request(Op.MsgInstant, ['bob', '0', 'one', '']);
+    expect((await alice.client.expect(FrameType.Result)).code).to.equal(0);
+    expect(utf8Decode((await first.client.expect(FrameType.Event)).fields[2])).to.equal('one');
+    first.client.send({ type: FrameType.Logout });
+    await first.client.waitClosed();
+    const second = await fixture.loggedIn(1, APP, 'bob');
+    alice.client.request(Op.MsgInstant, ['bob', '0', 'two', '']);
+    expect((await alice.client.expect(FrameType.Result)).code).to.equal(0);
+    expect(utf8Decode((await second.client.expect(FrameType.Event)).fields[2])).to.equal('two');
+    second.client.send({ type: FrameType.Logout });
+    await second.client.waitClosed();
+    const result = await (async () => {
+      for (;;) {
+        alice.client.request(Op.MsgInstant, ['bob', '0', 'three', '']);
+        const r = await alice.client.expect(FrameType.Result);
+        // The logout is written to Redis just after the socket closes.
+        if (r.code !== 0) return r;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    })();
+    expect(result.code).to.equal(400);
+    expect(utf8Decode(result.text)).to.equal('peer bob is offline');
+  });
+
+  it('tells the sender of the other node that its peer is not reading, as on one node', async () => {
+    await fixture.stop();
+    await fixture.start({ redisCluster, config: { maxKeptFrames: 10, heartbeatMs: 5000 } });
+    const alice = await fixture.loggedIn(0, APP, 'alice');
+    alice.client.autoAck = true;
+    await fixture.loggedIn(1, APP, 'bob');
+    const answers: string[] = [];
+    for (let i = 0; i < 25; i++) {
+      alice.client.request(Op.MsgInstant, ['bob', '0', `m${i}`, '']);
+      const r = await alice.client.expect(FrameType.Result);
+      answers.push(r.code === 0 ? '0' : `${r.code} ${utf8Decode(r.text)}`);
+    }
+    expect(answers.slice(0, 20)).to.deep.equal(Array(20).fill('0'));
+    for (const answer of answers.slice(20)) expect(answer).to.match(/^400 peer bob is not reading: \d+ frames/);
+  });
+
+  it('answers 400 for a peer that is offline on every node', async () => {
+    const alice = await fixture.loggedIn(0, APP, 'alice');
+    alice.client.request(Op.MsgInstant, ['nobody', '0', 'hello?', '']);
+    const result = await alice.client.expect(FrameType.Result);
+    expect(result.code).to.equal(400);
+    expect(utf8Decode(result.text)).to.equal('peer nobody is offline');
+  });
+
+  it('answers QUERY_USER_STATUS for an account of the other node, before and after its logout', async () => {
+    const alice = await fixture.loggedIn(0, APP, 'alice');
+    const bob = await fixture.loggedIn(1, APP, 'bob');
+    alice.client.request(Op.QueryUserStatus, ['bob']);
+    expect(utf8Decode((await alice.client.expect(FrameType.Result)).values[0])).to.equal('1');
+    bob.client.send({ type: FrameType.Logout });
+    await bob.client.waitClosed();
+    let answer = '1';
+    for (let i = 0; i < 50 && answer === '1'; i++) {
+      alice.client.request(Op.QueryUserStatus, ['bob']);
+      answer = utf8Decode((await alice.client.expect(FrameType.Result)).values[0]);
+      if (answer === '1') await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(answer).to.equal('0');
+  });
+
+  it('kicks the older session with 103 when the account logs in on the other node', async () => {
+    const first = await fixture.loggedIn(0, APP, 'carol');
+    const second = await fixture.loggedIn(1, APP, 'carol');
+    const bye = await first.client.expect(FrameType.LoggedOut);
+    expect(bye.code).to.equal(103);
+    await first.client.waitClosed();
+    // The directory names the new session: a message from node 0 reaches it.
+    const dave = await fixture.loggedIn(0, APP, 'dave');
+    dave.client.request(Op.MsgInstant, ['carol', '0', 'to the new one', '']);
+    expect((await dave.client.expect(FrameType.Result)).code).to.equal(0);
+    expect(utf8Decode((await second.client.expect(FrameType.Event)).fields[2])).to.equal('to the new one');
+  });
+
+  it('hands out uids and server message ids that no two nodes share', async () => {
+    const uids = new Set<number>();
+    const sessions = new Set<string>();
+    for (let i = 0; i < 20; i++) {
+      const user = await fixture.loggedIn(i % 2, APP, `user${i}`);
+      expect(user.uid).to.be.greaterThan(0);
+      uids.add(user.uid);
+      sessions.add(user.sessionId);
+      expect(user.sessionId.slice(0, 8)).to.equal(fixture.nodes[i % 2].state.nodeId);
+    }
+    expect(uids.size).to.equal(20);
+    expect(sessions.size).to.equal(20);
+    const ids = new Set<number>();
+    for (const node of fixture.nodes) for (let i = 0; i < 1000; i++) ids.add(node.server.nextServerMsgId());
+    expect(ids.size).to.equal(2000);
+  });
+});
