@@ -79,6 +79,7 @@ struct Fleet {
   std::atomic<size_t> joined{0};
   std::atomic<size_t> joinFailed{0};
   std::atomic<int> lastFailure{0};
+  std::atomic<int> lastJoinFailure{0};
 
   // bindSpread: give the sessions source addresses 127.0.0.2, .3, ... (20,000 each). With a
   // second server, session i talks to the node nodeOf gives it.
@@ -156,7 +157,11 @@ struct Fleet {
                 joined.load(), sessions.size(), reconnecting.load(), reconnected.load(),
                 loggedOut.load());
       }
-      if (joinFailed.load() > 0) throw std::runtime_error("a channel join failed");
+      if (joinFailed.load() > 0) {
+        throw std::runtime_error(std::to_string(joinFailed.load()) + " channel joins failed (code " +
+                                 std::to_string(lastJoinFailure.load()) + ") after " +
+                                 std::to_string(joined.load()) + " joined");
+      }
       if (secondsSince(start) > timeoutSeconds) {
         throw std::runtime_error("only " + std::to_string(joined.load()) + " of " +
                                  std::to_string(sessions.size()) + " sessions joined the channel");
@@ -178,7 +183,10 @@ void Session::onLogout(int code) {
 void Session::onReconnecting(uint32_t) { fleet_->reconnecting.fetch_add(1); }
 void Session::onReconnected(int) { fleet_->reconnected.fetch_add(1); }
 void Session::onChannelJoined(const char*, size_t) { fleet_->joined.fetch_add(1); }
-void Session::onChannelJoinFailed(const char*, size_t, int) { fleet_->joinFailed.fetch_add(1); }
+void Session::onChannelJoinFailed(const char*, size_t, int code) {
+  fleet_->lastJoinFailure = code;
+  fleet_->joinFailed.fetch_add(1);
+}
 void Session::onMessageInstantReceive(const char*, size_t, uint32_t, const char* msg, size_t size) {
   if (Listener* l = fleet_->listener.load()) l->received(index_, msg, size);
 }
