@@ -8,14 +8,14 @@ import { EventKind, FrameType, Op, utf8Decode } from '../../lib/protocol';
 import { createLogger } from '../../lib/server/logger';
 import { RedisChannelBroker } from '../../lib/server/redis/redis-channel-broker';
 import { RedisChannelStore } from '../../lib/server/redis/redis-channel-store';
-import { openRedis, RedisClient } from '../../lib/server/redis/redis-connection';
+import { openRedis, RedisClient, RedisTarget } from '../../lib/server/redis/redis-connection';
 import { SignalServer } from '../../lib/server/signal-server';
 import type { ChannelStore } from '../../lib/server/state/channel-store';
 import { MemoryMessageRouter } from '../../lib/server/state/memory-message-router';
 import { MemorySessionDirectory } from '../../lib/server/state/memory-session-directory';
 import { act, event, join, ok, quiet, say, sleep, startOfSecond, texts } from '../02-server/channel-helpers';
 import { RawClient } from '../02-server/raw-client';
-import { RedisProcess, startRedis } from '../support/redis-server';
+import { RedisClusterProcesses, RedisProcess, startRedis, startRedisCluster } from '../support/redis-server';
 
 const APP = 'app-two-nodes';
 
@@ -27,8 +27,8 @@ interface Node {
 }
 
 /** A node on the shared Redis; `wrap` may put something between the service and the store. */
-async function startNode(url: string, name: string, wrap: (store: ChannelStore) => ChannelStore = (s) => s, settings: { messagesPerSecond?: number; maxKeptFrames?: number } = {}): Promise<Node> {
-  const target = { kind: 'single' as const, url };
+async function startNode(where: string | RedisTarget, name: string, wrap: (store: ChannelStore) => ChannelStore = (s) => s, settings: { messagesPerSecond?: number; maxKeptFrames?: number } = {}): Promise<Node> {
+  const target: RedisTarget = typeof where === 'string' ? { kind: 'single', url: where } : where;
   const connections = [openRedis(target, `${name}-channels`), openRedis(target, `${name}-publish`), openRedis(target, `${name}-subscribe`)];
   // What clients see is asserted; ioredis would also print every failed reconnect while Redis is away.
   for (const c of connections) c.on('error', () => undefined);
@@ -327,5 +327,74 @@ describe('11-cluster: channels across two nodes over Redis', function () {
     expect(ended).to.deep.equal(['room']);
     expect(await event(bob.client, EventKind.ChannelUserLeft)).to.deep.equal(['room', 'alice', String(alice.uid)]);
     expect(await ok(bob.client, Op.ChannelQueryNum, ['room'])).to.deep.equal(['room', '1']);
+  });
+});
+
+describe('11-cluster: channels across two nodes over a Redis Cluster of three masters', function () {
+  this.timeout(30_000);
+  let cluster: RedisClusterProcesses;
+  let target: RedisTarget;
+  let a: Node;
+  let b: Node;
+  const clients: RawClient[] = [];
+
+  async function login(node: Node, account: string): Promise<{ client: RawClient; uid: number }> {
+    const client = await RawClient.tcp(node.tcpPort);
+    clients.push(client);
+    return { client, uid: (await client.login(APP, account)).uid };
+  }
+
+  before(async () => {
+    cluster = await startRedisCluster();
+    target = { kind: 'cluster', seeds: cluster.nodes.map((n) => ({ host: '127.0.0.1', port: n.port })) };
+    a = await startNode(target, 'a');
+    b = await startNode(target, 'b');
+  });
+  after(async () => {
+    for (const c of clients) c.destroy();
+    for (const node of [a, b]) {
+      await node.server.close();
+      for (const c of node.connections) c.disconnect();
+    }
+    await cluster.stop();
+  });
+
+  it('shows joins and messages across nodes in one order, and counts the channel rate across nodes', async () => {
+    const members = [await login(a, 'alice'), await login(b, 'bob'), await login(a, 'carol'), await login(b, 'dave')];
+    const [alice, bob] = members;
+    expect((await join(alice.client, 'room')).users).to.deep.equal(['alice', String(alice.uid)]);
+    expect((await join(bob.client, 'room')).users).to.deep.equal(['alice', String(alice.uid), 'bob', String(bob.uid)]);
+    expect(await event(alice.client, EventKind.ChannelUserJoined)).to.deep.equal(['room', 'bob', String(bob.uid)]);
+    for (const m of members.slice(2)) await join(m.client, 'room');
+    await sleep(100);
+    for (const m of members) while (m.client.buffered > 0) await m.client.next();
+    await startOfSecond();
+    alice.client.request(Op.MsgChannel, ['room', 'a0']);
+    bob.client.request(Op.MsgChannel, ['room', 'b0']);
+    alice.client.request(Op.MsgChannel, ['room', 'a1']);
+    bob.client.request(Op.MsgChannel, ['room', 'b1']);
+    bob.client.request(Op.MsgChannel, ['room', 'b2']);
+    const seen = async (client: RawClient): Promise<{ order: string[]; refused: number }> => {
+      const order: string[] = [];
+      let results = 0;
+      let refused = 0;
+      const sender = client === alice.client ? 2 : client === bob.client ? 3 : 0;
+      while (order.length < 4 || results < sender) {
+        const frame = await client.next();
+        if (frame.type === FrameType.Event && frame.kind === EventKind.ChannelMsg) order.push(texts(frame.fields)[3]);
+        if (frame.type === FrameType.Result) {
+          results++;
+          if (frame.code !== 0) {
+            expect(utf8Decode(frame.text)).to.equal('rate limit: channel room carries at most 4 messages a second');
+            refused++;
+          }
+        }
+      }
+      return { order, refused };
+    };
+    const all = await Promise.all(members.map((m) => seen(m.client)));
+    expect(all[0].refused + all[1].refused, 'four a second for the channel, through both nodes').to.equal(1);
+    expect(all[0].order).to.have.length(4);
+    for (const x of all.slice(1)) expect(x.order).to.deep.equal(all[0].order);
   });
 });
