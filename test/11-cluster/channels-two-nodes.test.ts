@@ -17,7 +17,10 @@ import { act, event, join, ok, quiet, say, sleep, startOfSecond, texts } from '.
 import { RawClient } from '../02-server/raw-client';
 import { RedisClusterProcesses, RedisProcess, startRedis, startRedisCluster } from '../support/redis-server';
 
-const APP = 'app-two-nodes';
+/** A fresh App ID per test, so that nothing a closing node still writes touches the next test. */
+let APP = 'app-two-nodes';
+/** How long a test waits for an event on a loaded machine (the behaviour, not the latency, is what is tested). */
+const SLOW_MACHINE_MS = 8000;
 
 interface Node {
   server: SignalServer;
@@ -72,6 +75,7 @@ describe('11-cluster: channels across two nodes over Redis', function () {
     await redis.stop();
   });
   beforeEach(async () => {
+    APP = `app-two-nodes-${Math.random().toString(36).slice(2, 8)}`;
     a = await startNode(redis.url, 'a');
     b = await startNode(redis.url, 'b');
   });
@@ -184,11 +188,11 @@ describe('11-cluster: channels across two nodes over Redis', function () {
     await join(watcher.client, '__agora_channel_event');
     const alice = await login(a, 'alice');
     await join(alice.client, 'room');
-    const joined = await event(watcher.client, EventKind.ChannelMsg);
+    const joined = await event(watcher.client, EventKind.ChannelMsg, SLOW_MACHINE_MS);
     expect(joined[0]).to.equal('__agora_channel_event');
     expect(JSON.parse(joined[3])).to.deep.equal({ event: 'join', channel: 'room', account: 'alice', uid: alice.uid });
     alice.client.request(Op.ChannelLeave, ['room']);
-    const left = await event(watcher.client, EventKind.ChannelMsg);
+    const left = await event(watcher.client, EventKind.ChannelMsg, SLOW_MACHINE_MS);
     expect(JSON.parse(left[3])).to.deep.include({ event: 'leave', channel: 'room', account: 'alice' });
   });
 
@@ -196,11 +200,11 @@ describe('11-cluster: channels across two nodes over Redis', function () {
     const watcher = await login(b, 'watcher');
     await join(watcher.client, '__agora_user_online');
     const alice = await login(a, 'alice');
-    const msg = await event(watcher.client, EventKind.ChannelMsg);
+    const msg = await event(watcher.client, EventKind.ChannelMsg, SLOW_MACHINE_MS);
     expect(msg.slice(0, 3)).to.deep.equal(['__agora_user_online', 'alice', String(alice.uid)]);
     expect(JSON.parse(msg[3])).to.deep.equal({ event: 'login', account: 'alice', uid: alice.uid });
     alice.client.send({ type: FrameType.Logout });
-    expect(JSON.parse((await event(watcher.client, EventKind.ChannelMsg))[3])).to.deep.include({ event: 'logout', account: 'alice' });
+    expect(JSON.parse((await event(watcher.client, EventKind.ChannelMsg, SLOW_MACHINE_MS))[3])).to.deep.include({ event: 'logout', account: 'alice' });
   });
 
   it('makes a member on the other node that does not read leave the channel (CHANNEL_LEFT 600), as on one node', async () => {
