@@ -72,12 +72,20 @@ async function main(): Promise<void> {
       admin = new AdminServer(server, state === null ? {} : { metrics: { node: state.nodeId } });
       if (state !== null) {
         const redis = state.redis;
-        admin.readiness.register('redis', () =>
-          redis.ping().then(
-            () => true,
+        const roundTrip = admin.metrics.redisRoundTripSeconds();
+        // Each readiness probe and a PING every 5 s measure the round trip the nodes' traffic waits on.
+        const ping = (): Promise<true | string> => {
+          const started = process.hrtime.bigint();
+          return redis.ping().then(
+            () => {
+              roundTrip.set(Number(process.hrtime.bigint() - started) / 1e9);
+              return true;
+            },
             (e: unknown) => `Redis unreachable: ${(e as Error).message}`,
-          ),
-        );
+          );
+        };
+        admin.readiness.register('redis', ping);
+        setInterval(() => void ping(), 5000).unref();
       }
     }
   } catch (e) {

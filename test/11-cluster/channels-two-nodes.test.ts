@@ -8,16 +8,19 @@ import { EventKind, FrameType, Op, utf8Decode } from '../../lib/protocol';
 import { createLogger } from '../../lib/server/logger';
 import { RedisChannelBroker } from '../../lib/server/redis/redis-channel-broker';
 import { RedisChannelStore } from '../../lib/server/redis/redis-channel-store';
-import { openRedis, RedisClient } from '../../lib/server/redis/redis-connection';
+import { openRedis, RedisClient, RedisTarget } from '../../lib/server/redis/redis-connection';
 import { SignalServer } from '../../lib/server/signal-server';
 import type { ChannelStore } from '../../lib/server/state/channel-store';
 import { MemoryMessageRouter } from '../../lib/server/state/memory-message-router';
 import { MemorySessionDirectory } from '../../lib/server/state/memory-session-directory';
 import { act, event, join, ok, quiet, say, sleep, startOfSecond, texts } from '../02-server/channel-helpers';
 import { RawClient } from '../02-server/raw-client';
-import { RedisProcess, startRedis } from '../support/redis-server';
+import { RedisClusterProcesses, RedisProcess, startRedis, startRedisCluster } from '../support/redis-server';
 
-const APP = 'app-two-nodes';
+/** A fresh App ID per test, so that nothing a closing node still writes touches the next test. */
+let APP = 'app-two-nodes';
+/** How long a test waits for an event on a loaded machine (the behaviour, not the latency, is what is tested). */
+const SLOW_MACHINE_MS = 8000;
 
 interface Node {
   server: SignalServer;
@@ -27,8 +30,8 @@ interface Node {
 }
 
 /** A node on the shared Redis; `wrap` may put something between the service and the store. */
-async function startNode(url: string, name: string, wrap: (store: ChannelStore) => ChannelStore = (s) => s, settings: { messagesPerSecond?: number; maxKeptFrames?: number } = {}): Promise<Node> {
-  const target = { kind: 'single' as const, url };
+async function startNode(where: string | RedisTarget, name: string, wrap: (store: ChannelStore) => ChannelStore = (s) => s, settings: { messagesPerSecond?: number; maxKeptFrames?: number } = {}): Promise<Node> {
+  const target: RedisTarget = typeof where === 'string' ? { kind: 'single', url: where } : where;
   const connections = [openRedis(target, `${name}-channels`), openRedis(target, `${name}-publish`), openRedis(target, `${name}-subscribe`)];
   // What clients see is asserted; ioredis would also print every failed reconnect while Redis is away.
   for (const c of connections) c.on('error', () => undefined);
@@ -72,6 +75,7 @@ describe('11-cluster: channels across two nodes over Redis', function () {
     await redis.stop();
   });
   beforeEach(async () => {
+    APP = `app-two-nodes-${Math.random().toString(36).slice(2, 8)}`;
     a = await startNode(redis.url, 'a');
     b = await startNode(redis.url, 'b');
   });
@@ -184,11 +188,11 @@ describe('11-cluster: channels across two nodes over Redis', function () {
     await join(watcher.client, '__agora_channel_event');
     const alice = await login(a, 'alice');
     await join(alice.client, 'room');
-    const joined = await event(watcher.client, EventKind.ChannelMsg);
+    const joined = await event(watcher.client, EventKind.ChannelMsg, SLOW_MACHINE_MS);
     expect(joined[0]).to.equal('__agora_channel_event');
     expect(JSON.parse(joined[3])).to.deep.equal({ event: 'join', channel: 'room', account: 'alice', uid: alice.uid });
     alice.client.request(Op.ChannelLeave, ['room']);
-    const left = await event(watcher.client, EventKind.ChannelMsg);
+    const left = await event(watcher.client, EventKind.ChannelMsg, SLOW_MACHINE_MS);
     expect(JSON.parse(left[3])).to.deep.include({ event: 'leave', channel: 'room', account: 'alice' });
   });
 
@@ -196,11 +200,11 @@ describe('11-cluster: channels across two nodes over Redis', function () {
     const watcher = await login(b, 'watcher');
     await join(watcher.client, '__agora_user_online');
     const alice = await login(a, 'alice');
-    const msg = await event(watcher.client, EventKind.ChannelMsg);
+    const msg = await event(watcher.client, EventKind.ChannelMsg, SLOW_MACHINE_MS);
     expect(msg.slice(0, 3)).to.deep.equal(['__agora_user_online', 'alice', String(alice.uid)]);
     expect(JSON.parse(msg[3])).to.deep.equal({ event: 'login', account: 'alice', uid: alice.uid });
     alice.client.send({ type: FrameType.Logout });
-    expect(JSON.parse((await event(watcher.client, EventKind.ChannelMsg))[3])).to.deep.include({ event: 'logout', account: 'alice' });
+    expect(JSON.parse((await event(watcher.client, EventKind.ChannelMsg, SLOW_MACHINE_MS))[3])).to.deep.include({ event: 'logout', account: 'alice' });
   });
 
   it('makes a member on the other node that does not read leave the channel (CHANNEL_LEFT 600), as on one node', async () => {
@@ -327,5 +331,74 @@ describe('11-cluster: channels across two nodes over Redis', function () {
     expect(ended).to.deep.equal(['room']);
     expect(await event(bob.client, EventKind.ChannelUserLeft)).to.deep.equal(['room', 'alice', String(alice.uid)]);
     expect(await ok(bob.client, Op.ChannelQueryNum, ['room'])).to.deep.equal(['room', '1']);
+  });
+});
+
+describe('11-cluster: channels across two nodes over a Redis Cluster of three masters', function () {
+  this.timeout(30_000);
+  let cluster: RedisClusterProcesses;
+  let target: RedisTarget;
+  let a: Node;
+  let b: Node;
+  const clients: RawClient[] = [];
+
+  async function login(node: Node, account: string): Promise<{ client: RawClient; uid: number }> {
+    const client = await RawClient.tcp(node.tcpPort);
+    clients.push(client);
+    return { client, uid: (await client.login(APP, account)).uid };
+  }
+
+  before(async () => {
+    cluster = await startRedisCluster();
+    target = { kind: 'cluster', seeds: cluster.nodes.map((n) => ({ host: '127.0.0.1', port: n.port })) };
+    a = await startNode(target, 'a');
+    b = await startNode(target, 'b');
+  });
+  after(async () => {
+    for (const c of clients) c.destroy();
+    for (const node of [a, b]) {
+      await node.server.close();
+      for (const c of node.connections) c.disconnect();
+    }
+    await cluster.stop();
+  });
+
+  it('shows joins and messages across nodes in one order, and counts the channel rate across nodes', async () => {
+    const members = [await login(a, 'alice'), await login(b, 'bob'), await login(a, 'carol'), await login(b, 'dave')];
+    const [alice, bob] = members;
+    expect((await join(alice.client, 'room')).users).to.deep.equal(['alice', String(alice.uid)]);
+    expect((await join(bob.client, 'room')).users).to.deep.equal(['alice', String(alice.uid), 'bob', String(bob.uid)]);
+    expect(await event(alice.client, EventKind.ChannelUserJoined)).to.deep.equal(['room', 'bob', String(bob.uid)]);
+    for (const m of members.slice(2)) await join(m.client, 'room');
+    await sleep(100);
+    for (const m of members) while (m.client.buffered > 0) await m.client.next();
+    await startOfSecond();
+    alice.client.request(Op.MsgChannel, ['room', 'a0']);
+    bob.client.request(Op.MsgChannel, ['room', 'b0']);
+    alice.client.request(Op.MsgChannel, ['room', 'a1']);
+    bob.client.request(Op.MsgChannel, ['room', 'b1']);
+    bob.client.request(Op.MsgChannel, ['room', 'b2']);
+    const seen = async (client: RawClient): Promise<{ order: string[]; refused: number }> => {
+      const order: string[] = [];
+      let results = 0;
+      let refused = 0;
+      const sender = client === alice.client ? 2 : client === bob.client ? 3 : 0;
+      while (order.length < 4 || results < sender) {
+        const frame = await client.next();
+        if (frame.type === FrameType.Event && frame.kind === EventKind.ChannelMsg) order.push(texts(frame.fields)[3]);
+        if (frame.type === FrameType.Result) {
+          results++;
+          if (frame.code !== 0) {
+            expect(utf8Decode(frame.text)).to.equal('rate limit: channel room carries at most 4 messages a second');
+            refused++;
+          }
+        }
+      }
+      return { order, refused };
+    };
+    const all = await Promise.all(members.map((m) => seen(m.client)));
+    expect(all[0].refused + all[1].refused, 'four a second for the channel, through both nodes').to.equal(1);
+    expect(all[0].order).to.have.length(4);
+    for (const x of all.slice(1)) expect(x.order).to.deep.equal(all[0].order);
   });
 });

@@ -36,6 +36,9 @@ return seq
 /** How long publish waits for its own event to come back before it resolves anyway. */
 const OWN_EVENT_WAIT_MS = 2000;
 
+/** How long a join waits for the subscriber connection to be ready (Redis away: the join fails then). */
+const SUBSCRIBER_READY_WAIT_MS = 2000;
+
 interface Held {
   readonly seq: number;
   readonly event: PreparedEvent;
@@ -206,7 +209,7 @@ export class RedisChannelBroker implements ChannelBroker {
   private topicOf(name: string): Topic {
     let topic = this.topics.get(name);
     if (topic === undefined) {
-      const created = new Topic(this.subscriber.subscribe(name));
+      const created = new Topic(this.whenSubscriberReady().then(() => this.subscriber.subscribe(name)));
       // A failed subscribe fails the joins waiting on it; the next join subscribes afresh.
       created.subscribed.catch(() => {
         if (this.topics.get(name) === created) this.topics.delete(name);
@@ -214,6 +217,26 @@ export class RedisChannelBroker implements ChannelBroker {
       this.topics.set(name, (topic = created));
     }
     return topic;
+  }
+
+  /**
+   * Resolves once the subscriber connection is ready. A SUBSCRIBE sent while ioredis still runs its
+   * ready check (INFO) puts the connection in subscriber mode under that check, which then fails
+   * and the subscription is lost (ioredis issue 2037), so subscriptions wait for the ready state.
+   */
+  private whenSubscriberReady(): Promise<void> {
+    if (this.subscriber.status === 'ready') return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const ready = (): void => {
+        clearTimeout(timer);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        this.subscriber.off('ready', ready);
+        reject(new Error(`the Redis subscriber connection is not ready (${this.subscriber.status}) after ${SUBSCRIBER_READY_WAIT_MS} ms`));
+      }, SUBSCRIBER_READY_WAIT_MS);
+      this.subscriber.once('ready', ready);
+    });
   }
 
   private received(name: string, message: Buffer): void {

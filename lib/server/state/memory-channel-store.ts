@@ -44,10 +44,6 @@ function latin1Bytes(text: string): Uint8Array {
   return new Uint8Array(Buffer.from(text, 'latin1'));
 }
 
-function utf8(key: string): string {
-  return Buffer.from(key, 'latin1').toString('utf8');
-}
-
 /** What the budget holds for one attribute. */
 function attrCharge(name: string, value: Uint8Array): number {
   return name.length + value.length + ATTR_OVERHEAD_BYTES;
