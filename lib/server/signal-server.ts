@@ -275,16 +275,26 @@ export class SignalServer implements ConnectionHost, SessionHost, RequestService
   /**
    * The first step of a graceful shutdown (ops/graceful-shutdown.ts): every client, and every
    * one that connects from now on, gets BYE(100, "server going away") and reconnects (to another
-   * node behind the same address, or to this one once it is back). The sessions leave the
-   * directory at once: nothing can resume them here any more, and a message with a time to live
-   * sent meanwhile is held for the account's next login instead of being kept by a session that
-   * is about to be dropped.
+   * node behind the same address, or to this one once it is back). On one process the sessions
+   * leave the directory at once: nothing can resume them any more, and a message with a time to
+   * live sent meanwhile is held for the account's next login instead of being kept by a session
+   * that is about to be dropped. On a node of a cluster they stay, to move to the node their
+   * clients resume on.
    */
   goAway(): void {
     if (this.goingAway || this.closing) return;
     this.goingAway = true;
     for (const connection of [...this.connections]) connection.close(AGORA_E_CODE.LOGOUT_E_OTHER, 'server going away');
+    // One process: nothing can resume the sessions elsewhere, so they leave the directory now. A
+    // node of a cluster keeps them registered: their clients resume on another node, which takes
+    // each session over with everything sent to it meanwhile (the drain waits for that).
+    if (this.cluster !== null) return;
     for (const session of this.sessions.values()) this.settle(this.directory.unregister(session), () => `${session.label}: unregister failed`);
+  }
+
+  /** A node of a cluster: its sessions can move to another node (resume elsewhere). */
+  get clustered(): boolean {
+    return this.cluster !== null;
   }
 
   /** Says BYE(100) to every client, forgets every session and stops listening. */
