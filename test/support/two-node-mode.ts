@@ -88,8 +88,9 @@ function TwoNodeServer(config: ServerConfigInput = {}, options: SignalServerOpti
 (signalServerModule as unknown as { SignalServer: unknown }).SignalServer = TwoNodeServer;
 
 /**
- * Tests that observe what one process holds or does inside rather than what clients see: with two
- * nodes behind a proxy their figures are one node's, so they run in the single-process pass only.
+ * Tests that observe what one process holds or does inside rather than what clients see (with two
+ * nodes behind a proxy their figures are one node's), and the waits for the invitation timers'
+ * default lengths: they run in the single-process pass only.
  */
 const ONE_PROCESS_ONLY: ReadonlyMap<string, string> = new Map([
   ['02-server: the scheduler (one timer for every TTL) keeps 100,000 channel TTLs in one heap and retires them on time', "the channel TTLs are in Redis, not in the node's timer heap"],
@@ -99,6 +100,11 @@ const ONE_PROCESS_ONLY: ReadonlyMap<string, string> = new Map([
     "one node's connection limits, and every socket comes from the proxy's address",
   ],
   ['04 e2e: invoke, bc_call and dbg through the addon dbg answers through onDbg: ping, echo, version, server_time, stats; an unknown command is onError(1004)', 'DBG stats counts the sessions of the node that answers'],
+  ...[
+    '02-server: invitation timers at the real defaults (20 s offline wait, 30 s timeout) an offline callee fails with 703 after 20 s; an unanswered invitation with 704 after 30 s',
+    "04 e2e: invitations between users at the seeds' real timer values an offline callee is waited for 20 s, then 703",
+    "04 e2e: invitations between users at the seeds' real timer values an unanswered invitation without _timeout fails with 704 after 30 s",
+  ].map((title): [string, string] => [title, "the defaults' 20 and 30 s do not depend on where the state is (the two-node pass tests the timers with short values)"]),
   ['02-server: flow control of pipelined requests bounds the queue in bytes too', 'a request to the Redis stores is answered later: the requests queue while the window is open, as async-state.test.ts shows'],
 ]);
 
