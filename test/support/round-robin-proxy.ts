@@ -9,6 +9,7 @@ export class RoundRobinProxy {
   private readonly server: net.Server;
   private readonly pairs = new Set<[net.Socket, net.Socket]>();
   private next = 0;
+  private refusing = false;
   port = 0;
 
   constructor(private readonly targetPorts: readonly number[], private readonly host = '127.0.0.1') {
@@ -28,13 +29,23 @@ export class RoundRobinProxy {
     return this.port;
   }
 
-  /** Drops every relayed connection (the nodes live on). */
-  cut(): void {
+  /** Drops every relayed connection (the servers live on); with `refuseMs`, also turns new ones away for that long. */
+  cut(refuseMs = 0): void {
     for (const [a, b] of this.pairs) {
       a.destroy();
       b.destroy();
     }
     this.pairs.clear();
+    if (refuseMs > 0) {
+      this.refusing = true;
+      setTimeout(() => {
+        this.refusing = false;
+      }, refuseMs).unref();
+    }
+  }
+
+  get connections(): number {
+    return this.pairs.size;
   }
 
   async close(): Promise<void> {
@@ -43,6 +54,10 @@ export class RoundRobinProxy {
   }
 
   private accept(client: net.Socket): void {
+    if (this.refusing) {
+      client.destroy();
+      return;
+    }
     const target = this.targetPorts[this.next];
     this.next = (this.next + 1) % this.targetPorts.length;
     client.setNoDelay(true);
