@@ -97,6 +97,8 @@ export type LeaveCode = AGORA_E_CODE.LEAVECHANNEL_E_BYUSER | AGORA_E_CODE.LEAVEC
 export class ChannelService {
   /** Where the channel's events go: every member on every node (state/channel-broker.ts). */
   private readonly broker: ChannelBroker;
+  /** Per sender: settles once its latest channel message is published (or refused). */
+  private readonly publishTurns = new WeakMap<RequestSender, Promise<void>>();
 
   constructor(
     private readonly store: ChannelStore,
@@ -245,12 +247,35 @@ export class ChannelService {
     if (!force && user.joinedChannel !== name) {
       return failure(AGORA_E_CODE.SENDMESSAGE_E_OTHER, `not a member of channel ${utf8(name)} (join it, or send with MSG_CHANNEL_FORCE)`);
     }
-    return then(this.store.admitMessage(user.appId, name, user.account), (limited) => {
+    const publish = (limited: Refusal | null): MaybePromise<Reply> => {
       if (limited !== null) return failure(limited.code, limited.text);
       const serverMsgId = decimalBytes(this.nextServerMsgId());
       const fields = [nameBytes, user.accountBytes, user.uidBytes, msg, serverMsgId];
       return then(this.toMembers(user.appId, name, EventKind.ChannelMsg, fields), () => success([serverMsgId]));
-    });
+    };
+    const admitted = this.store.admitMessage(user.appId, name, user.account);
+    if (!isPromise(admitted)) return publish(admitted);
+    // A sender's channel messages may be processed together (they overlap while a shared store
+    // answers): each is published only once the one before it was, so that every member gets
+    // them in the order sent. Only the publish waits: not the answer to the one before.
+    let published!: () => void;
+    const turn = new Promise<void>((resolve) => (published = resolve));
+    const before = this.publishTurns.get(user);
+    this.publishTurns.set(user, turn);
+    const ready = before === undefined ? admitted : Promise.all([admitted, before]).then(([limited]) => limited);
+    return ready.then(
+      (limited) => {
+        try {
+          return publish(limited);
+        } finally {
+          published();
+        }
+      },
+      (e: unknown) => {
+        published();
+        throw e;
+      },
+    );
   }
 
   /** CHANNEL_SET_ATTR: no membership needed; CHANNEL_ATTR(update) to the members. */

@@ -11,6 +11,8 @@ export class RequestQueue {
   private bodies: Uint8Array[] = [];
   private head = 0;
   private queuedBytes = 0;
+  /** The oldest request decoded by peek(), so that shift() does not decode it again. */
+  private peeked: RequestFrame | null = null;
 
   /** Without a budget (tests), an unbounded account of its own. */
   constructor(private readonly budget: MemoryBudget = new MemoryBudget(0)) {}
@@ -31,9 +33,17 @@ export class RequestQueue {
     this.budget.charge('queuedRequests', body.length);
   }
 
+  /** The oldest queued request, left in the queue; undefined when empty. */
+  peek(): RequestFrame | undefined {
+    if (this.head >= this.bodies.length) return undefined;
+    return (this.peeked ??= decodeFrame(this.bodies[this.head]) as RequestFrame);
+  }
+
   /** The oldest queued request, removed from the queue; undefined when empty. */
   shift(): RequestFrame | undefined {
     if (this.head >= this.bodies.length) return undefined;
+    const frame = this.peeked;
+    this.peeked = null;
     const body = this.bodies[this.head];
     this.bodies[this.head] = EMPTY;
     this.head++;
@@ -47,7 +57,7 @@ export class RequestQueue {
       this.bodies = this.bodies.slice(this.head);
       this.head = 0;
     }
-    return decodeFrame(body) as RequestFrame;
+    return frame ?? (decodeFrame(body) as RequestFrame);
   }
 
   /** The queued bodies, oldest first, without removing them (a session moving away). */
@@ -56,6 +66,7 @@ export class RequestQueue {
   }
 
   clear(): void {
+    this.peeked = null;
     this.bodies = [];
     this.head = 0;
     this.budget.release('queuedRequests', this.queuedBytes);

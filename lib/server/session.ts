@@ -66,6 +66,12 @@ export interface SessionHost {
   /** Charged with the bytes of kept frames and queued requests (absent in tests: an account of their own). */
   readonly memoryBudget?: MemoryBudget;
   handleRequest(session: Session, op: number, args: Uint8Array[]): MaybePromise<Reply>;
+  /**
+   * Whether a request of `op` may start while earlier requests, all of ops for which this is true,
+   * wait for their asynchronous answers (their RESULTs are still sent in request order). Absent:
+   * every request waits for the one before it.
+   */
+  mayOverlap?(op: number): boolean;
   /** Called once when the session is over, so the server forgets it. */
   sessionEnded(session: Session): void;
   /** A channel message did not fit in the session's kept bound: it leaves its channel. */
@@ -85,6 +91,17 @@ export interface SessionIdentity {
 
 /** A connected session may keep this many times the kept bound (a burst in flight); see atBound. */
 export const IN_FLIGHT_FACTOR = 2;
+
+/** At most this many overlapping requests wait for their answers at a time (SessionHost.mayOverlap). */
+export const MAX_OVERLAPPING_REQUESTS = 64;
+
+/** A request started and not yet answered to the client, in request order. */
+interface Answering {
+  readonly reqId: number;
+  /** null until its (asynchronous) reply settles. */
+  reply: Reply | null;
+  readonly overlaps: boolean;
+}
 
 /** setTimeout takes at most 2^31-1 ms; longer waits are chained. */
 const MAX_TIMER_MS = 0x7fffffff;
@@ -109,8 +126,14 @@ export class Session implements SessionEndpoint, RequestSender {
   private lastSeq = 0;
   private lastReqIdValue = 0;
   private readonly queue: RequestQueue;
-  /** A request's reply is a promise not settled yet. */
-  private processing = false;
+  /**
+   * Requests started whose RESULT is not sent yet, oldest first: the one request being processed,
+   * or several whose ops may overlap (a cross-node p2p send waits a round trip through Redis for
+   * the owning node's answer; one sender's sends need not wait for each other for that).
+   */
+  private readonly answering: Answering[] = [];
+  /** How many of `answering` may not overlap (at most one, alone). */
+  private answeringExclusive = 0;
   /** Set while a connected client is over the kept bound: what it must acknowledge, and by when. */
   private overBound: { seq: number; timer: NodeJS.Timeout } | null = null;
   private readonly windowFrames: number;
@@ -142,6 +165,11 @@ export class Session implements SessionEndpoint, RequestSender {
     this.windowBytes = Math.max(1, Math.floor(maxKeptBytes / 2));
     this.tokenExpiredTs = identity.tokenExpiredTs ?? 0;
     if (identity.tokenExpiredTs !== undefined) this.scheduleTokenExpiry(identity.tokenExpiredTs * 1000);
+  }
+
+  /** Some request has started and its RESULT is not sent yet. */
+  private get processing(): boolean {
+    return this.answering.length > 0;
   }
 
   /**
@@ -307,7 +335,7 @@ export class Session implements SessionEndpoint, RequestSender {
     if (request.reqId <= this.lastReqIdValue) {
       return `reqId ${request.reqId} is not above the previous ${this.lastReqIdValue}`;
     }
-    if (!this.processing && this.queue.count === 0 && this.windowOpen()) {
+    if (this.queue.count === 0 && this.windowOpen() && this.mayStart(request.op)) {
       this.lastReqIdValue = request.reqId;
       this.process(request);
       return null;
@@ -419,6 +447,17 @@ export class Session implements SessionEndpoint, RequestSender {
   /** Requests may be processed: the client keeps fewer unacknowledged frames than the window. */
   private windowOpen(): boolean {
     return this.kept.count < this.windowFrames && this.kept.bytes < this.windowBytes;
+  }
+
+  /** Whether a request of `op` may start now, with what is still being answered. */
+  private mayStart(op: number): boolean {
+    const started = this.answering.length;
+    if (started === 0) return true;
+    // A session about to move waits for what it started, and starts nothing more.
+    if (this.answeringExclusive > 0 || this.idleWaiters.length > 0 || started >= MAX_OVERLAPPING_REQUESTS) return false;
+    // The answers not sent yet count as the frames they will be.
+    if (this.kept.count + started >= this.windowFrames) return false;
+    return this.host.mayOverlap?.(op) === true;
   }
 
   /**
@@ -537,29 +576,48 @@ export class Session implements SessionEndpoint, RequestSender {
       reply = this.internalError(request, e);
     }
     if (!isPromise(reply)) {
-      this.sendResult(request.reqId, reply);
+      if (this.answering.length === 0) this.sendResult(request.reqId, reply);
+      // Answered at once, behind overlapping requests still waiting: its RESULT comes after theirs.
+      else this.answering.push({ reqId: request.reqId, reply, overlaps: true });
       return;
     }
-    this.processing = true;
-    reply
-      .catch((e: unknown) => this.internalError(request, e))
-      .then((r) => {
-        this.processing = false;
-        this.sendResult(request.reqId, r);
-        if (this.idleWaiters.length > 0) {
-          // Moving to another node: the queued requests move too, unprocessed.
-          const waiters = this.idleWaiters;
-          this.idleWaiters = [];
-          for (const w of waiters) w();
-          return;
-        }
-        this.drain();
-      });
+    const overlaps = this.host.mayOverlap?.(request.op) === true;
+    const slot: Answering = { reqId: request.reqId, reply: null, overlaps };
+    this.answering.push(slot);
+    if (!overlaps) this.answeringExclusive++;
+    reply.then(
+      (r) => {
+        slot.reply = r;
+        this.sendAnswered();
+      },
+      (e: unknown) => {
+        slot.reply = this.internalError(request, e);
+        this.sendAnswered();
+      },
+    );
   }
 
-  /** Processes queued requests in order while nothing is pending and the window is open. */
+  /** Sends the RESULTs now due, in request order, then goes on with the queue. */
+  private sendAnswered(): void {
+    const answering = this.answering;
+    while (answering.length > 0 && answering[0].reply !== null) {
+      const done = answering.shift() as Answering;
+      if (!done.overlaps) this.answeringExclusive--;
+      this.sendResult(done.reqId, done.reply as Reply);
+    }
+    if (answering.length === 0 && this.idleWaiters.length > 0) {
+      // Moving to another node: the queued requests move too, unprocessed.
+      const waiters = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const w of waiters) w();
+      return;
+    }
+    this.drain();
+  }
+
+  /** Starts queued requests in order while they may start and the window is open. */
   private drain(): void {
-    while (!this.processing && !this.over && this.queue.count > 0 && this.windowOpen()) {
+    while (!this.over && this.queue.count > 0 && this.windowOpen() && this.mayStart((this.queue.peek() as RequestFrame).op)) {
       this.process(this.queue.shift() as RequestFrame);
     }
     this.updateReading();

@@ -19,7 +19,7 @@ import { ConnectionLimits } from './connection-limits';
 import { RefusalLog } from './refusal-log';
 import { newSessionId } from './session-id';
 import { AGORA_E_CODE } from '../protocol/error-codes';
-import { dispatchRequest } from './handlers/dispatch';
+import { dispatchRequest, requestMayOverlap } from './handlers/dispatch';
 import { gatewayResolver } from './invite-config';
 import { InviteService } from './invite-service';
 import type { AppStats, MessageLimits, Reply, RequestServices, ServerStats } from './handlers/request-handler';
@@ -435,6 +435,10 @@ export class SignalServer implements ConnectionHost, SessionHost, RequestService
   }
 
   // --- SessionHost ---------------------------------------------------------------------------
+
+  mayOverlap(op: number): boolean {
+    return requestMayOverlap(op);
+  }
 
   handleRequest(session: Session, op: number, args: Uint8Array[]): MaybePromise<Reply> {
     const counters = this.counters;

@@ -31,11 +31,16 @@ class SlowDirectory implements SessionDirectory {
   }
 }
 
+/** Answers later, keeping the order of the deliveries to one account, as MessageRouter requires. */
 class SlowRouter implements MessageRouter {
+  private readonly last = new Map<string, Promise<unknown>>();
   constructor(private readonly memory: MemoryMessageRouter) {}
   deliver(appId: string, account: string, kind: number, fields: Uint8Array[]): Promise<Delivery> {
     const copies = fields.map((f) => f.slice());
-    return later(() => this.memory.deliver(appId, account, kind, copies));
+    const key = `${appId}\0${account}`;
+    const done = Promise.all([this.last.get(key), later(() => undefined)]).then(() => this.memory.deliver(appId, account, kind, copies));
+    this.last.set(key, done);
+    return done;
   }
   deliverToMany(appId: string, recipients: Iterable<Recipient>, kind: number, fields: Uint8Array[]): Promise<number> {
     const copies = fields.map((f) => f.slice());

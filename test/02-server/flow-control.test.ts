@@ -1,8 +1,8 @@
 import { expect } from 'chai';
-import { encodeFrame, Frame, FrameType, Op, RequestFrame, utf8Decode, utf8Encode } from '../../lib/protocol';
+import { decodeFrame, encodeFrame, Frame, FrameType, Op, RequestFrame, utf8Decode, utf8Encode } from '../../lib/protocol';
 import type { Connection } from '../../lib/server/connection';
 import type { Reply } from '../../lib/server/handlers/request-handler';
-import { Session, SessionHost } from '../../lib/server/session';
+import { MAX_OVERLAPPING_REQUESTS, Session, SessionHost } from '../../lib/server/session';
 import { createLogger } from '../../lib/server/logger';
 import { MemoryMessageRouter } from '../../lib/server/state/memory-message-router';
 import { MemorySessionDirectory } from '../../lib/server/state/memory-session-directory';
@@ -305,5 +305,111 @@ describe('02-server: when a session pauses reading', () => {
     expect(handled).to.deep.equal([101, 102, 103, 104, 105, 106]);
     expect(paused).to.deep.equal([true, false, true, false]);
     session.dispose();
+  });
+});
+
+describe('02-server: requests that may overlap (p2p sends waiting for another node)', () => {
+  const OVERLAPPING = 7;
+  const EXCLUSIVE = 8;
+
+  /** A session whose host answers each request when the test says, and the RESULTs it sent. */
+  function harness(): { session: Session; handled: number[]; answer(reqId: number): Promise<void>; results: number[]; request(reqId: number, op: number): void } {
+    const pending = new Map<number, (r: Reply) => void>();
+    const handled: number[] = [];
+    const results: number[] = [];
+    const host: SessionHost = {
+      logger: createLogger('silent'),
+      limits: { resumeWindowMs: 1000, maxKeptFrames: 10000, maxKeptBytes: 1 << 24, ackGraceMs: 1000, maxQueuedRequests: 1000, maxQueuedRequestBytes: 1 << 20 },
+      handleRequest: (_s, _op, args) => {
+        const reqId = Number(utf8Decode(args[0]));
+        handled.push(reqId);
+        return new Promise<Reply>((resolve) => pending.set(reqId, resolve));
+      },
+      mayOverlap: (op) => op === OVERLAPPING,
+      sessionEnded: () => undefined,
+    };
+    const fake = {
+      remote: 'fake',
+      readingPaused: false,
+      setReadingPaused(p: boolean) {
+        this.readingPaused = p;
+      },
+      bindSession: () => undefined,
+      sendBody: () => undefined,
+      sendSequenced: (body: Uint8Array) => {
+        const frame = decodeFrame(body);
+        if (frame.type === FrameType.Result) results.push(frame.reqId);
+      },
+    };
+    const session = new Session(host, { sessionId: 'e'.repeat(32), uid: 1, appIdBytes: utf8Encode('a'), accountBytes: utf8Encode('u') });
+    session.attach(fake as unknown as Connection);
+    return {
+      session,
+      handled,
+      results,
+      request(reqId, op) {
+        // The host reads the reqId from the first argument.
+        const frame: RequestFrame = { type: FrameType.Request, reqId, op, args: [utf8Encode(String(reqId))] };
+        expect(session.acceptRequest(frame, encodeFrame(frame))).to.equal(null);
+      },
+      async answer(reqId) {
+        (pending.get(reqId) as (r: Reply) => void)({ code: 0, text: '', values: [] });
+        pending.delete(reqId);
+        await sleep(0);
+      },
+    };
+  }
+
+  it('starts overlapping requests together, sends their RESULTs in request order, and starts an exclusive one only when all are answered', async () => {
+    const h = harness();
+    h.request(1, OVERLAPPING);
+    h.request(2, OVERLAPPING);
+    h.request(3, OVERLAPPING);
+    expect(h.handled).to.deep.equal([1, 2, 3]);
+    h.request(4, EXCLUSIVE);
+    h.request(5, OVERLAPPING);
+    expect(h.handled).to.deep.equal([1, 2, 3]);
+    await h.answer(2);
+    expect(h.results).to.deep.equal([]);
+    await h.answer(1);
+    expect(h.results).to.deep.equal([1, 2]);
+    expect(h.handled).to.deep.equal([1, 2, 3]);
+    await h.answer(3);
+    expect(h.results).to.deep.equal([1, 2, 3]);
+    expect(h.handled).to.deep.equal([1, 2, 3, 4]);
+    await h.answer(4);
+    expect(h.results).to.deep.equal([1, 2, 3, 4]);
+    expect(h.handled).to.deep.equal([1, 2, 3, 4, 5]);
+    await h.answer(5);
+    expect(h.results).to.deep.equal([1, 2, 3, 4, 5]);
+    h.session.dispose();
+  });
+
+  it(`keeps at most ${MAX_OVERLAPPING_REQUESTS} overlapping requests waiting, and starts the next as the oldest is answered`, async () => {
+    const h = harness();
+    const n = MAX_OVERLAPPING_REQUESTS + 6;
+    for (let i = 1; i <= n; i++) h.request(i, OVERLAPPING);
+    expect(h.handled).to.have.length(MAX_OVERLAPPING_REQUESTS);
+    await h.answer(1);
+    expect(h.handled).to.have.length(MAX_OVERLAPPING_REQUESTS + 1);
+    for (let i = 2; i <= n; i++) await h.answer(i);
+    expect(h.results).to.deep.equal(Array.from({ length: n }, (_, i) => i + 1));
+    h.session.dispose();
+  });
+
+  it('waits for the overlapping requests before it is idle (a session about to move to another node)', async () => {
+    const h = harness();
+    h.request(1, OVERLAPPING);
+    h.request(2, OVERLAPPING);
+    let idle = false;
+    void h.session.whenIdle().then(() => (idle = true));
+    h.request(3, OVERLAPPING);
+    expect(h.handled).to.deep.equal([1, 2]);
+    await h.answer(1);
+    expect(idle).to.equal(false);
+    await h.answer(2);
+    expect(idle).to.equal(true);
+    expect(h.handled).to.deep.equal([1, 2]);
+    h.session.dispose();
   });
 });

@@ -70,6 +70,68 @@ for (const redisCluster of [false, true]) describe(`11-cluster: peer-to-peer mes
     await bob.client.expect(FrameType.Event);
   });
 
+  it('lets one sender\'s pipelined sends cross together, and still answers them in request order', async () => {
+    const alice = await fixture.loggedIn(0, APP, 'alice');
+    alice.client.autoAck = true;
+    const bob = await fixture.loggedIn(1, APP, 'bob');
+    bob.client.autoAck = true;
+    const bobSession = (fixture.nodes[1].state.options.directory as unknown as { local: { find(a: string, b: string): { deliverEvent: (...x: unknown[]) => unknown } } }).local.find(APP, 'bob');
+    let taken = 0;
+    const deliver = bobSession.deliverEvent.bind(bobSession);
+    bobSession.deliverEvent = (...args: unknown[]) => {
+      taken++;
+      return deliver(...args);
+    };
+    // The first message finds bob's node (a lookup, which the ones after it wait for); then the
+    // ones after it go together.
+    alice.client.request(Op.MsgInstant, ['bob', '0', 'first', '']);
+    expect((await alice.client.expect(FrameType.Result)).code).to.equal(0);
+    expect(utf8Decode((await bob.client.expect(FrameType.Event)).fields[2])).to.equal('first');
+    taken = 0;
+    const reqIds: number[] = [];
+    for (let i = 0; i < 50; i++) reqIds.push(alice.client.request(Op.MsgInstant, ['bob', '0', `p${i}`, '']));
+    const first = await alice.client.expect(FrameType.Result);
+    // One send at a time would have let bob's node take exactly one message by now.
+    expect(taken).to.be.greaterThan(1);
+    const answered = [first.reqId];
+    while (answered.length < 50) answered.push((await alice.client.expect(FrameType.Result)).reqId);
+    expect(answered).to.deep.equal(reqIds);
+    const got: string[] = [];
+    while (got.length < 50) got.push(utf8Decode((await bob.client.expect(FrameType.Event)).fields[2]));
+    expect(got).to.deep.equal(Array.from({ length: 50 }, (_, i) => `p${i}`));
+  });
+
+  it('answers sends to both nodes, a status query and an offline peer between them in request order', async () => {
+    const alice = await fixture.loggedIn(0, APP, 'alice');
+    alice.client.autoAck = true;
+    const bob = await fixture.loggedIn(1, APP, 'bob');
+    bob.client.autoAck = true;
+    const carol = await fixture.loggedIn(0, APP, 'carol');
+    carol.client.autoAck = true;
+    const sent: Array<{ reqId: number; expect: string }> = [];
+    for (let i = 0; i < 10; i++) {
+      sent.push({ reqId: alice.client.request(Op.MsgInstant, ['bob', '0', `b${i}`, '']), expect: '0' });
+      sent.push({ reqId: alice.client.request(Op.MsgInstant, ['carol', '0', `c${i}`, '']), expect: '0' });
+      if (i === 4) sent.push({ reqId: alice.client.request(Op.QueryUserStatus, ['bob']), expect: '0 1' });
+      if (i === 6) sent.push({ reqId: alice.client.request(Op.MsgInstant, ['nobody', '0', 'lost', '']), expect: '400 peer nobody is offline' });
+    }
+    const answers: Array<{ reqId: number; expect: string }> = [];
+    while (answers.length < sent.length) {
+      const r = await alice.client.expect(FrameType.Result);
+      const query = sent.find((x) => x.expect === '0 1')?.reqId;
+      const text = r.code !== 0 ? `${r.code} ${utf8Decode(r.text)}` : r.reqId === query ? `0 ${utf8Decode(r.values[0])}` : '0';
+      answers.push({ reqId: r.reqId, expect: text });
+    }
+    expect(answers).to.deep.equal(sent);
+    const texts = async (c: typeof alice.client): Promise<string[]> => {
+      const out: string[] = [];
+      while (out.length < 10) out.push(utf8Decode((await c.expect(FrameType.Event)).fields[2]));
+      return out;
+    };
+    expect(await texts(bob.client)).to.deep.equal(Array.from({ length: 10 }, (_, i) => `b${i}`));
+    expect(await texts(carol.client)).to.deep.equal(Array.from({ length: 10 }, (_, i) => `c${i}`));
+  });
+
   it('reaches the new session of a peer that logged in again, and finds it offline after its logout', async () => {
     const alice = await fixture.loggedIn(0, APP, 'alice');
     const first = await fixture.loggedIn(1, APP, 'bob');

@@ -59,3 +59,17 @@ export function dispatchRequest(services: RequestServices, sender: RequestSender
   if (handler === undefined) return failure(AGORA_E_CODE.GENERAL_E_WRONG_PARAM, `unknown op ${op}`);
   return handler(services, sender, args);
 }
+
+/**
+ * Messages may start while the sender's earlier messages wait for their answers (a shared store
+ * answering over the network): what each does depends on no earlier request's outcome, and each
+ * goes on in request order (a p2p send is handed to the router as it starts; a channel message is
+ * published after the one before it, ChannelService.sendMessage). Every other request waits for
+ * the one before it (a channel message after a join needs the join done).
+ */
+const OVERLAPPING = new Set<number>([Op.MsgInstant, Op.MsgPush, Op.MsgChannel, Op.MsgChannelForce]);
+
+/** Whether a request of `op` may start while earlier overlapping requests wait for their answers. */
+export function requestMayOverlap(op: number): boolean {
+  return OVERLAPPING.has(op);
+}

@@ -11,6 +11,8 @@ export const enum BusType {
   Migrate = 5,
   /** The answer to Migrate: the session's snapshot, why not, or the node it moved to. */
   Migrated = 6,
+  /** Several of the above for one node, in order (bus-outbox.ts): u32 count, then each as bytes. */
+  Batch = 7,
 }
 
 /** What a Migrated answer is. */
@@ -49,26 +51,35 @@ export type BusMessage =
   /** text: the problem, or the node moved to; snapshot: encoded (session-snapshot.ts), or empty. */
   | { type: BusType.Migrated; corr: number; kind: MigratedKind; text: string; snapshot: Uint8Array };
 
+/** Writes into one buffer that grows by doubling: one allocation for most messages. */
 class Writer {
-  private readonly parts: Buffer[] = [];
+  private buf = Buffer.allocUnsafe(256);
+  private at = 0;
   u8(v: number): this {
-    this.parts.push(Buffer.from([v]));
+    this.room(1);
+    this.buf[this.at++] = v;
     return this;
   }
   u32(v: number): this {
-    const b = Buffer.allocUnsafe(4);
-    b.writeUInt32BE(v >>> 0);
-    this.parts.push(b);
+    this.room(4);
+    this.buf.writeUInt32BE(v >>> 0, this.at);
+    this.at += 4;
     return this;
   }
   bytes(v: Uint8Array): this {
     this.u32(v.length);
-    this.parts.push(Buffer.from(v.buffer, v.byteOffset, v.length));
+    this.room(v.length);
+    this.buf.set(v, this.at);
+    this.at += v.length;
     return this;
   }
   /** latin1 keys (App IDs, accounts) and ASCII ids: one byte per character. */
   text(v: string, encoding: BufferEncoding = 'latin1'): this {
-    return this.bytes(Buffer.from(v, encoding));
+    const n = encoding === 'latin1' ? v.length : Buffer.byteLength(v, encoding);
+    this.u32(n);
+    this.room(n);
+    this.at += this.buf.write(v, this.at, n, encoding);
+    return this;
   }
   fields(v: Uint8Array[]): this {
     this.u32(v.length);
@@ -76,10 +87,19 @@ class Writer {
     return this;
   }
   done(): Buffer {
-    return Buffer.concat(this.parts);
+    return this.buf.subarray(0, this.at);
+  }
+  private room(n: number): void {
+    if (this.at + n <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < this.at + n) size *= 2;
+    const grown = Buffer.allocUnsafe(size);
+    this.buf.copy(grown, 0, 0, this.at);
+    this.buf = grown;
   }
 }
 
+/** Reads a message held in a buffer of its own: its fields are views into it. */
 class Reader {
   private at = 0;
   constructor(private readonly buf: Buffer) {}
@@ -96,10 +116,9 @@ class Reader {
   bytes(): Uint8Array {
     const n = this.u32();
     this.need(n);
-    // A copy: the fields outlive the received message (a session keeps them for a resume).
-    const v = Uint8Array.prototype.slice.call(this.buf, this.at, this.at + n);
+    const view = new Uint8Array(this.buf.buffer, this.buf.byteOffset + this.at, n);
     this.at += n;
-    return v;
+    return view;
   }
   text(encoding: BufferEncoding = 'latin1'): string {
     const n = this.u32();
@@ -140,8 +159,47 @@ export function encodeBusMessage(m: BusMessage): Buffer {
   }
 }
 
+/** Several encoded messages for one node as one Batch message. */
+export function encodeBusBatch(parts: readonly Buffer[]): Buffer {
+  let size = 5;
+  for (const p of parts) size += 4 + p.length;
+  const out = Buffer.allocUnsafe(size);
+  out[0] = BusType.Batch;
+  out.writeUInt32BE(parts.length, 1);
+  let at = 5;
+  for (const p of parts) {
+    out.writeUInt32BE(p.length, at);
+    p.copy(out, at + 4);
+    at += 4 + p.length;
+  }
+  return out;
+}
+
+/** The messages of a Batch (views into it), or null when `buf` is a single message. Throws when malformed. */
+export function splitBusBatch(buf: Buffer): Buffer[] | null {
+  if (buf.length === 0 || buf[0] !== BusType.Batch) return null;
+  if (buf.length < 5) throw new Error('bus batch truncated at byte 1');
+  const n = buf.readUInt32BE(1);
+  const parts: Buffer[] = [];
+  let at = 5;
+  for (let i = 0; i < n; i++) {
+    if (at + 4 > buf.length) throw new Error(`bus batch truncated at byte ${at}`);
+    const len = buf.readUInt32BE(at);
+    if (at + 4 + len > buf.length) throw new Error(`bus batch truncated at byte ${at + 4}`);
+    parts.push(buf.subarray(at + 4, at + 4 + len));
+    at += 4 + len;
+  }
+  if (at !== buf.length) throw new Error(`bus batch has ${buf.length - at} bytes after its ${n} messages`);
+  return parts;
+}
+
 /** Throws on a malformed message (a bug or a foreign publisher; the bus logs and drops it). */
-export function decodeBusMessage(buf: Buffer): BusMessage {
+export function decodeBusMessage(received: Buffer): BusMessage {
+  // One copy of the whole message, of which every field is a view: the fields outlive the
+  // received buffer (a session keeps them for a resume), and a copy per field costs more.
+  const own = new Uint8Array(received.length);
+  own.set(received);
+  const buf = Buffer.from(own.buffer, 0, own.length);
   const r = new Reader(buf);
   const type = r.u8();
   switch (type) {

@@ -39,6 +39,19 @@ local function applySetting(name, value)
 end
 -- The node whose script gets the claim writes the next _member_num (after every ms); the claim
 -- outlives that by 10 s so that a node that dies meanwhile blocks the updates no longer.
+-- Appends (name, value of name in hash) for every name, one HMGET per 500 names rather than an
+-- HGET each (unpack takes a few thousand values at most).
+local function withValues(hash, names, out)
+  for i = 1, #names, 500 do
+    local chunk = {}
+    for j = i, math.min(i + 499, #names) do chunk[#chunk + 1] = names[j] end
+    local values = redis.call('HMGET', hash, unpack(chunk))
+    for j = 1, #chunk do
+      out[#out + 1] = chunk[j]
+      out[#out + 1] = values[j]
+    end
+  end
+end
 local function claimMemberNum()
   local every = setting('autonum', 0)
   if every <= 0 then return 0 end
@@ -98,14 +111,8 @@ end
 local out = {joined, redis.call('ZCARD', M), redis.call('HGET', I, 'ps') or '0', wasIdle, due, replaced}
 local recent = redis.call('ZRANGE', M, -tonumber(ARGV[6]), -1)
 out[#out + 1] = #recent
-for _, a in ipairs(recent) do
-  out[#out + 1] = a
-  out[#out + 1] = redis.call('HGET', S, a)
-end
-for _, name in ipairs(redis.call('ZRANGE', O, 0, -1)) do
-  out[#out + 1] = name
-  out[#out + 1] = redis.call('HGET', A, name)
-end
+withValues(S, recent, out)
+withValues(A, redis.call('ZRANGE', O, 0, -1), out)
 return out
 `;
 
@@ -129,20 +136,14 @@ local out = {redis.call('ZCARD', M)}
 if limit == 0 then return out end
 local from = 0
 if limit > 0 then from = -limit end
-for _, a in ipairs(redis.call('ZRANGE', M, from, -1)) do
-  out[#out + 1] = a
-  out[#out + 1] = redis.call('HGET', S, a)
-end
+withValues(S, redis.call('ZRANGE', M, from, -1), out)
 return out
 `;
 
 /** Answers (name, value) per attribute in first-set order. */
 export const ATTRS = `${PRELUDE}
 local out = {}
-for _, name in ipairs(redis.call('ZRANGE', O, 0, -1)) do
-  out[#out + 1] = name
-  out[#out + 1] = redis.call('HGET', A, name)
-end
+withValues(A, redis.call('ZRANGE', O, 0, -1), out)
 return out
 `;
 
@@ -201,15 +202,17 @@ return {settle(false)}
 export const ADMIT_MESSAGE = `${PRELUDE}
 if redis.call('EXISTS', I) == 0 then return {0} end
 local second = math.floor(nowMs() / 1000)
-if tonumber(redis.call('HGET', I, 'msec') or '-1') ~= second then redis.call('HSET', I, 'msec', second, 'mcnt', 0) end
-local custom = redis.call('HGET', I, 's:msg')
+local now = redis.call('HMGET', I, 'msec', 'mcnt', 's:msg')
+local custom = now[3]
 local limit = tonumber(ARGV[3])
 if custom then limit = tonumber(custom) end
-if tonumber(redis.call('HGET', I, 'mcnt')) >= limit then
+local count = 0
+if tonumber(now[1] or '-1') == second then count = tonumber(now[2]) end
+if count >= limit then
   if custom then return {5, limit, 1} end
   return {5, limit, 0}
 end
-redis.call('HINCRBY', I, 'mcnt', 1)
+redis.call('HSET', I, 'msec', second, 'mcnt', count + 1)
 return {0}
 `;
 
@@ -230,27 +233,6 @@ else
 end
 settle(false)
 return {1, value}
-`;
-
-/**
- * A per-user rate window in one key of the account's hash tag: "<second>:<count>".
- * ARGV[1] limit, ARGV[2] '1' counts one (answers 1, or 0 at the limit), '-1' takes one back.
- */
-export const USER_RATE = `
-local second = redis.call('TIME')[1]
-local v = redis.call('GET', KEYS[1])
-local n = 0
-if v then
-  local sep = string.find(v, ':', 1, true)
-  if string.sub(v, 1, sep - 1) == second then n = tonumber(string.sub(v, sep + 1)) end
-end
-if ARGV[2] == '-1' then
-  if n > 0 then redis.call('SET', KEYS[1], second .. ':' .. (n - 1), 'PX', 2000) end
-  return 1
-end
-if n >= tonumber(ARGV[1]) then return 0 end
-redis.call('SET', KEYS[1], second .. ':' .. (n + 1), 'PX', 2000)
-return 1
 `;
 
 /** The channels of one session: ARGV[1] channel, ARGV[2] '1' add / '0' remove, ARGV[3] expiry ms. */

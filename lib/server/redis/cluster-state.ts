@@ -12,6 +12,7 @@ import type { ServerConfig } from '../config';
 import type { Logger } from '../logger';
 import type { SignalServerOptions } from '../signal-server';
 import { IdBlocks } from './id-blocks';
+import { BusOutbox } from './bus-outbox';
 import { NodeBus } from './node-bus';
 import { newNodeId } from './node-id';
 import { ClusterHost, RedisNode, reserveNodeId } from './redis-node';
@@ -97,10 +98,11 @@ export async function createClusterState(config: ServerConfig, options: ClusterS
     }
     const directory = new RedisSessionDirectory(redis, nodeId, logger);
     const router = new RedisMessageRouter(directory);
-    const bus = new NodeBus(nodeId, subscriber, redis, router, logger, Math.max(timeout, 500));
+    const outbox = new BusOutbox(redis);
+    const bus = new NodeBus(nodeId, subscriber, outbox, router, logger, Math.max(timeout, 500));
     directory.setBus(bus);
     router.setBus(bus);
-    const mover = new SessionMover(nodeId, directory, redis, logger, Math.max(timeout, 500) * 2, (raw) => bus.redeliver(raw), target.kind === 'single');
+    const mover = new SessionMover(nodeId, directory, outbox, logger, Math.max(timeout, 500) * 2, (raw) => bus.redeliver(raw), target.kind === 'single');
     bus.setMover(mover);
     await bus.start();
     const uids = new IdBlocks(redis, 'uid', UID_BLOCK, 0xffffffff, (e) => logger.warn(`reserving uids failed: ${String(e)}`));

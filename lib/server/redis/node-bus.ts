@@ -9,7 +9,8 @@
  */
 import type { Logger } from '../logger';
 import { Delivery, NotReading } from '../state/session-endpoint';
-import { AnswerKind, BusMessage, BusRecipient, BusType, decodeBusMessage, encodeBusMessage } from './bus-codec';
+import { AnswerKind, BusMessage, BusRecipient, BusType, decodeBusMessage, encodeBusMessage, splitBusBatch } from './bus-codec';
+import type { BusOutbox } from './bus-outbox';
 import { nodeChannel } from './keys';
 import { ClusterUnavailable, redisCall, RedisClient } from './redis-connection';
 import type { SessionMover } from './session-mover';
@@ -26,14 +27,29 @@ export interface BusHandler {
   kickLocal(sessionId: string): void;
 }
 
+/** A delivery waiting for the owning node's answer. */
 interface Pending {
-  resolve(answer: { answer: AnswerKind; count: number; clause: string }): void;
+  /** Takes the Delivery (deliver) or the count (deliverMany) the answer means. */
+  resolve(value: Delivery | number): void;
   reject(e: Error): void;
-  timer: NodeJS.Timeout;
+  /** Whether it is a deliverMany, answered with a count. */
+  many: boolean;
+  node: string;
+  deadlineMs: number;
+}
+
+type BusAnswer = { answer: AnswerKind; count: number; clause: string };
+
+/** What an answer means to the one waiting (null: nobody listens on that node's channel). */
+function meaning(p: Pending, a: BusAnswer | null): Delivery | number {
+  if (p.many) return a === null ? 0 : a.count;
+  return a === null ? false : a.answer === AnswerKind.Yes ? true : a.answer === AnswerKind.NotReading ? new NotReading(a.clause) : false;
 }
 
 export class NodeBus {
+  /** In the order sent, which is the order of their deadlines (every delivery waits as long). */
   private readonly pending = new Map<number, Pending>();
+  private sweepTimer: NodeJS.Timeout | null = null;
   private nextCorr = 1;
   private closed = false;
   /** Sessions moving between nodes (resume on another node): made after the bus. */
@@ -41,13 +57,13 @@ export class NodeBus {
 
   /**
    * `subscriber` is this bus's own connection (a subscribed connection runs nothing else);
-   * `publisher` is shared with the node's other commands. An answer later than `answerTimeoutMs`
-   * fails the delivery with ClusterUnavailable.
+   * `outbox` publishes for every part of the node, on a connection shared with its other
+   * commands. An answer later than `answerTimeoutMs` fails the delivery with ClusterUnavailable.
    */
   constructor(
     readonly nodeId: string,
     private readonly subscriber: RedisClient,
-    private readonly publisher: RedisClient,
+    private readonly outbox: BusOutbox,
     private readonly handler: BusHandler,
     private readonly logger: Logger,
     private readonly answerTimeoutMs: number,
@@ -77,64 +93,88 @@ export class NodeBus {
 
   /** Resolves with what the session `sessionId` on `node` made of the event. */
   deliver(node: string, appId: string, account: string, sessionId: string, kind: number, fields: Uint8Array[]): Promise<Delivery> {
-    return this.request(node, (corr) => ({ type: BusType.Deliver, corr, from: this.nodeId, appId, account, sessionId, kind, fields })).then((a) =>
-      a === null ? false : a.answer === AnswerKind.Yes ? true : a.answer === AnswerKind.NotReading ? new NotReading(a.clause) : false,
-    );
+    return this.request(node, false, (corr) => ({ type: BusType.Deliver, corr, from: this.nodeId, appId, account, sessionId, kind, fields })) as Promise<Delivery>;
   }
 
   /** Resolves with how many of the sessions on `node` took the event. */
   deliverMany(node: string, appId: string, recipients: BusRecipient[], kind: number, fields: Uint8Array[]): Promise<number> {
-    return this.request(node, (corr) => ({ type: BusType.DeliverMany, corr, from: this.nodeId, appId, kind, fields, recipients })).then((a) => (a === null ? 0 : a.count));
+    return this.request(node, true, (corr) => ({ type: BusType.DeliverMany, corr, from: this.nodeId, appId, kind, fields, recipients })) as Promise<number>;
   }
 
   kick(node: string, sessionId: string): Promise<void> {
-    return redisCall(`kicking a session on node ${node}`, () => this.publisher.spublish(nodeChannel(node), encodeBusMessage({ type: BusType.Kick, sessionId }))).then(() => undefined);
+    return new Promise((resolve, reject) => this.outbox.send(node, encodeBusMessage({ type: BusType.Kick, sessionId }), (outcome) => (outcome instanceof Error ? reject(outcome) : resolve())));
   }
 
   close(): void {
     this.closed = true;
-    for (const [corr, p] of this.pending) {
-      clearTimeout(p.timer);
-      p.reject(new ClusterUnavailable('the node is shutting down'));
-      this.pending.delete(corr);
-    }
+    if (this.sweepTimer !== null) clearTimeout(this.sweepTimer);
+    this.sweepTimer = null;
+    const pending = [...this.pending.values()];
+    this.pending.clear();
+    for (const p of pending) p.reject(new ClusterUnavailable('the node is shutting down'));
   }
 
-  /** null: nobody listens on that node's channel (a single Redis says so): the node is gone. */
-  private request(node: string, build: (corr: number) => BusMessage): Promise<{ answer: AnswerKind; count: number; clause: string } | null> {
+  /**
+   * Publishes the message `build` makes (through the outbox) and waits for its answer. One timer
+   * for all of them rather than one each: a message crossing nodes should not cost a timer. An
+   * answer later than answerTimeoutMs (up to a quarter more) fails the delivery.
+   */
+  private request(node: string, many: boolean, build: (corr: number) => BusMessage): Promise<Delivery | number> {
     if (this.closed) return Promise.reject(new ClusterUnavailable('the node is shutting down'));
     const corr = this.nextCorr;
     this.nextCorr = this.nextCorr >= 0xffffffff ? 1 : this.nextCorr + 1;
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.pending.delete(corr);
-        reject(new ClusterUnavailable(`node ${node} did not answer a delivery within ${this.answerTimeoutMs} ms`));
-      }, this.answerTimeoutMs);
-      this.pending.set(corr, { resolve, reject, timer });
-      redisCall(`publishing to node ${node}`, () => this.publisher.spublish(nodeChannel(node), encodeBusMessage(build(corr)))).then(
-        (receivers) => {
-          if (receivers === 0 && this.publishCountsReceivers) this.settle(corr, null);
-        },
-        (e: Error) => {
+      this.pending.set(corr, { resolve, reject, many, node, deadlineMs: Date.now() + this.answerTimeoutMs });
+      if (this.sweepTimer === null) this.sweepTimer = setTimeout(this.sweep, this.sweepEveryMs);
+      this.outbox.send(node, encodeBusMessage(build(corr)), (outcome) => {
+        if (outcome instanceof Error) {
           const p = this.pending.get(corr);
           if (p === undefined) return;
-          clearTimeout(p.timer);
           this.pending.delete(corr);
-          p.reject(e);
-        },
-      );
+          p.reject(outcome);
+        } else if (outcome === 0 && this.publishCountsReceivers) {
+          this.settle(corr, null);
+        }
+      });
     });
   }
 
-  private settle(corr: number, answer: { answer: AnswerKind; count: number; clause: string } | null): void {
+  private get sweepEveryMs(): number {
+    return Math.max(5, Math.ceil(this.answerTimeoutMs / 4));
+  }
+
+  /** Fails the deliveries whose answer is late; runs while any wait. */
+  private readonly sweep = (): void => {
+    this.sweepTimer = null;
+    const now = Date.now();
+    for (const [corr, p] of this.pending) {
+      if (p.deadlineMs > now) break;
+      this.pending.delete(corr);
+      p.reject(new ClusterUnavailable(`node ${p.node} did not answer a delivery within ${this.answerTimeoutMs} ms`));
+    }
+    if (this.pending.size > 0 && !this.closed) this.sweepTimer = setTimeout(this.sweep, this.sweepEveryMs);
+  };
+
+  private settle(corr: number, answer: BusAnswer | null): void {
     const p = this.pending.get(corr);
     if (p === undefined) return;
-    clearTimeout(p.timer);
     this.pending.delete(corr);
-    (p.resolve as (a: typeof answer) => void)(answer);
+    p.resolve(meaning(p, answer));
   }
 
   private received(raw: Buffer): void {
+    let parts: Buffer[] | null;
+    try {
+      parts = splitBusBatch(raw);
+    } catch (e) {
+      this.logger.error(`node bus: dropped a malformed batch: ${(e as Error).message}`);
+      return;
+    }
+    if (parts === null) this.receivedOne(raw);
+    else for (const part of parts) this.receivedOne(part);
+  }
+
+  private receivedOne(raw: Buffer): void {
     let m: BusMessage;
     try {
       m = decodeBusMessage(raw);
@@ -190,6 +230,10 @@ export class NodeBus {
     // corr 0: a copy forwarded for a moved session; its sender was answered for the original.
     if (m.type === BusType.Answer && m.corr === 0) return;
     // The sender times out on its own when this is lost; nothing here waits for it.
-    this.publisher.spublish(nodeChannel(node), encodeBusMessage(m)).catch((e: unknown) => this.logger.warn(`node bus: answering node ${node} failed: ${String(e)}`));
+    this.outbox.send(node, encodeBusMessage(m), this.answerPublished);
   }
+
+  private readonly answerPublished = (outcome: number | Error): void => {
+    if (outcome instanceof Error) this.logger.warn(`node bus: answering another node failed: ${outcome.message}`);
+  };
 }

@@ -15,6 +15,7 @@
  * update (a key with an expiry, set in the same script) writes it when it is due and tells its
  * listener; the service publishes the event to every node. One node writes each update.
  */
+import { UserMessageRates } from '../state/user-message-rates';
 import { BuiltinAttr, isSpecialChannel, USER_LIST_LIMIT } from '../channel-rules';
 import { Scheduler, ScheduledTask } from '../scheduler';
 import { ALL_SETTINGS, Bound, ChannelAttrBounds, ChannelRates, ChannelSetting, defaultSetting, NO_ATTR_BOUNDS, refusalOf, settingOf } from '../state/channel-policy';
@@ -106,6 +107,8 @@ export class RedisChannelStore implements ChannelStore {
   /** Local members per channel per App ID: what channelCount approximates with. */
   private readonly localChannels = new Map<string, Map<string, number>>();
   private closed = false;
+  private readonly userMessages = new UserMessageRates();
+  private readonly peerMessages = new UserMessageRates();
 
   constructor(private readonly redis: RedisClient, private readonly options: RedisChannelStoreOptions) {
     this.rates = options.rates;
@@ -114,7 +117,6 @@ export class RedisChannelStore implements ChannelStore {
     for (const [name, lua] of Object.entries(SCRIPTS)) {
       if (typeof (redis as unknown as Record<string, unknown>)[name] !== 'function') redis.defineCommand(name, { numberOfKeys: CHANNEL_KEYS.length, lua });
     }
-    if (typeof (redis as unknown as Record<string, unknown>).sigUserRate !== 'function') redis.defineCommand('sigUserRate', { numberOfKeys: 1, lua: scripts.USER_RATE });
     if (typeof (redis as unknown as Record<string, unknown>).sigSessionChannels !== 'function') {
       redis.defineCommand('sigSessionChannels', { numberOfKeys: 1, lua: scripts.SESSION_CHANNELS });
     }
@@ -246,27 +248,31 @@ export class RedisChannelStore implements ChannelStore {
     await this.noteIdle(appId, channel, reply[0] as number);
   }
 
-  async admitMessage(appId: string, channel: string, account: string): Promise<Refusal | null> {
+  /**
+   * The user's rate is counted here, on the node of the user's session (user-message-rates.ts);
+   * the channel's, shared by every node, in Redis: one script, issued before this returns, so that
+   * one sender's messages are admitted in the order sent.
+   */
+  admitMessage(appId: string, channel: string, account: string): Refusal | null | Promise<Refusal | null> {
     const userLimit = this.rates.userMessagesPerSecond;
-    const userWindow = accountKey(appId, account, 'rate:channel-messages');
-    if (!(await this.userRate(userWindow, userLimit, 1))) return refusalOf(Bound.UserMessageRate, { n: userLimit });
-    let reply: Reply;
-    try {
-      reply = (await this.run('sigChAdmit', appId, channel, String(defaultSetting(ChannelSetting.MessagesPerSecond, this.rates)))) as Reply;
-    } catch (e) {
-      await this.userRate(userWindow, userLimit, -1).catch(() => undefined);
-      throw e;
-    }
-    if (reply[0] === 0) return null;
-    await this.userRate(userWindow, userLimit, -1);
-    return refusalOf(Bound.ChannelMessageRate, { channel, n: reply[1] as number, custom: reply[2] === 1 });
+    if (!this.userMessages.take(appId, account, userLimit)) return refusalOf(Bound.UserMessageRate, { n: userLimit });
+    return (this.run('sigChAdmit', appId, channel, String(defaultSetting(ChannelSetting.MessagesPerSecond, this.rates))) as Promise<Reply>).then(
+      (reply) => {
+        if (reply[0] === 0) return null;
+        this.userMessages.giveBack(appId, account);
+        return refusalOf(Bound.ChannelMessageRate, { channel, n: reply[1] as number, custom: reply[2] === 1 });
+      },
+      (e: unknown) => {
+        this.userMessages.giveBack(appId, account);
+        throw e;
+      },
+    );
   }
 
-  async admitPeerMessage(appId: string, account: string): Promise<Refusal | null> {
+  admitPeerMessage(appId: string, account: string): Refusal | null {
     const limit = this.rates.userP2pMessagesPerSecond ?? 0;
     if (limit <= 0) return null;
-    const admitted = await this.userRate(accountKey(appId, account, 'rate:p2p-messages'), limit, 1);
-    return admitted ? null : refusalOf(Bound.PeerMessageRate, { n: limit });
+    return this.peerMessages.take(appId, account, limit) ? null : refusalOf(Bound.PeerMessageRate, { n: limit });
   }
 
   close(): void {
@@ -285,11 +291,6 @@ export class RedisChannelStore implements ChannelStore {
     const fn = (this.redis as unknown as Record<string, ScriptFn>)[`${script}Buffer`];
     const ttl = defaultSetting(ChannelSetting.TtlMs, this.rates);
     return fn.call(this.redis, ...keys, isSpecialChannel(channel) ? '1' : '0', String(ttl), ...args);
-  }
-
-  private async userRate(window: string, limit: number, delta: 1 | -1): Promise<boolean> {
-    const fn = (this.redis as unknown as Record<string, ScriptFn>).sigUserRate;
-    return (await fn.call(this.redis, window, String(limit), String(delta))) === 1;
   }
 
   private sessionChannels(appId: string, account: string, sessionId: string, channel: string, add: boolean): Promise<unknown> {

@@ -9,6 +9,7 @@ import type { Delivery } from '../state/session-endpoint';
 import type { BusHandler } from './node-bus';
 import { NodeBus } from './node-bus';
 import { nodeOfSession } from './node-id';
+import { OrderedDeliveries } from './ordered-deliveries';
 import type { RedisSessionDirectory } from './redis-session-directory';
 import type { BusRecipient } from './bus-codec';
 
@@ -38,6 +39,7 @@ export class RedisMessageRouter implements MessageRouter, BusHandler {
   private readonly localRouter: MemoryMessageRouter;
   private readonly locations: Locations;
   private bus: NodeBus | null = null;
+  private readonly ordered = new OrderedDeliveries();
 
   constructor(
     private readonly directory: RedisSessionDirectory,
@@ -51,7 +53,18 @@ export class RedisMessageRouter implements MessageRouter, BusHandler {
     this.bus = bus;
   }
 
+  /** In the order called, per account, though they overlap (ordered-deliveries.ts). */
   deliver(appId: string, account: string, kind: number, fields: Uint8Array[], sessionId?: string): Delivery | Promise<Delivery> {
+    return this.ordered.deliver(`${appId}\0${account}`, {
+      way: () => {
+        if (sessionId !== undefined || this.directory.local.find(appId, account) !== undefined) return null;
+        return this.locations.get(appId, account) ?? null;
+      },
+      start: () => this.deliverNow(appId, account, kind, fields, sessionId),
+    });
+  }
+
+  private deliverNow(appId: string, account: string, kind: number, fields: Uint8Array[], sessionId?: string): Delivery | Promise<Delivery> {
     const here = this.directory.local.find(appId, account);
     if (here !== undefined && (sessionId === undefined || here.sessionId === sessionId)) return here.deliverEvent(kind, fields);
     if (sessionId !== undefined) {

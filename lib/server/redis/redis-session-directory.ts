@@ -66,6 +66,8 @@ export class RedisSessionDirectory implements SessionDirectory {
   /** This node's sessions. */
   readonly local = new MemorySessionDirectory();
   private bus: NodeBus | null = null;
+  /** HMGETs of account entries under way, by `appId\0account`. */
+  private readonly lookups = new Map<string, Promise<(SessionRef & { node: string }) | null>>();
   /**
    * Logouts whose removal from Redis failed (Redis away): retried until they succeed, else the
    * account would stay online for the other nodes while this node lives.
@@ -159,9 +161,23 @@ export class RedisSessionDirectory implements SessionDirectory {
   lookup(appId: string, account: string): Promise<(SessionRef & { node: string }) | null> | (SessionRef & { node: string }) {
     const here = this.local.find(appId, account);
     if (here !== undefined) return { sessionId: here.sessionId, uid: here.uid, node: this.nodeId };
-    return redisCall('looking up an account', () => this.redis.hmget(accountKey(appId, account, 'session'), 'node', 'sessionId', 'uid')).then(([node, sessionId, uid]) =>
-      node === null || sessionId === null ? null : { node, sessionId, uid: Number(uid) },
+    // Lookups of one account at the same time share one HMGET: a sender pipelining to a peer it
+    // has not reached yet would otherwise ask once per message. Its callers still run in order.
+    const key = `${appId}\0${account}`;
+    const running = this.lookups.get(key);
+    if (running !== undefined) return running;
+    const started = redisCall('looking up an account', () => this.redis.hmget(accountKey(appId, account, 'session'), 'node', 'sessionId', 'uid')).then(
+      ([node, sessionId, uid]) => {
+        this.lookups.delete(key);
+        return node === null || sessionId === null ? null : { node, sessionId, uid: Number(uid) };
+      },
+      (e: unknown) => {
+        this.lookups.delete(key);
+        throw e;
+      },
     );
+    this.lookups.set(key, started);
+    return started;
   }
 
   /**

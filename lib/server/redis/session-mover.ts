@@ -16,10 +16,9 @@ import type { Logger } from '../logger';
 import type { SessionSnapshot } from '../session-snapshot';
 import { decodeSessionSnapshot, encodeSessionSnapshot } from '../session-snapshot';
 import { BusMessage, BusType, MigratedKind, MigratePhase, encodeBusMessage } from './bus-codec';
+import type { BusOutbox } from './bus-outbox';
 import { hex } from './keys';
-import { nodeChannel } from './keys';
 import { nodeOfSession } from './node-id';
-import type { RedisClient } from './redis-connection';
 import type { SessionEndpoint } from '../state/session-endpoint';
 
 /** What the mover needs of a session of this node. */
@@ -85,7 +84,7 @@ export class SessionMover {
   constructor(
     private readonly nodeId: string,
     private readonly directory: MovingDirectory,
-    private readonly publisher: RedisClient,
+    private readonly outbox: BusOutbox,
     private readonly logger: Logger,
     private readonly answerTimeoutMs: number,
     /** Hands a raw bus message back to the bus as if just received (deliveries that waited). */
@@ -105,7 +104,8 @@ export class SessionMover {
   intercept(sessionId: string, raw: Buffer): boolean {
     const waiting = this.incoming.get(sessionId);
     if (waiting !== undefined) {
-      waiting.push(raw);
+      // A copy: `raw` may be a view into a received batch, which it should not keep alive.
+      waiting.push(Buffer.from(raw));
       return true;
     }
     const moved = this.moved.get(sessionId);
@@ -197,15 +197,14 @@ export class SessionMover {
         clearTimeout(timer);
         resolve({ ok: false, problem: 'unknown session (the server that held it is gone; log in again)' });
       };
-      this.publisher.spublish(nodeChannel(node), encodeBusMessage({ type: BusType.Migrate, corr, from: this.nodeId, sessionId, lastSeq, phase, channel })).then(
-        (receivers) => {
-          if (receivers === 0 && this.publishCountsReceivers) gone();
-        },
-        (e: unknown) => {
-          this.logger.warn(`node bus: asking node ${node} for a session failed: ${String(e)}`);
+      this.outbox.send(node, encodeBusMessage({ type: BusType.Migrate, corr, from: this.nodeId, sessionId, lastSeq, phase, channel }), (outcome) => {
+        if (outcome instanceof Error) {
+          this.logger.warn(`node bus: asking node ${node} for a session failed: ${outcome.message}`);
           gone();
-        },
-      );
+        } else if (outcome === 0 && this.publishCountsReceivers) {
+          gone();
+        }
+      });
     });
   }
 
@@ -301,7 +300,9 @@ export class SessionMover {
   }
 
   private publish(node: string, raw: Buffer): void {
-    this.publisher.spublish(nodeChannel(node), raw).catch((e: unknown) => this.logger.warn(`node bus: publishing to node ${node} failed: ${String(e)}`));
+    this.outbox.send(node, raw, (outcome) => {
+      if (outcome instanceof Error) this.logger.warn(`node bus: publishing to node ${node} failed: ${outcome.message}`);
+    });
   }
 
   private prune(): void {

@@ -1,3 +1,4 @@
+import { UserMessageRates } from './user-message-rates';
 import { AGORA_E_CODE } from '../../protocol/error-codes';
 import { MemoryBudget } from '../memory-budget';
 import type { Scheduler, ScheduledTask } from '../scheduler';
@@ -52,10 +53,8 @@ function attrCharge(name: string, value: Uint8Array): number {
 /** Channels in this process's memory; timers through the shared Scheduler, rate windows need none. */
 export class MemoryChannelStore implements ChannelStore {
   private readonly channels = new Map<string, Channel>();
-  private readonly userMessages = new Map<string, number>();
-  private userMessagesSecond = 0;
-  private readonly peerMessages = new Map<string, number>();
-  private peerMessagesSecond = 0;
+  private readonly userMessages: UserMessageRates;
+  private readonly peerMessages: UserMessageRates;
   /** Channels per App ID, and those with attributes and no members. */
   private readonly channelsByApp = new Map<string, number>();
   private readonly idleByApp = new Map<string, number>();
@@ -70,7 +69,10 @@ export class MemoryChannelStore implements ChannelStore {
     private readonly bounds: ChannelAttrBounds = NO_ATTR_BOUNDS,
     /** Charged for every attribute held (category channelAttrs); unbounded unless the server's. */
     private readonly budget: MemoryBudget = new MemoryBudget(0),
-  ) {}
+  ) {
+    this.userMessages = new UserMessageRates(now);
+    this.peerMessages = new UserMessageRates(now);
+  }
 
   get channelCount(): number {
     return this.channels.size;
@@ -198,33 +200,15 @@ export class MemoryChannelStore implements ChannelStore {
   admitPeerMessage(appId: string, account: string): Refusal | null {
     const limit = this.rates.userP2pMessagesPerSecond ?? 0;
     if (limit <= 0) return null;
-    const second = Math.floor(this.now() / 1000);
-    if (second !== this.peerMessagesSecond) {
-      this.peerMessages.clear();
-      this.peerMessagesSecond = second;
-    }
-    const user = userKey(appId, account);
-    const sent = this.peerMessages.get(user) ?? 0;
-    if (sent >= limit) return refusalOf(Bound.PeerMessageRate, { n: limit });
-    this.peerMessages.set(user, sent + 1);
-    return null;
+    return this.peerMessages.take(appId, account, limit) ? null : refusalOf(Bound.PeerMessageRate, { n: limit });
   }
 
   admitMessage(appId: string, name: string, account: string): Refusal | null {
-    const second = Math.floor(this.now() / 1000);
-    if (second !== this.userMessagesSecond) {
-      // Every count of an earlier second is stale: one clear replaces per-user expiry timers.
-      this.userMessages.clear();
-      this.userMessagesSecond = second;
-    }
-    const user = userKey(appId, account);
-    const sent = this.userMessages.get(user) ?? 0;
     const userLimit = this.rates.userMessagesPerSecond;
-    if (sent >= userLimit) {
-      return refusalOf(Bound.UserMessageRate, { n: userLimit });
-    }
+    if (!this.userMessages.take(appId, account, userLimit)) return refusalOf(Bound.UserMessageRate, { n: userLimit });
     const channel = this.channelOf(appId, name, false);
     if (channel !== undefined) {
+      const second = Math.floor(this.now() / 1000);
       const window = channel.messages;
       if (window.second !== second) {
         window.second = second;
@@ -232,10 +216,12 @@ export class MemoryChannelStore implements ChannelStore {
       }
       const custom = channel.settings.get(ChannelSetting.MessagesPerSecond);
       const limit = custom ?? defaultSetting(ChannelSetting.MessagesPerSecond, this.rates);
-      if (window.count >= limit) return refusalOf(Bound.ChannelMessageRate, { channel: name, n: limit, custom: custom !== undefined });
+      if (window.count >= limit) {
+        this.userMessages.giveBack(appId, account);
+        return refusalOf(Bound.ChannelMessageRate, { channel: name, n: limit, custom: custom !== undefined });
+      }
       window.count++;
     }
-    this.userMessages.set(user, sent + 1);
     return null;
   }
 

@@ -24,6 +24,10 @@ export interface MessageRouter {
    * NotReading when the recipient's session is at its kept bound (test `=== true` for success).
    * With `sessionId`, only that session of the account takes it (used for the fate of a held
    * message, which means nothing to a later session of the sender).
+   *
+   * Order: events to one account are sequenced in the order deliver was called, even when an
+   * earlier call has not resolved yet (one sender's p2p sends start without waiting for the
+   * answers to the ones before; their per-pair order is this order).
    */
   deliver(appId: string, account: string, kind: number, fields: Uint8Array[], sessionId?: string): MaybePromise<Delivery>;
   /**

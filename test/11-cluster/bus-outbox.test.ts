@@ -1,0 +1,116 @@
+/**
+ * The node bus's wire batches and its outbox on a real redis-server: what one turn of the event
+ * loop sends to a node goes out as one SPUBLISH, in the order sent, split only past the byte bound;
+ * every sender hears how many subscribers its message reached; a malformed batch is refused whole.
+ */
+import { expect } from 'chai';
+import { AnswerKind, BusMessage, BusType, decodeBusMessage, encodeBusBatch, encodeBusMessage, splitBusBatch } from '../../lib/server/redis/bus-codec';
+import { BusOutbox, MAX_BATCH_BYTES } from '../../lib/server/redis/bus-outbox';
+import { nodeChannel } from '../../lib/server/redis/keys';
+import { openRedis, RedisClient } from '../../lib/server/redis/redis-connection';
+import { RedisProcess, startRedis } from '../support/redis-server';
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+function deliver(corr: number, text: string): BusMessage {
+  return { type: BusType.Deliver, corr, from: 'aaaa0001', appId: 'app', account: 'bob\u00e9', sessionId: 'aaaa0002ffff', kind: 3, fields: [Buffer.from(text), new Uint8Array(0)] };
+}
+
+describe('11 cluster: node bus batches (bus-codec)', () => {
+  it('round-trips a batch of different messages, in order, and leaves a single message alone', () => {
+    const messages: BusMessage[] = [
+      deliver(1, 'first'),
+      { type: BusType.Answer, corr: 7, answer: AnswerKind.NotReading, count: 0, clause: 'is not reading: 3 frames — ünïcode' },
+      { type: BusType.Kick, sessionId: 'bbbb0001' },
+      deliver(2, 'x'.repeat(1000)),
+    ];
+    const batch = encodeBusBatch(messages.map(encodeBusMessage));
+    const parts = splitBusBatch(batch);
+    expect(parts).to.have.length(4);
+    const decoded = (parts as Buffer[]).map(decodeBusMessage);
+    expect(decoded).to.deep.equal(messages.map((m) => decodeBusMessage(encodeBusMessage(m))));
+    expect((decoded[1] as { clause: string }).clause).to.equal('is not reading: 3 frames — ünïcode');
+    expect(Buffer.from((decoded[3] as { fields: Uint8Array[] }).fields[0]).toString()).to.equal('x'.repeat(1000));
+    expect(splitBusBatch(encodeBusMessage(messages[0]))).to.equal(null);
+  });
+
+  it('refuses a truncated batch and one with bytes after its last message', () => {
+    const batch = encodeBusBatch([encodeBusMessage(deliver(1, 'a')), encodeBusMessage(deliver(2, 'b'))]);
+    expect(() => splitBusBatch(batch.subarray(0, batch.length - 1))).to.throw(/truncated/);
+    expect(() => splitBusBatch(batch.subarray(0, 3))).to.throw(/truncated/);
+    expect(() => splitBusBatch(Buffer.concat([batch, Buffer.from([0])]))).to.throw(/after its 2 messages/);
+  });
+});
+
+describe('11 cluster: the bus outbox on redis-server', function () {
+  this.timeout(30000);
+  let redis: RedisProcess;
+  let publisher: RedisClient;
+  let subscriber: RedisClient;
+  const received: Buffer[] = [];
+
+  before(async () => {
+    redis = await startRedis();
+    publisher = openRedis({ kind: 'single', url: redis.url }, 'outbox-pub');
+    subscriber = openRedis({ kind: 'single', url: redis.url }, 'outbox-sub');
+    subscriber.on('smessageBuffer', (_channel: Buffer, message: Buffer) => received.push(message));
+    await subscriber.ssubscribe(nodeChannel('0000beef'));
+  });
+  after(async () => {
+    publisher.disconnect();
+    subscriber.disconnect();
+    await redis.stop();
+  });
+  beforeEach(() => {
+    received.length = 0;
+  });
+
+  async function until(check: () => boolean): Promise<void> {
+    for (let i = 0; i < 500 && !check(); i++) await sleep(10);
+    expect(check()).to.equal(true);
+  }
+
+  it('publishes what one turn sends to a node as one batch, in order, and tells every sender it reached one subscriber', async () => {
+    const outbox = new BusOutbox(publisher);
+    const outcomes: Array<number | Error> = [];
+    for (let i = 0; i < 50; i++) outbox.send('0000beef', encodeBusMessage(deliver(i + 1, `m${i}`)), (o) => outcomes.push(o));
+    await until(() => outcomes.length === 50);
+    expect(outcomes.every((o) => o === 1)).to.equal(true);
+    await until(() => received.length > 0);
+    await sleep(50);
+    expect(received).to.have.length(1);
+    const corrs = (splitBusBatch(received[0]) as Buffer[]).map((p) => (decodeBusMessage(p) as { corr: number }).corr);
+    expect(corrs).to.deep.equal(Array.from({ length: 50 }, (_, i) => i + 1));
+  });
+
+  it('sends a lone message as itself, and a later turn as a publish of its own', async () => {
+    const outbox = new BusOutbox(publisher);
+    outbox.send('0000beef', encodeBusMessage(deliver(1, 'alone')));
+    await until(() => received.length === 1);
+    outbox.send('0000beef', encodeBusMessage(deliver(2, 'next')));
+    await until(() => received.length === 2);
+    expect(received.map((r) => splitBusBatch(r))).to.deep.equal([null, null]);
+    expect(received.map((r) => (decodeBusMessage(r) as { corr: number }).corr)).to.deep.equal([1, 2]);
+  });
+
+  it(`publishes early once a batch holds ${MAX_BATCH_BYTES} bytes, keeping the order across the publishes`, async () => {
+    const outbox = new BusOutbox(publisher);
+    const body = 'y'.repeat(10_000);
+    const n = Math.ceil((2.5 * MAX_BATCH_BYTES) / body.length);
+    for (let i = 0; i < n; i++) outbox.send('0000beef', encodeBusMessage(deliver(i + 1, body)));
+    await until(() => received.reduce((sum, r) => sum + (splitBusBatch(r)?.length ?? 1), 0) === n);
+    expect(received.length).to.be.within(3, 4);
+    for (const r of received) expect(r.length).to.be.below(MAX_BATCH_BYTES + 20_000);
+    const corrs = received.flatMap((r) => (splitBusBatch(r) ?? [r]).map((p) => (decodeBusMessage(p) as { corr: number }).corr));
+    expect(corrs).to.deep.equal(Array.from({ length: n }, (_, i) => i + 1));
+  });
+
+  it('tells the senders to a node nobody listens to that their publish reached no one', async () => {
+    const outbox = new BusOutbox(publisher);
+    const outcomes: Array<number | Error> = [];
+    outbox.send('0000dead', encodeBusMessage(deliver(1, 'a')), (o) => outcomes.push(o));
+    outbox.send('0000dead', encodeBusMessage(deliver(2, 'b')), (o) => outcomes.push(o));
+    await until(() => outcomes.length === 2);
+    expect(outcomes).to.deep.equal([0, 0]);
+  });
+});
