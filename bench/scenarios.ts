@@ -42,20 +42,27 @@ export function scenarioRuns(sizes: Sizes): ScenarioRun[] {
     {
       id: 'p2p-throughput',
       scenario: 'p2p-throughput',
-      params: { pairs: quick ? 20 : 100, 'messages-per-pair': quick ? 200 : 10000, size: 100 },
-      timeoutMs: quick ? 30000 : 180000,
+      params: { pairs: quick ? 20 : 100, 'messages-per-pair': quick ? 1000 : 10000, size: 100 },
+      // Socket.IO on Redis carries about 5,000 msg/s here: a full run takes 200 s of it.
+      timeoutMs: quick ? 60000 : 420000,
+      // Unmeasured first (every target): a fresh Node process measured cold spends much of a short
+      // run compiling its message path (two cluster nodes did 3,600 msg/s over 4,000 messages
+      // cold, 22,000-38,000 warm).
+      warmup: { pairs: quick ? 20 : 100, 'messages-per-pair': quick ? 500 : 1000, size: 100 },
     },
     {
       id: `fanout-${quick ? 100 : 1000}`,
       scenario: 'fanout',
       params: { members: quick ? 100 : 1000, messages: quick ? 50 : 2000, size: 100 },
       timeoutMs: quick ? 30000 : 120000,
+      warmup: { members: quick ? 100 : 1000, messages: quick ? 50 : 200, size: 100 },
     },
     {
       id: `fanout-${quick ? 1000 : 10000}`,
       scenario: 'fanout',
       params: { members: quick ? 1000 : 10000, messages: quick ? 20 : 300, size: 100 },
       timeoutMs: quick ? 30000 : 300000,
+      warmup: { members: quick ? 1000 : 10000, messages: quick ? 20 : 30, size: 100 },
     },
     {
       id: 'login-storm',

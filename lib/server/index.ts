@@ -26,3 +26,4 @@ export type { ScheduledTask } from './scheduler';
 export { createClusterState } from './redis/cluster-state';
 export type { ClusterNode, ClusterState, ClusterStateOptions } from './redis/cluster-state';
 export { ClusterUnavailable } from './redis/redis-connection';
+export { StoreUnavailable } from './state/store-unavailable';

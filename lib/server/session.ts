@@ -23,7 +23,7 @@
  * A connected client at the bound must acknowledge, within `ackGraceMs`, every frame it had been
  * sent by then, else it is disconnected and may resume.
  */
-import { ClusterUnavailable } from './redis/redis-connection';
+import { StoreUnavailable } from './state/store-unavailable';
 import type { TrafficCounters } from './ops/traffic-counters';
 import { encodeEvent, encodeResult } from '../protocol/codec';
 import { MAX_FRAME_BYTES } from '../protocol/constants';
@@ -624,7 +624,7 @@ export class Session implements SessionEndpoint, RequestSender {
   }
 
   private internalError(request: RequestFrame, e: unknown): Reply {
-    if (e instanceof ClusterUnavailable) {
+    if (e instanceof StoreUnavailable) {
       this.host.logger.warn(`${this.label}: request ${request.reqId} (op ${request.op}) failed: ${e.message}`);
       return { code: AGORA_E_CODE.GENERAL_E_UNKNOWN, text: e.message, values: [] };
     }

@@ -49,7 +49,7 @@ import type { FrameTransport } from './transport';
 import { WebSocketTransport } from './websocket-transport';
 import { latin1 } from './latin1';
 import type { ClusterNode } from './redis/cluster-state';
-import { ClusterUnavailable } from './redis/redis-connection';
+import { StoreUnavailable } from './state/store-unavailable';
 import type { ClusterHost, GoneSession } from './redis/redis-node';
 import type { RequestSender } from './handlers/request-handler';
 import type { SessionSnapshot } from './session-snapshot';
@@ -353,7 +353,7 @@ export class SignalServer implements ConnectionHost, SessionHost, RequestService
     try {
       uid = this.assignUid();
     } catch (e) {
-      if (!(e instanceof ClusterUnavailable)) throw e;
+      if (!(e instanceof StoreUnavailable)) throw e;
       this.refuseLogin(connection, e);
       return;
     }
@@ -393,7 +393,7 @@ export class SignalServer implements ConnectionHost, SessionHost, RequestService
       return registered.then(start, (e: unknown) => {
         session.dispose();
         this.sessions.delete(session.sessionId);
-        if (!(e instanceof ClusterUnavailable)) throw e;
+        if (!(e instanceof StoreUnavailable)) throw e;
         this.refuseLogin(connection, e);
         // Listed in Redis perhaps: a compare-and-delete now, or a survivor's sweep if this node dies.
         this.settle(this.directory.unregister(session), 'unregistering a refused login');
@@ -570,7 +570,7 @@ export class SignalServer implements ConnectionHost, SessionHost, RequestService
   // -------------------------------------------------------------------------------------------
 
   /** The login fails with LOGIN_E_NET (201): Redis is needed to log in and could not be reached. */
-  private refuseLogin(connection: Connection, e: ClusterUnavailable): void {
+  private refuseLogin(connection: Connection, e: StoreUnavailable): void {
     this.logger.warn(`${connection.remote}: login refused: ${e.message}`);
     connection.finish({ type: FrameType.LoginFail, code: AGORA_E_CODE.LOGIN_E_NET, text: utf8Encode(e.message) });
   }

@@ -39,6 +39,16 @@ describe('11-cluster: Redis and node failures', function () {
     const statusFailedMs = Date.now() - started;
     expect(status.code).to.equal(1002);
 
+    // Channel operations run scripts: the same code and a text that says why, not an internal error.
+    alice.client.request(Op.ChannelJoin, ['room']);
+    const join = await alice.client.expect(FrameType.Result, 10000);
+    expect(join.code).to.equal(1002);
+    expect(utf8Decode(join.text)).to.match(/^Redis unavailable: /);
+    alice.client.request(Op.MsgChannelForce, ['room', 'anyone?']);
+    const channelMessage = await alice.client.expect(FrameType.Result, 10000);
+    expect(channelMessage.code).to.equal(1002);
+    expect(utf8Decode(channelMessage.text)).to.match(/^Redis unavailable: /);
+
     started = Date.now();
     const late = await fixture.tcp(1);
     await late.hello();

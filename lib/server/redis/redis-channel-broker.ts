@@ -18,7 +18,7 @@ import { PreparedEvent } from '../prepared-event';
 import type { ChannelBroker } from '../state/channel-broker';
 import type { SessionEndpoint } from '../state/session-endpoint';
 import { channelKey } from './keys';
-import type { RedisClient } from './redis-connection';
+import { ClusterUnavailable, redisCall, RedisClient } from './redis-connection';
 
 /** KEYS: the channel's members (m) and hash (i); ARGV: topic, payload. Answers the number, or nil with no members. */
 const PUBLISH = `
@@ -177,7 +177,9 @@ export class RedisChannelBroker implements ChannelBroker {
   async publish(appId: string, channel: string, kind: number, fields: Uint8Array[], exceptSessionId = ''): Promise<void> {
     const name = channelKey(appId, channel, 't');
     const run = (this.commands as unknown as Record<string, (...args: (string | Buffer)[]) => Promise<Buffer | null>>).sigChPublishBuffer;
-    const seqText = await run.call(this.commands, channelKey(appId, channel, 'm'), channelKey(appId, channel, 'i'), name, encode(kind, fields, exceptSessionId));
+    const seqText = await redisCall('publishing to a channel', () =>
+      run.call(this.commands, channelKey(appId, channel, 'm'), channelKey(appId, channel, 'i'), name, encode(kind, fields, exceptSessionId)),
+    );
     if (seqText === null) return;
     const seq = Number(seqText.toString('latin1'));
     const topic = this.topics.get(name);
@@ -209,7 +211,7 @@ export class RedisChannelBroker implements ChannelBroker {
   private topicOf(name: string): Topic {
     let topic = this.topics.get(name);
     if (topic === undefined) {
-      const created = new Topic(this.whenSubscriberReady().then(() => this.subscriber.subscribe(name)));
+      const created = new Topic(this.whenSubscriberReady().then(() => redisCall('subscribing to a channel', () => this.subscriber.subscribe(name))));
       // A failed subscribe fails the joins waiting on it; the next join subscribes afresh.
       created.subscribed.catch(() => {
         if (this.topics.get(name) === created) this.topics.delete(name);
@@ -233,7 +235,7 @@ export class RedisChannelBroker implements ChannelBroker {
       };
       const timer = setTimeout(() => {
         this.subscriber.off('ready', ready);
-        reject(new Error(`the Redis subscriber connection is not ready (${this.subscriber.status}) after ${SUBSCRIBER_READY_WAIT_MS} ms`));
+        reject(new ClusterUnavailable(`the subscriber connection is not ready (${this.subscriber.status}) after ${SUBSCRIBER_READY_WAIT_MS} ms`));
       }, SUBSCRIBER_READY_WAIT_MS);
       this.subscriber.once('ready', ready);
     });

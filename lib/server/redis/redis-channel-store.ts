@@ -21,7 +21,7 @@ import { Scheduler, ScheduledTask } from '../scheduler';
 import { ALL_SETTINGS, Bound, ChannelAttrBounds, ChannelRates, ChannelSetting, defaultSetting, NO_ATTR_BOUNDS, refusalOf, settingOf } from '../state/channel-policy';
 import type { ChannelAttr, ChannelMember, ChannelStore, ChannelStoreListener, JoinOutcome, LeaveOutcome, RecentMembers, Refusal } from '../state/channel-store';
 import { accountKey, channelKey, hex, KEY_PREFIX } from './keys';
-import type { RedisClient } from './redis-connection';
+import { redisCall, RedisClient } from './redis-connection';
 import * as scripts from './channel-scripts';
 
 /** The per-channel keys, in the order the scripts take them (channel-scripts.ts). */
@@ -290,7 +290,7 @@ export class RedisChannelStore implements ChannelStore {
     const keys = CHANNEL_KEYS.map((what) => channelKey(appId, channel, what));
     const fn = (this.redis as unknown as Record<string, ScriptFn>)[`${script}Buffer`];
     const ttl = defaultSetting(ChannelSetting.TtlMs, this.rates);
-    return fn.call(this.redis, ...keys, isSpecialChannel(channel) ? '1' : '0', String(ttl), ...args);
+    return redisCall(`running ${script} on a channel`, () => fn.call(this.redis, ...keys, isSpecialChannel(channel) ? '1' : '0', String(ttl), ...args));
   }
 
   private sessionChannels(appId: string, account: string, sessionId: string, channel: string, add: boolean): Promise<unknown> {

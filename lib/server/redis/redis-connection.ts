@@ -4,6 +4,7 @@
  * and the node bus open their own connections through openRedis (a subscriber connection cannot
  * run other commands).
  */
+import { StoreUnavailable } from '../state/store-unavailable';
 import IORedis, { Cluster, Redis } from 'ioredis';
 
 export type RedisTarget =
@@ -68,7 +69,7 @@ export function describeTarget(target: RedisTarget): string {
  * request fails with code 1002 and this message (docs/cluster.md); nothing was half done that a
  * retry cannot finish.
  */
-export class ClusterUnavailable extends Error {
+export class ClusterUnavailable extends StoreUnavailable {
   constructor(what: string, cause?: unknown) {
     super(`Redis unavailable: ${what}${cause === undefined ? '' : ` (${(cause as Error)?.message ?? String(cause)})`}`);
     this.name = 'ClusterUnavailable';

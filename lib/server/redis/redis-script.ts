@@ -4,7 +4,7 @@
  * strings come back as Buffers, since keys and values here are byte strings.
  */
 import { createHash } from 'crypto';
-import type { RedisClient } from './redis-connection';
+import { ClusterUnavailable, redisCall, RedisClient } from './redis-connection';
 
 export type ScriptArg = string | number | Buffer;
 
@@ -15,12 +15,16 @@ export class RedisScript {
     this.sha = createHash('sha1').update(lua).digest('hex');
   }
 
+  /** Fails with ClusterUnavailable when Redis does not answer (in time). */
   async run(client: RedisClient, keys: readonly string[], args: readonly ScriptArg[]): Promise<unknown> {
     try {
       return await client.callBuffer('EVALSHA', this.sha, keys.length, ...keys, ...args);
     } catch (e) {
-      if (!/NOSCRIPT/.test(String((e as Error)?.message))) throw e;
-      return client.callBuffer('EVAL', this.lua, keys.length, ...keys, ...args);
+      if (!/NOSCRIPT/.test(String((e as Error)?.message))) {
+        // An error the script raised is a bug, not Redis being away.
+        throw (e as Error)?.name === 'ReplyError' ? e : new ClusterUnavailable('running a script', e);
+      }
+      return redisCall('running a script', () => client.callBuffer('EVAL', this.lua, keys.length, ...keys, ...args));
     }
   }
 }

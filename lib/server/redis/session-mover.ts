@@ -18,6 +18,7 @@ import { decodeSessionSnapshot, encodeSessionSnapshot } from '../session-snapsho
 import { BusMessage, BusType, MigratedKind, MigratePhase, encodeBusMessage } from './bus-codec';
 import type { BusOutbox } from './bus-outbox';
 import { hex } from './keys';
+import { MovedSessions } from './moved-sessions';
 import { nodeOfSession } from './node-id';
 import type { SessionEndpoint } from '../state/session-endpoint';
 
@@ -58,8 +59,6 @@ export interface MovingDirectory {
 
 export type MigrationOutcome = { ok: true } | { ok: false; problem: string };
 
-/** How long a node forwards what reaches it for a session it handed over. */
-const TOMBSTONE_MS = 60 * 60 * 1000;
 /** A session moved more often than this while one RESUME looks for it is not chased further. */
 const MAX_HOPS = 4;
 
@@ -73,13 +72,12 @@ interface PendingMove {
 
 export class SessionMover {
   private host: MigrationHost | null = null;
-  /** Sessions handed over: where they went, and since when. */
-  private readonly moved = new Map<string, { node: string; atMs: number }>();
+  /** Sessions handed over, and where they went. */
+  private readonly moved = new MovedSessions();
   /** Sessions asked for: what reached this node for them before their snapshot. */
   private readonly incoming = new Map<string, Buffer[]>();
   private readonly pending = new Map<number, PendingMove>();
   private nextCorr = 1;
-  private lastPruneMs = Date.now();
 
   constructor(
     private readonly nodeId: string,
@@ -108,9 +106,9 @@ export class SessionMover {
       waiting.push(Buffer.from(raw));
       return true;
     }
-    const moved = this.moved.get(sessionId);
-    if (moved === undefined) return false;
-    this.publish(moved.node, raw);
+    const movedTo = this.moved.nodeOf(sessionId);
+    if (movedTo === undefined) return false;
+    this.publish(movedTo, raw);
     return true;
   }
 
@@ -127,14 +125,14 @@ export class SessionMover {
    */
   async bringHere(sessionId: string, lastSeq: number): Promise<MigrationOutcome> {
     // A session id names the node it started on; one that left this node is where it went.
-    let node = this.moved.get(sessionId)?.node ?? nodeOfSession(sessionId);
+    let node = this.moved.nodeOf(sessionId) ?? nodeOfSession(sessionId);
     if (node === null) return { ok: false, problem: 'unknown session (not a session id of this cluster)' };
     if (this.incoming.has(sessionId)) return { ok: false, problem: 'the session is already being resumed on this server' };
     this.incoming.set(sessionId, []);
     let expected: { appId: string; channel: string } | null = null;
     try {
       for (let hop = 0; hop < MAX_HOPS; hop++) {
-        if (node === this.nodeId) node = this.moved.get(sessionId)?.node ?? null;
+        if (node === this.nodeId) node = this.moved.nodeOf(sessionId) ?? null;
         if (node === null) return { ok: false, problem: 'unknown session (the resume window is over or the server restarted)' };
         const prepared = await this.ask(node, sessionId, lastSeq, MigratePhase.Prepare, '');
         if ('movedTo' in prepared) {
@@ -210,12 +208,11 @@ export class SessionMover {
 
   /** Runs on the node holding the session. */
   private async handOver(corr: number, toNode: string, sessionId: string, lastSeq: number, phase: MigratePhase, channel: string): Promise<void> {
-    this.prune();
     const host = this.host;
     const session = host?.localSession(sessionId);
     if (host === null || session === undefined) {
-      const moved = this.moved.get(sessionId);
-      if (moved !== undefined) this.answer(toNode, corr, MigratedKind.MovedTo, moved.node);
+      const movedTo = this.moved.nodeOf(sessionId);
+      if (movedTo !== undefined) this.answer(toNode, corr, MigratedKind.MovedTo, movedTo);
       else this.answer(toNode, corr, MigratedKind.Problem, 'unknown session (the resume window is over or the server restarted)');
       return;
     }
@@ -255,7 +252,7 @@ export class SessionMover {
     const snapshot = session.handOver(lastSeq, position);
     host.forgetMovedSession(session);
     this.directory.local.unregister(session);
-    this.moved.set(sessionId, { node: toNode, atMs: Date.now() });
+    this.moved.set(sessionId, toNode);
     this.answer(toNode, corr, MigratedKind.Snapshot, '', encodeSessionSnapshot(snapshot));
     this.logger.info(`session ${sessionId.slice(0, 8)}: handed over to node ${toNode} (resumed there after seq ${lastSeq})`);
   }
@@ -303,12 +300,5 @@ export class SessionMover {
     this.outbox.send(node, raw, (outcome) => {
       if (outcome instanceof Error) this.logger.warn(`node bus: publishing to node ${node} failed: ${outcome.message}`);
     });
-  }
-
-  private prune(): void {
-    const now = Date.now();
-    if (now - this.lastPruneMs < 60_000) return;
-    this.lastPruneMs = now;
-    for (const [id, m] of this.moved) if (now - m.atMs > TOMBSTONE_MS) this.moved.delete(id);
   }
 }
