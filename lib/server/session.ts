@@ -393,8 +393,9 @@ export class Session implements SessionEndpoint, RequestSender {
     return true;
   }
 
-  kick(): void {
-    this.end(AGORA_E_CODE.LOGOUT_E_KICKED, 'logged in elsewhere');
+  /** Ends the session: by default as for a login of its account elsewhere (103). */
+  kick(code: number = AGORA_E_CODE.LOGOUT_E_KICKED, reason = 'logged in elsewhere'): void {
+    this.end(code, reason);
   }
 
   /** Ends the session: LOGGED_OUT(code, text) to a connected client, then the account is offline. */

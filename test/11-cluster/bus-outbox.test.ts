@@ -21,7 +21,7 @@ describe('11 cluster: node bus batches (bus-codec)', () => {
     const messages: BusMessage[] = [
       deliver(1, 'first'),
       { type: BusType.Answer, corr: 7, answer: AnswerKind.NotReading, count: 0, clause: 'is not reading: 3 frames — ünïcode' },
-      { type: BusType.Kick, sessionId: 'bbbb0001' },
+      { type: BusType.Kick, sessionId: 'bbbb0001', code: 104, reason: 'ended by the operator: maintenance' },
       deliver(2, 'x'.repeat(1000)),
     ];
     const batch = encodeBusBatch(messages.map(encodeBusMessage));

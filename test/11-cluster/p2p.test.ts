@@ -212,6 +212,19 @@ for (const redisCluster of [false, true]) describe(`11-cluster: peer-to-peer mes
     expect(utf8Decode((await second.client.expect(FrameType.Event)).fields[2])).to.equal('to the new one');
   });
 
+  it('ends a session of the other node with the code and reason an operator gives (the admin API\'s hook)', async () => {
+    const alice = await fixture.loggedIn(1, APP, 'alice');
+    await fixture.loggedIn(0, APP, 'bob');
+    expect(await fixture.nodes[0].state.endRemoteSession(APP, 'alice', 105, 'token revoked by the operator')).to.equal(true);
+    const bye = await alice.client.expect(FrameType.LoggedOut);
+    expect(bye.code).to.equal(105);
+    expect(utf8Decode(bye.text)).to.equal('token revoked by the operator');
+    await alice.client.waitClosed();
+    // Not on another node: offline, or on the node asked (which ends its own sessions itself).
+    expect(await fixture.nodes[0].state.endRemoteSession(APP, 'nobody', 105, 'x')).to.equal(false);
+    expect(await fixture.nodes[0].state.endRemoteSession(APP, 'bob', 105, 'x')).to.equal(false);
+  });
+
   it('hands out uids and server message ids that no two nodes share', async () => {
     const uids = new Set<number>();
     const sessions = new Set<string>();

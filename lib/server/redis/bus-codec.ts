@@ -46,7 +46,8 @@ export type BusMessage =
   | { type: BusType.Deliver; corr: number; from: string; appId: string; account: string; sessionId: string; kind: number; fields: Uint8Array[] }
   | { type: BusType.DeliverMany; corr: number; from: string; appId: string; kind: number; fields: Uint8Array[]; recipients: BusRecipient[] }
   | { type: BusType.Answer; corr: number; answer: AnswerKind; count: number; clause: string }
-  | { type: BusType.Kick; sessionId: string }
+  /** code and reason: the LOGGED_OUT the session's client hears (103 for a login elsewhere). */
+  | { type: BusType.Kick; sessionId: string; code: number; reason: string }
   | { type: BusType.Migrate; corr: number; from: string; sessionId: string; lastSeq: number; phase: MigratePhase; channel: string }
   /** text: the problem, or the node moved to; snapshot: encoded (session-snapshot.ts), or empty. */
   | { type: BusType.Migrated; corr: number; kind: MigratedKind; text: string; snapshot: Uint8Array };
@@ -150,7 +151,7 @@ export function encodeBusMessage(m: BusMessage): Buffer {
     case BusType.Answer:
       return w.u32(m.corr).u8(m.answer).u32(m.count).text(m.clause, 'utf8').done();
     case BusType.Kick:
-      return w.text(m.sessionId).done();
+      return w.text(m.sessionId).u32(m.code).text(m.reason, 'utf8').done();
     case BusType.Migrate:
       // lastSeq as text: it may pass 32 bits.
       return w.u32(m.corr).text(m.from).text(m.sessionId).text(String(m.lastSeq)).u8(m.phase).text(m.channel).done();
@@ -219,7 +220,7 @@ export function decodeBusMessage(received: Buffer): BusMessage {
     case BusType.Answer:
       return { type, corr: r.u32(), answer: r.u8() as AnswerKind, count: r.u32(), clause: r.text('utf8') };
     case BusType.Kick:
-      return { type, sessionId: r.text() };
+      return { type, sessionId: r.text(), code: r.u32(), reason: r.text('utf8') };
     case BusType.Migrate: {
       const corr = r.u32();
       const from = r.text();

@@ -51,6 +51,11 @@ export interface ClusterState {
   readonly options: SignalServerOptions & { cluster: ClusterNode };
   /** The node's command connection, for stores that share it. */
   readonly redis: RedisClient;
+  /**
+   * Ends the session of (appId, account) where it lives on another node, with LOGGED_OUT(code,
+   * reason) (the admin API's DELETE .../session); false when it is not online on another node.
+   */
+  endRemoteSession(appId: string, account: string, code: number, reason: string): Promise<boolean>;
 }
 
 export interface ClusterStateOptions {
@@ -137,10 +142,17 @@ export async function createClusterState(config: ServerConfig, options: ClusterS
         channelSubscriber.disconnect();
       },
     };
+    const endRemoteSession = async (appId: string, account: string, code: number, reason: string): Promise<boolean> => {
+      const ref = await directory.lookup(appId, account);
+      if (ref === null || ref.node === nodeId) return false;
+      await bus.kick(ref.node, ref.sessionId, code, reason);
+      return true;
+    };
     return {
       nodeId,
       node,
       redis,
+      endRemoteSession,
       options: {
         cluster: node,
         directory,

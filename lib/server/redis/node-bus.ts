@@ -7,6 +7,7 @@
  * session has sequenced the event. A node consumes its channel in order, so the events one sender
  * publishes reach a session in the order sent.
  */
+import { AGORA_E_CODE } from '../../protocol/error-codes';
 import type { Logger } from '../logger';
 import { Delivery, NotReading } from '../state/session-endpoint';
 import { AnswerKind, BusMessage, BusRecipient, BusType, decodeBusMessage, encodeBusMessage, splitBusBatch } from './bus-codec';
@@ -23,8 +24,8 @@ export interface BusHandler {
   deliverManyLocal(appId: string, recipients: readonly BusRecipient[], kind: number, fields: Uint8Array[]): number;
   /** Whether the session is one of this node's. */
   hasLocalSession(sessionId: string): boolean;
-  /** Ends the local session `sessionId` with LOGGED_OUT(103), if it is here. */
-  kickLocal(sessionId: string): void;
+  /** Ends the local session `sessionId` with LOGGED_OUT(code, reason), if it is here. */
+  kickLocal(sessionId: string, code: number, reason: string): void;
 }
 
 /** A delivery waiting for the owning node's answer. */
@@ -101,8 +102,11 @@ export class NodeBus {
     return this.request(node, true, (corr) => ({ type: BusType.DeliverMany, corr, from: this.nodeId, appId, kind, fields, recipients })) as Promise<number>;
   }
 
-  kick(node: string, sessionId: string): Promise<void> {
-    return new Promise((resolve, reject) => this.outbox.send(node, encodeBusMessage({ type: BusType.Kick, sessionId }), (outcome) => (outcome instanceof Error ? reject(outcome) : resolve())));
+  /** Ends the session `sessionId` on `node`: by default as for a login of its account elsewhere (103). */
+  kick(node: string, sessionId: string, code: number = AGORA_E_CODE.LOGOUT_E_KICKED, reason = 'logged in elsewhere'): Promise<void> {
+    return new Promise((resolve, reject) =>
+      this.outbox.send(node, encodeBusMessage({ type: BusType.Kick, sessionId, code, reason }), (outcome) => (outcome instanceof Error ? reject(outcome) : resolve())),
+    );
   }
 
   close(): void {
@@ -188,7 +192,7 @@ export class NodeBus {
           this.settle(m.corr, m);
           return;
         case BusType.Kick:
-          this.handler.kickLocal(m.sessionId);
+          this.handler.kickLocal(m.sessionId, m.code, m.reason);
           return;
         case BusType.Migrate:
         case BusType.Migrated:

@@ -139,8 +139,8 @@ export class RedisMessageRouter implements MessageRouter, BusHandler {
     return this.directory.local.findSession(sessionId) !== undefined;
   }
 
-  kickLocal(sessionId: string): void {
-    this.directory.kickLocal(sessionId);
+  kickLocal(sessionId: string, code: number, reason: string): void {
+    this.directory.kickLocal(sessionId, code, reason);
   }
 
   private remote(node: string, appId: string, account: string, sessionId: string, kind: number, fields: Uint8Array[]): Promise<Delivery> {

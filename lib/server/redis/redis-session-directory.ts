@@ -197,8 +197,10 @@ export class RedisSessionDirectory implements SessionDirectory {
     return true;
   }
 
-  /** The local session with this id; used when another node kicks it. */
-  kickLocal(sessionId: string): void {
-    this.local.findSession(sessionId)?.kick();
+  /** Ends the local session with this id (another node kicks it); true when it was here. */
+  kickLocal(sessionId: string, code?: number, reason?: string): boolean {
+    const session = this.local.findSession(sessionId);
+    session?.kick(code, reason);
+    return session !== undefined;
   }
 }

@@ -31,6 +31,6 @@ export interface SessionEndpoint {
    * bound cannot fail the sender's message: it is disconnected and its session ends (false).
    */
   deliverPrepared(event: PreparedEvent): boolean;
-  /** Ends the session with LOGGED_OUT(103): the same account logged in elsewhere. */
-  kick(): void;
+  /** Ends the session with LOGGED_OUT(code, reason); by default 103: the same account logged in elsewhere. */
+  kick(code?: number, reason?: string): void;
 }
