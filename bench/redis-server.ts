@@ -17,6 +17,8 @@ export interface BenchRedis {
   url: string;
   /** Calls of each command so far (cmdstat_<name>), as Redis counts them. */
   commandCalls(): Promise<Record<string, number>>;
+  /** Bytes Redis has read from its clients since it started (INFO stats). */
+  netInputBytes(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -73,6 +75,7 @@ export async function startRedis(timeoutMs: number): Promise<BenchRedis> {
     port,
     url: `redis://${HOST}:${port}`,
     commandCalls: async () => parseCommandStats(await client.info('commandstats')),
+    netInputBytes: async () => Number(/total_net_input_bytes:(\d+)/.exec(await client.info('stats'))?.[1] ?? 0),
     stop: async () => {
       client.disconnect();
       await cleanUp();

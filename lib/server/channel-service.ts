@@ -21,16 +21,17 @@ import {
   DEFAULT_MAX_CHANNEL_TTL_SECONDS,
   isSpecialChannel,
   USER_ONLINE_CHANNEL,
-} from './channel-rules';
+} from './state/channel-rules';
 import { decimalBytes } from './decimal';
 import { AGORA_E_CODE } from '../protocol/error-codes';
-import { failure, Reply, RequestSender, success } from './handlers/request-handler';
+import { failure, Reply, success } from './reply';
+import { RequestSender } from './request-sender';
 import type { ChannelBroker } from './state/channel-broker';
 import type { ChannelMember, ChannelStore, JoinOutcome, RecentMembers, Refusal } from './state/channel-store';
 import { MemoryChannelBroker } from './state/memory-channel-broker';
 import { isPromise, then, MaybePromise } from './state/maybe-promise';
 import type { MessageRouter } from './state/message-router';
-import { latin1 } from './latin1';
+import { latin1 } from './state/latin1';
 
 const UPDATE = bytes('update');
 const DEL = bytes('del');

@@ -11,7 +11,7 @@ import { FRAME_TYPE_NAMES, FrameType } from '../protocol/frame-type';
 import { ProtocolError } from '../protocol/protocol-error';
 import { utf8Decode, utf8Encode } from '../protocol/text';
 import { AGORA_E_CODE } from '../protocol/error-codes';
-import { OutgoingFrame, PreparedEvent } from './prepared-event';
+import { OutgoingFrame, PreparedEvent } from './state/prepared-event';
 import { logEvent, type Logger } from './logger';
 import type { RefusalLog } from './refusal-log';
 import type { Session } from './session';

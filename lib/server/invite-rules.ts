@@ -1,7 +1,7 @@
 /** Checks of invitation arguments: the extra JSON and its options, phone numbers, DTMF digits, uids. */
 import { accountProblem } from './account';
 import { AGORA_E_CODE } from '../protocol/error-codes';
-import { failure, Reply } from './handlers/request-handler';
+import { failure, Reply } from './reply';
 
 export const MAX_EXTRA_BYTES = 8192;
 /** `_timeout` of the seeds: 0 to 30 seconds. */

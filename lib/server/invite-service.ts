@@ -8,11 +8,12 @@
 import { randomUUID } from 'node:crypto';
 import { EventKind } from '../protocol';
 import { accountProblem } from './account';
-import { channelNameRefusal } from './channel-rules';
-import { latin1 } from './latin1';
+import { channelNameRefusal } from './state/channel-rules';
+import { latin1 } from './state/latin1';
 import { decimalBytes } from './decimal';
 import { AGORA_E_CODE } from '../protocol/error-codes';
-import { failure, Reply, RequestSender, success } from './handlers/request-handler';
+import { failure, Reply, success } from './reply';
+import { RequestSender } from './request-sender';
 import type { InviteConfig } from './invite-config';
 import { DTMF_MSG_TYPE, dtmfProblem, inviteOptions, isReply, numberProblem, parseExtra, uidArg } from './invite-rules';
 import type { Invitation, InviteExpiry, InviteStore } from './state/invite-store';

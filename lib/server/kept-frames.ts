@@ -14,8 +14,8 @@
  * server's memory budget as `keptFrames`.
  */
 import { ownedCopy } from './frame-slab';
-import { MemoryBudget } from './memory-budget';
-import { OutgoingFrame, PreparedEvent } from './prepared-event';
+import { MemoryBudget } from './state/memory-budget';
+import { OutgoingFrame, PreparedEvent } from './state/prepared-event';
 
 export class KeptFrames {
   private frames: OutgoingFrame[] = [];

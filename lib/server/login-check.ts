@@ -2,7 +2,7 @@ import { accountProblem } from './account';
 import type { AppRegistry } from './app-registry';
 import { AGORA_E_CODE } from '../protocol/error-codes';
 import { checkSignalingToken } from './token';
-import { latin1 } from './latin1';
+import { latin1 } from './state/latin1';
 
 export type LoginCheck =
   | { ok: true; /** Unix seconds after which the session ends, when the App ID has a certificate. */ expiredTs?: number }

@@ -5,7 +5,7 @@
  * server's memory budget as `queuedRequests`.
  */
 import { decodeFrame, RequestFrame } from '../protocol';
-import { MemoryBudget } from './memory-budget';
+import { MemoryBudget } from './state/memory-budget';
 
 export class RequestQueue {
   private bodies: Uint8Array[] = [];

@@ -33,16 +33,17 @@ import { utf8Encode } from '../protocol/text';
 import type { Connection } from './connection';
 import { decimalBytes } from './decimal';
 import { AGORA_E_CODE } from '../protocol/error-codes';
-import type { Reply, RequestSender } from './handlers/request-handler';
+import type { Reply } from './reply';
+import type { RequestSender } from './request-sender';
 import { allocateFromSlab, ownedCopy } from './frame-slab';
 import { KeptFrames } from './kept-frames';
-import type { MemoryBudget } from './memory-budget';
+import type { MemoryBudget } from './state/memory-budget';
 import { RequestQueue } from './request-queue';
 import { logEvent, type Logger } from './logger';
 import { isPromise, MaybePromise } from './state/maybe-promise';
 import { Delivery, NotReading, SessionEndpoint } from './state/session-endpoint';
-import type { OutgoingFrame, PreparedEvent } from './prepared-event';
-import { latin1 } from './latin1';
+import type { OutgoingFrame, PreparedEvent } from './state/prepared-event';
+import { latin1 } from './state/latin1';
 import type { SessionSnapshot } from './session-snapshot';
 
 export interface SessionLimits {

@@ -9,9 +9,9 @@ import { ProtocolError } from '../protocol/protocol-error';
 import type { Connection } from './connection';
 import type { ConnectionLimits } from './connection-limits';
 import type { Logger } from './logger';
-import type { MemoryBudget } from './memory-budget';
+import type { MemoryBudget } from './state/memory-budget';
 import { CLOSE_GRACE_MS, FrameTransport, MAX_FRAME_BYTES_BEFORE_LOGIN } from './transport';
-import type { PreparedEvent } from './prepared-event';
+import type { PreparedEvent } from './state/prepared-event';
 import { BatchSink, WriteBatch } from './write-batch';
 import type { TlsCredentials } from './tls-credentials';
 

@@ -1,4 +1,4 @@
-import type { PreparedEvent } from './prepared-event';
+import type { PreparedEvent } from './state/prepared-event';
 
 /** One client socket as the transport-neutral connection sees it. */
 export interface FrameTransport {

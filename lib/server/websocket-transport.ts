@@ -11,7 +11,7 @@ import type { ConnectionLimits } from './connection-limits';
 import type { Logger } from './logger';
 import { defaultStaticFolders, serveStatic, StaticFolders } from './static-files';
 import type { ConnectionFactory } from './tcp-transport';
-import type { PreparedEvent } from './prepared-event';
+import type { PreparedEvent } from './state/prepared-event';
 import { CLOSE_GRACE_MS, FrameTransport, MAX_FRAME_BYTES_BEFORE_LOGIN } from './transport';
 
 /** The answer to a socket over a connection limit, written before its request is read. */

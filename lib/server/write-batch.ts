@@ -8,7 +8,7 @@
  * next tick: after the code that produced them has finished, before any I/O is polled again. No
  * frame waits longer than the turn that produced it.
  */
-import { OutgoingFrame, PreparedEvent } from './prepared-event';
+import { OutgoingFrame, PreparedEvent } from './state/prepared-event';
 
 const HEADER_BYTES = 4;
 

@@ -11,9 +11,9 @@ import { EventKind, FrameType, Op, utf8Decode, utf8Encode } from '../../lib/prot
 import { ChannelService, DEFAULT_MEMBER_EVENTS_LIMIT } from '../../lib/server/channel-service';
 import { ConfigError, DEFAULT_CONFIG, loadConfig, resolveConfig, USAGE } from '../../lib/server/config';
 import { decimalBytes } from '../../lib/server/decimal';
-import type { RequestSender } from '../../lib/server/handlers/request-handler';
-import type { PreparedEvent } from '../../lib/server/prepared-event';
-import { Scheduler } from '../../lib/server/scheduler';
+import type { RequestSender } from '../../lib/server/request-sender';
+import type { PreparedEvent } from '../../lib/server/state/prepared-event';
+import { Scheduler } from '../../lib/server/state/scheduler';
 import { MemoryChannelStore } from '../../lib/server/state/memory-channel-store';
 import { MemoryMessageRouter } from '../../lib/server/state/memory-message-router';
 import { MemorySessionDirectory } from '../../lib/server/state/memory-session-directory';

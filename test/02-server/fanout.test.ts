@@ -5,10 +5,10 @@
 import { expect } from 'chai';
 import { decodeFrame, EventKind, FrameType, utf8Encode } from '../../lib/protocol';
 import { ChannelService } from '../../lib/server/channel-service';
-import type { PreparedEvent } from '../../lib/server/prepared-event';
-import { Scheduler } from '../../lib/server/scheduler';
+import type { PreparedEvent } from '../../lib/server/state/prepared-event';
+import { Scheduler } from '../../lib/server/state/scheduler';
 import { decimalBytes } from '../../lib/server/decimal';
-import type { RequestSender } from '../../lib/server/handlers/request-handler';
+import type { RequestSender } from '../../lib/server/request-sender';
 import { MemoryChannelStore } from '../../lib/server/state/memory-channel-store';
 import { MemoryMessageRouter } from '../../lib/server/state/memory-message-router';
 import { MemorySessionDirectory } from '../../lib/server/state/memory-session-directory';

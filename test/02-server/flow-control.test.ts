@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { decodeFrame, encodeFrame, Frame, FrameType, Op, RequestFrame, utf8Decode, utf8Encode } from '../../lib/protocol';
 import type { Connection } from '../../lib/server/connection';
-import type { Reply } from '../../lib/server/handlers/request-handler';
+import type { Reply } from '../../lib/server/reply';
 import { MAX_OVERLAPPING_REQUESTS, Session, SessionHost } from '../../lib/server/session';
 import { createLogger } from '../../lib/server/logger';
 import { MemoryMessageRouter } from '../../lib/server/state/memory-message-router';

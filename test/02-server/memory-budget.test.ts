@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { loadConfig } from '../../lib/server/config';
-import { MemoryBudget } from '../../lib/server/memory-budget';
+import { MemoryBudget } from '../../lib/server/state/memory-budget';
 
 describe('02-server: memory budget', () => {
   it('charges within the bound, refuses past it and counts the refusal', () => {

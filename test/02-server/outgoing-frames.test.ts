@@ -2,8 +2,8 @@ import { expect } from 'chai';
 import { decodeFrame, EventFrame, FrameType, LengthPrefixedReader } from '../../lib/protocol';
 import { allocateFromSlab } from '../../lib/server/frame-slab';
 import { KeptFrames } from '../../lib/server/kept-frames';
-import { latin1 } from '../../lib/server/latin1';
-import { OutgoingFrame, PreparedEvent } from '../../lib/server/prepared-event';
+import { latin1 } from '../../lib/server/state/latin1';
+import { OutgoingFrame, PreparedEvent } from '../../lib/server/state/prepared-event';
 import { newSessionId } from '../../lib/server/session-id';
 import { WriteBatch } from '../../lib/server/write-batch';
 

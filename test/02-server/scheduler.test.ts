@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { MemoryChannelStore } from '../../lib/server/state/memory-channel-store';
-import { Scheduler } from '../../lib/server/scheduler';
+import { Scheduler } from '../../lib/server/state/scheduler';
 import { sleep } from './channel-helpers';
 
 describe('02-server: the scheduler (one timer for every TTL)', () => {

@@ -13,7 +13,7 @@ import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
 import { ClientStatus, SessionClient, WebSocketLike } from '../../lib/client';
 import { EventKind, Op, utf8Decode } from '../../lib/protocol';
-import { BudgetSnapshot } from '../../lib/server/memory-budget';
+import { BudgetSnapshot } from '../../lib/server/state/memory-budget';
 import { TcpProxy } from '../04-e2e/tcp-proxy';
 import { abusiveRound, attrFlood, emptyHostileFigures, HostileFigures, idleConnections } from './soak-hostile';
 import { LedgerFigures, SoakLedger } from './soak-ledger';

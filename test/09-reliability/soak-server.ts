@@ -7,7 +7,7 @@ import { fork, ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import { ServerConfigInput } from '../../lib/server/config';
 import { createLogger } from '../../lib/server/logger';
-import { BudgetSnapshot } from '../../lib/server/memory-budget';
+import { BudgetSnapshot } from '../../lib/server/state/memory-budget';
 import { SignalServer } from '../../lib/server/signal-server';
 
 export interface ServerSample {

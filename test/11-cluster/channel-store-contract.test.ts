@@ -8,7 +8,7 @@ import { randomBytes } from 'crypto';
 import { AGORA_E_CODE } from '../../lib/protocol/error-codes';
 import { RedisChannelStore } from '../../lib/server/redis/redis-channel-store';
 import { openRedis, RedisClient } from '../../lib/server/redis/redis-connection';
-import { Scheduler } from '../../lib/server/scheduler';
+import { Scheduler } from '../../lib/server/state/scheduler';
 import type { ChannelAttrBounds, ChannelRates } from '../../lib/server/state/channel-policy';
 import type { ChannelMember, ChannelStore, ChannelStoreListener } from '../../lib/server/state/channel-store';
 import { MemoryChannelStore } from '../../lib/server/state/memory-channel-store';

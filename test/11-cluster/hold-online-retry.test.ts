@@ -6,7 +6,7 @@
 import { expect } from 'chai';
 import { EventKind, Op } from '../../lib/protocol';
 import { createLogger } from '../../lib/server/logger';
-import { Scheduler } from '../../lib/server/scheduler';
+import { Scheduler } from '../../lib/server/state/scheduler';
 import { SignalServer } from '../../lib/server/signal-server';
 import type { Refusal } from '../../lib/server/state/channel-store';
 import { MemoryOfflineMessageStore } from '../../lib/server/state/memory-offline-message-store';

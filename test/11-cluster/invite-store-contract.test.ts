@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { randomUUID } from 'crypto';
 import { invitationSlotKey } from '../../lib/server/redis/keys';
 import { RedisInviteStore } from '../../lib/server/redis/redis-invite-store';
-import { Scheduler } from '../../lib/server/scheduler';
+import { Scheduler } from '../../lib/server/state/scheduler';
 import type { Invitation, InviteExpiry, InviteStore } from '../../lib/server/state/invite-store';
 import { MemoryInviteStore } from '../../lib/server/state/memory-invite-store';
 import { SlowInviteStore } from './slow-stores';

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { accountKey } from '../../lib/server/redis/keys';
 import { RedisOfflineMessageStore } from '../../lib/server/redis/redis-offline-message-store';
-import { Scheduler } from '../../lib/server/scheduler';
+import { Scheduler } from '../../lib/server/state/scheduler';
 import { MemoryOfflineMessageStore, OfflineBounds } from '../../lib/server/state/memory-offline-message-store';
 import type { HeldMessage, OfflineMessageStore } from '../../lib/server/state/offline-message-store';
 import { SlowOfflineMessageStore } from './slow-stores';

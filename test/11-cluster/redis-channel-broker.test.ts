@@ -6,7 +6,7 @@
  */
 import { expect } from 'chai';
 import { randomBytes } from 'crypto';
-import type { PreparedEvent } from '../../lib/server/prepared-event';
+import type { PreparedEvent } from '../../lib/server/state/prepared-event';
 import { RedisChannelBroker } from '../../lib/server/redis/redis-channel-broker';
 import { RedisChannelStore } from '../../lib/server/redis/redis-channel-store';
 import { openRedis, RedisClient, RedisTarget } from '../../lib/server/redis/redis-connection';

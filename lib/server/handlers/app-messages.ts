@@ -3,7 +3,8 @@ import { MAX_MESSAGE_BYTES } from '../../protocol';
 import { decimalBytes } from '../decimal';
 import { AGORA_E_CODE } from '../../protocol/error-codes';
 import { arityProblem } from './arity';
-import { failure, RequestHandler, success } from './request-handler';
+import { failure, success } from '../reply';
+import { RequestHandler } from './request-handler';
 
 /** args: msg. values [serverMsgId] once a back end took it; 400 when none listens. */
 export const handleMessageApp: RequestHandler = (services, sender, args) => {

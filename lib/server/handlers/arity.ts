@@ -1,5 +1,5 @@
 import { AGORA_E_CODE } from '../../protocol/error-codes';
-import { failure, Reply } from './request-handler';
+import { failure, Reply } from '../reply';
 
 /** The 1004 answer to a wrong argument count, or null when `args` has the `names` it needs. */
 export function arityProblem(op: string, args: Uint8Array[], names: readonly string[]): Reply | null {

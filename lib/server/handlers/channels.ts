@@ -2,7 +2,8 @@
 import { accountProblem } from '../account';
 import { AGORA_E_CODE } from '../../protocol/error-codes';
 import { arityProblem } from './arity';
-import { failure, RequestHandler } from './request-handler';
+import { failure } from '../reply';
+import { RequestHandler } from './request-handler';
 
 export const handleChannelJoin: RequestHandler = (services, sender, args) =>
   arityProblem('CHANNEL_JOIN', args, ['channel']) ?? services.channels.join(sender, args[0]);

@@ -1,7 +1,8 @@
 /** DBG(a, b): a few diagnostics, answered as values [a', b'] for onDbg. */
 import { AGORA_E_CODE } from '../../protocol/error-codes';
 import { arityProblem } from './arity';
-import { failure, RequestHandler, success } from './request-handler';
+import { failure, success } from '../reply';
+import { RequestHandler } from './request-handler';
 
 export const SERVER_VERSION = 'agora-sig-server 0.1.0, protocol 1';
 

@@ -16,7 +16,9 @@ import {
 import { handleDbg } from './dbg';
 import { handleInviteAccept, handleInviteDtmf, handleInviteEnd, handleInvitePhone, handleInviteRefuse, handleInviteUser, handleMessageDtmf } from './invites';
 import { handleMessageInstant, handleMessagePush, handleQueryUserStatus } from './p2p';
-import { failure, Reply, RequestHandler, RequestSender, RequestServices } from './request-handler';
+import { failure, Reply } from '../reply';
+import { RequestSender } from '../request-sender';
+import { RequestHandler, RequestServices } from './request-handler';
 import { handleBcCall, handleInvoke } from './rpc';
 import { notSupported } from './unsupported';
 import { handleUserGetAttr, handleUserGetAttrAll, handleUserSetAttr } from './user-attrs';

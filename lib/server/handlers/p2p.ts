@@ -11,8 +11,10 @@ import { decimalBytes } from '../decimal';
 import { AGORA_E_CODE } from '../../protocol/error-codes';
 import { then, MaybePromise } from '../state/maybe-promise';
 import { arityProblem } from './arity';
-import { failure, Reply, RequestHandler, RequestSender, RequestServices, success } from './request-handler';
-import { latin1 } from '../latin1';
+import { failure, Reply, success } from '../reply';
+import { RequestSender } from '../request-sender';
+import { RequestHandler, RequestServices } from './request-handler';
+import { latin1 } from '../state/latin1';
 import { NotReading } from '../state/session-endpoint';
 
 const ONLINE = utf8Encode('1');

@@ -1,4 +1,5 @@
-import type { Delivery, SessionEndpoint } from '../state/session-endpoint';
+import type { Reply } from '../reply';
+import type { RequestSender } from '../request-sender';
 import type { AppMessageHub } from '../app-message-hub';
 import type { ChannelService } from '../channel-service';
 import type { InviteService } from '../invite-service';
@@ -7,37 +8,6 @@ import type { MessageRouter } from '../state/message-router';
 import type { OfflineMessageStore } from '../state/offline-message-store';
 import type { SessionDirectory } from '../state/session-directory';
 import type { UserAttrStore } from '../state/user-attr-store';
-
-/** The body of a RESULT, minus the sequencing the session adds. */
-export interface Reply {
-  code: number;
-  text: string;
-  values: Uint8Array[];
-}
-
-/** The logged-in user a request comes from. */
-export interface RequestSender {
-  readonly appId: string;
-  readonly account: string;
-  readonly accountBytes: Uint8Array;
-  readonly uid: number;
-  /** `uid` as decimal ASCII, encoded once per session. */
-  readonly uidBytes: Uint8Array;
-  readonly sessionId: string;
-  /** The channel the sender is a member of (latin1 key), or null. */
-  joinedChannel: string | null;
-  /** Sequences an EVENT for the sender itself (it comes before the RESULT of the request). */
-  deliverEvent(kind: number, fields: Uint8Array[]): Delivery;
-  /**
-   * Sequences a small notice past the kept bound (CHANNEL_LEFT to a member removed because it
-   * could not keep up): without it the client could not know what it missed.
-   */
-  deliverNotice?(kind: number, fields: Uint8Array[]): void;
-  /** True once the session is over (a request still in the state layer then must undo what it did). */
-  readonly ended?: boolean;
-  /** The sender's session as routers deliver to it, when it lives in this process. */
-  readonly endpoint?: SessionEndpoint;
-}
 
 /** Offline-message settings (docs/server.md). */
 export interface MessageLimits {
@@ -82,13 +52,3 @@ export interface RequestServices {
 }
 
 export type RequestHandler = (services: RequestServices, sender: RequestSender, args: Uint8Array[]) => MaybePromise<Reply>;
-
-const NO_VALUES: Uint8Array[] = [];
-
-export function success(values: Uint8Array[] = NO_VALUES): Reply {
-  return { code: 0, text: '', values };
-}
-
-export function failure(code: number, text: string): Reply {
-  return { code, text, values: NO_VALUES };
-}

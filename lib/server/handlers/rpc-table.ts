@@ -3,11 +3,13 @@
  * as a JSON object; answers are JSON objects with "result": "ok" (or a failure with a reason).
  */
 import { accountProblem } from '../account';
-import { channelNameRefusal, USER_LIST_LIMIT } from '../channel-rules';
-import { latin1 } from '../latin1';
+import { channelNameRefusal, USER_LIST_LIMIT } from '../state/channel-rules';
+import { latin1 } from '../state/latin1';
 import { AGORA_E_CODE } from '../../protocol/error-codes';
 import { isPromise, then, MaybePromise } from '../state/maybe-promise';
-import type { Reply, RequestSender, RequestServices } from './request-handler';
+import type { Reply } from '../reply';
+import type { RequestSender } from '../request-sender';
+import type { RequestServices } from './request-handler';
 import { getUserAttr, getUserAttrAll, setUserAttr } from './user-attrs';
 
 export const RPC_PREFIX = 'io.agora.signal.';

@@ -2,7 +2,7 @@
 import { then } from '../state/maybe-promise';
 import { arityProblem } from './arity';
 import type { RequestHandler } from './request-handler';
-import { success } from './request-handler';
+import { success } from '../reply';
 import { answerJson, callRpc } from './rpc-table';
 
 function utf8Bytes(text: string): Uint8Array {

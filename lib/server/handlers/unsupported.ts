@@ -1,6 +1,7 @@
 import { OP_NAMES, Op } from '../../protocol';
 import { AGORA_E_CODE } from '../../protocol/error-codes';
-import { failure, RequestHandler } from './request-handler';
+import { failure } from '../reply';
+import { RequestHandler } from './request-handler';
 
 /** A known op this server does not implement yet: code 1000 with the documented text. */
 export function notSupported(op: Op): RequestHandler {

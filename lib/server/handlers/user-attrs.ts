@@ -1,12 +1,14 @@
 /** User attributes: USER_SET_ATTR, USER_GET_ATTR, USER_GET_ATTR_ALL (also used by the RPC table). */
 import { accountProblem } from '../account';
-import { attrRefusal } from '../channel-rules';
-import { latin1 } from '../latin1';
+import { attrRefusal } from '../state/channel-rules';
+import { latin1 } from '../state/latin1';
 import { AGORA_E_CODE } from '../../protocol/error-codes';
 import { then, MaybePromise } from '../state/maybe-promise';
 import type { UserAttr } from '../state/user-attr-store';
 import { arityProblem } from './arity';
-import { failure, Reply, RequestHandler, RequestSender, RequestServices, success } from './request-handler';
+import { failure, Reply, success } from '../reply';
+import { RequestSender } from '../request-sender';
+import { RequestHandler, RequestServices } from './request-handler';
 
 const EMPTY = new Uint8Array(0);
 

@@ -5,7 +5,7 @@
  */
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import { EventKind, Op, OP_NAMES } from '../../protocol/ops';
-import { BUDGET_CATEGORIES } from '../memory-budget';
+import { BUDGET_CATEGORIES } from '../state/memory-budget';
 import type { SignalServer } from '../signal-server';
 
 export interface ServerMetricsOptions {

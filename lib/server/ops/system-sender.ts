@@ -6,7 +6,7 @@
  * to go to and is dropped.
  */
 import { utf8Encode } from '../../protocol/text';
-import type { RequestSender } from '../handlers/request-handler';
+import type { RequestSender } from '../request-sender';
 
 /** No session has an empty id, so the fate of a held message reaches nobody of the same name. */
 const NO_SESSION = '';

@@ -14,7 +14,7 @@
  * The counter starts from Redis' clock in microseconds whenever a channel is created again, so a
  * recreated channel's numbers are above those of its earlier life.
  */
-import { PreparedEvent } from '../prepared-event';
+import { PreparedEvent } from '../state/prepared-event';
 import type { ChannelBroker } from '../state/channel-broker';
 import type { SessionEndpoint } from '../state/session-endpoint';
 import { channelKey } from './keys';

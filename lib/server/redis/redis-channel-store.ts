@@ -16,8 +16,8 @@
  * listener; the service publishes the event to every node. One node writes each update.
  */
 import { UserMessageRates } from '../state/user-message-rates';
-import { BuiltinAttr, isSpecialChannel, USER_LIST_LIMIT } from '../channel-rules';
-import { Scheduler, ScheduledTask } from '../scheduler';
+import { BuiltinAttr, isSpecialChannel, USER_LIST_LIMIT } from '../state/channel-rules';
+import { Scheduler, ScheduledTask } from '../state/scheduler';
 import { ALL_SETTINGS, Bound, ChannelAttrBounds, ChannelRates, ChannelSetting, defaultSetting, NO_ATTR_BOUNDS, refusalOf, settingOf } from '../state/channel-policy';
 import type { ChannelAttr, ChannelMember, ChannelStore, ChannelStoreListener, JoinOutcome, LeaveOutcome, RecentMembers, Refusal } from '../state/channel-store';
 import { accountKey, channelKey, hex, KEY_PREFIX } from './keys';

@@ -8,7 +8,7 @@
  * own: a new built-in, a new default or a reworded refusal is a change to this file only.
  */
 import { AGORA_E_CODE } from '../../protocol/error-codes';
-import { BuiltinAttr } from '../channel-rules';
+import { BuiltinAttr } from './channel-rules';
 import type { Refusal } from './channel-store';
 
 /** The server-wide rates and TTL (config keys of the same names). */

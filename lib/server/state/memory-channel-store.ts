@@ -1,8 +1,8 @@
 import { UserMessageRates } from './user-message-rates';
 import { AGORA_E_CODE } from '../../protocol/error-codes';
-import { MemoryBudget } from '../memory-budget';
-import type { Scheduler, ScheduledTask } from '../scheduler';
-import { BuiltinAttr, isSpecialChannel, USER_LIST_LIMIT } from '../channel-rules';
+import { MemoryBudget } from './memory-budget';
+import type { Scheduler, ScheduledTask } from './scheduler';
+import { BuiltinAttr, isSpecialChannel, USER_LIST_LIMIT } from './channel-rules';
 import { attrWriteBound, Bound, ChannelAttrBounds, ChannelRates, ChannelSetting, defaultSetting, NO_ATTR_BOUNDS, refusalOf, SettingChange, settingOf } from './channel-policy';
 import type { ChannelAttr, ChannelMember, ChannelStore, ChannelStoreListener, JoinOutcome, LeaveOutcome, RecentMembers, Refusal } from './channel-store';
 import { JoinOrderedMembers } from './join-ordered-members';

@@ -1,4 +1,4 @@
-import type { ScheduledTask, Scheduler } from '../scheduler';
+import type { ScheduledTask, Scheduler } from './scheduler';
 import type { Invitation, InviteExpiry, InviteHolder, InviteStore, InviteStoreListener } from './invite-store';
 import { userKey } from './user-key';
 

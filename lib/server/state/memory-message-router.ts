@@ -1,4 +1,4 @@
-import { PreparedEvent } from '../prepared-event';
+import { PreparedEvent } from './prepared-event';
 import type { MemorySessionDirectory } from './memory-session-directory';
 import type { MessageRouter, Recipient } from './message-router';
 import type { Delivery } from './session-endpoint';

@@ -1,6 +1,6 @@
 import { AGORA_E_CODE } from '../../protocol/error-codes';
-import { MemoryBudget } from '../memory-budget';
-import type { ScheduledTask, Scheduler } from '../scheduler';
+import { MemoryBudget } from './memory-budget';
+import type { ScheduledTask, Scheduler } from './scheduler';
 import type { Refusal } from './channel-store';
 import { accountHoldsMost, appHoldsMost, serverHoldsMost } from './held-message-refusals';
 import type { HeldMessage, OfflineMessageListener, OfflineMessageStore } from './offline-message-store';

@@ -1,5 +1,5 @@
 import { AGORA_E_CODE } from '../../protocol/error-codes';
-import { MemoryBudget } from '../memory-budget';
+import { MemoryBudget } from './memory-budget';
 import type { Refusal } from './channel-store';
 import { accountUserAttrsTooBig, tooManyUserAttrs, userAttrsTotalReached } from './user-attr-refusals';
 import type { UserAttr, UserAttrStore } from './user-attr-store';

@@ -1,4 +1,4 @@
-import type { PreparedEvent } from '../prepared-event';
+import type { PreparedEvent } from './prepared-event';
 
 /**
  * A delivery the session refused: its client is not reading (its kept frames are at their bound,

@@ -1,6 +1,6 @@
 /** Channel names, special channels and built-in attributes (docs/protocol.md, "Channels"). */
-import { AGORA_E_CODE } from '../protocol/error-codes';
-import type { Refusal } from './state/channel-store';
+import { AGORA_E_CODE } from '../../protocol/error-codes';
+import type { Refusal } from './channel-store';
 import { latin1 } from './latin1';
 
 export const MAX_CHANNEL_NAME_BYTES = 128;

@@ -5,8 +5,8 @@
  * the sessions keep (for a resume) and the sockets write this one object, not 10,000 copies: each
  * copy is only ever written straight into a socket's outgoing buffer.
  */
-import { encodeFrame } from '../protocol/codec';
-import { FrameType } from '../protocol/frame-type';
+import { encodeFrame } from '../../protocol/codec';
+import { FrameType } from '../../protocol/frame-type';
 
 export class PreparedEvent {
   /** Everything after the seq field: kind and fields. */
