@@ -135,6 +135,8 @@ export class Session implements SessionEndpoint, RequestSender {
   private readonly answering: Answering[] = [];
   /** How many of `answering` may not overlap (at most one, alone). */
   private answeringExclusive = 0;
+  /** What the login does first (held messages, its announcement) is still under way: requests wait. */
+  private startingUp = false;
   /** Set while a connected client is over the kept bound: what it must acknowledge, and by when. */
   private overBound: { seq: number; timer: NodeJS.Timeout } | null = null;
   private readonly windowFrames: number;
@@ -451,8 +453,24 @@ export class Session implements SessionEndpoint, RequestSender {
     return this.kept.count < this.windowFrames && this.kept.bytes < this.windowBytes;
   }
 
+  /**
+   * Takes no request until `work` settles: what a login does before the user acts (its held
+   * messages delivered, its login announced in __agora_user_online). On one node that work is done
+   * before the next frame is read; with a shared store it answers later, and a request of the user
+   * (joining __agora_user_online, say) must still come after it.
+   */
+  holdRequestsUntil(work: Promise<unknown>): void {
+    this.startingUp = true;
+    const go = (): void => {
+      this.startingUp = false;
+      if (this.queue.count > 0) this.drain();
+    };
+    work.then(go, go);
+  }
+
   /** Whether a request of `op` may start now, with what is still being answered. */
   private mayStart(op: number): boolean {
+    if (this.startingUp) return false;
     const started = this.answering.length;
     if (started === 0) return true;
     // A session about to move waits for what it started, and starts nothing more.

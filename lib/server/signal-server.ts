@@ -593,6 +593,7 @@ export class SignalServer implements ConnectionHost, SessionHost, RequestService
       }
       return then(this.invites.sessionStarted(session), () => this.channels.userOnline(session, 'login'));
     });
+    if (isPromise(delivered)) session.holdRequestsUntil(delivered);
     this.settle(delivered, () => `${session.label}: delivering held messages failed`);
   }
 

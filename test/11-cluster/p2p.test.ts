@@ -225,6 +225,34 @@ for (const redisCluster of [false, true]) describe(`11-cluster: peer-to-peer mes
     expect(await fixture.nodes[0].state.endRemoteSession(APP, 'bob', 105, 'x')).to.equal(false);
   });
 
+  it('takes a request pipelined behind LOGIN after the login is announced: a new member of __agora_user_online does not hear its own login', async () => {
+    const watcher = await fixture.tcp(0);
+    watcher.autoAck = true;
+    await watcher.hello();
+    watcher.sendLogin(APP, 'watcher');
+    watcher.sendRequest(1, Op.ChannelJoin, ['__agora_user_online']);
+    await watcher.expect(FrameType.LoginOk);
+    const channelMessages: string[][] = [];
+    for (;;) {
+      const frame = await watcher.next(5000);
+      if (frame.type === FrameType.Event && frame.kind === EventKind.ChannelMsg) channelMessages.push(frame.fields.map(utf8Decode));
+      if (frame.type === FrameType.Result && frame.reqId === 1) {
+        expect(frame.code).to.equal(0);
+        break;
+      }
+    }
+    const alice = await fixture.loggedIn(1, APP, 'alice');
+    for (;;) {
+      const frame = await watcher.next(5000);
+      if (frame.type !== FrameType.Event || frame.kind !== EventKind.ChannelMsg) continue;
+      channelMessages.push(frame.fields.map(utf8Decode));
+      break;
+    }
+    // The first announcement it hears is alice's: its own came before its join.
+    expect(channelMessages).to.have.length(1);
+    expect(channelMessages[0].slice(0, 3)).to.deep.equal(['__agora_user_online', 'alice', String(alice.uid)]);
+  });
+
   it('hands out uids and server message ids that no two nodes share', async () => {
     const uids = new Set<number>();
     const sessions = new Set<string>();
