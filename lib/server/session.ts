@@ -526,13 +526,21 @@ export class Session implements SessionEndpoint, RequestSender {
    * was already sent, acknowledged to its senders, is kept until it acknowledges it.
    */
   private dropSlowMember(size: number): void {
-    if (this.leavingChannel || this.joinedChannel === null) return;
-    this.leavingChannel = true;
-    this.host.logger.warn(
-      `${this.label}: removed from channel ${JSON.stringify(Buffer.from(this.joinedChannel, 'latin1').toString('utf8'))}: ` +
-        `a channel message of ${size} bytes did not fit in its ${this.kept.count} unacknowledged frames ` +
+    this.leaveMissing(
+      `a channel message of ${size} bytes did not fit in its ${this.kept.count} unacknowledged frames ` +
         `(${this.kept.bytes} bytes; the bound is ${this.maxKeptFrames} frames or ${this.maxKeptBytes} bytes)`,
     );
+  }
+
+  missedChannelEvents(count: number): void {
+    this.leaveMissing(`${count} events of the channel were lost on their way to this server (its subscription to Redis was cut)`);
+  }
+
+  /** The member misses channel events: it leaves the channel (CHANNEL_LEFT 600), `why` logged. */
+  private leaveMissing(why: string): void {
+    if (this.leavingChannel || this.joinedChannel === null) return;
+    this.leavingChannel = true;
+    this.host.logger.warn(`${this.label}: removed from channel ${JSON.stringify(Buffer.from(this.joinedChannel, 'latin1').toString('utf8'))}: ${why}`);
     queueMicrotask(() => {
       this.leavingChannel = false;
       if (!this.over) this.host.memberCannotKeepUp?.(this);

@@ -8,6 +8,7 @@ import { expect } from 'chai';
 import { randomBytes } from 'crypto';
 import type { PreparedEvent } from '../../lib/server/state/prepared-event';
 import { RedisChannelBroker } from '../../lib/server/redis/redis-channel-broker';
+import { channelKey } from '../../lib/server/redis/keys';
 import { RedisChannelStore } from '../../lib/server/redis/redis-channel-store';
 import { openRedis, RedisClient, RedisTarget } from '../../lib/server/redis/redis-connection';
 import type { ChannelMember } from '../../lib/server/state/channel-store';
@@ -20,6 +21,8 @@ const RATES = { userMessagesPerSecond: 1e6, channelMessagesPerSecond: 1e6, defau
 /** A session that records the text of the last field of each event it takes. */
 class Recorder implements SessionEndpoint {
   readonly got: string[] = [];
+  /** What missedChannelEvents was told. */
+  readonly missed: number[] = [];
   readonly uid = 1;
   readonly sessionId = randomBytes(16).toString('hex');
   constructor(readonly appId: string, readonly account: string) {}
@@ -31,6 +34,9 @@ class Recorder implements SessionEndpoint {
     return true;
   }
   kick(): void {}
+  missedChannelEvents(count: number): void {
+    this.missed.push(count);
+  }
   get member(): ChannelMember {
     return { account: this.account, accountBytes: Buffer.from(this.account), uid: 1, uidBytes: Buffer.from('1'), sessionId: this.sessionId };
   }
@@ -110,6 +116,23 @@ function brokerSuite(target: () => RedisTarget): void {
     expect(members[0].got).to.deep.equal(members[1].got.slice(0, 100));
     const fromA = members[1].got.filter((t) => t.startsWith('a'));
     expect(fromA, "one node's publishes keep their order").to.deep.equal(Array.from({ length: 50 }, (_, i) => `a${i}`));
+  });
+
+  it('tells its members when events of the channel did not reach the node (a gap in their numbers)', async () => {
+    const here = new Recorder(app, 'here');
+    await joinOn(nodeB, here, 'room');
+    await nodeA.publish(app, 'room', 1, field('one'));
+    await sleep(50);
+    expect(here.missed).to.deep.equal([]);
+    // Two events numbered while nobody here listened, as when the subscriber connection is cut.
+    await open('raw').hincrby(channelKey(app, 'room', 'i'), 'ps', 2);
+    await nodeA.publish(app, 'room', 1, field('four'));
+    await sleep(50);
+    expect(here.missed).to.deep.equal([2]);
+    expect(here.got).to.deep.equal(['one', 'four']);
+    await nodeA.publish(app, 'room', 1, field('five'));
+    await sleep(50);
+    expect(here.missed, 'told once per gap').to.deep.equal([2]);
   });
 
   it('publishes nothing to a channel without members, and a node without members unsubscribes', async () => {

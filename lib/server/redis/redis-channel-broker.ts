@@ -256,6 +256,13 @@ export class RedisChannelBroker implements ChannelBroker {
     }
     const { seq, kind, except, fields } = decoded;
     if (seq <= topic.lastSeq) return;
+    if (topic.lastSeq > 0 && seq > topic.lastSeq + 1) {
+      // The channel's events are numbered one by one: this node did not get some (its subscriber
+      // connection was cut and subscribed again). Its members missed them, and are told so.
+      const missed = seq - topic.lastSeq - 1;
+      this.options.onError?.(`the events of ${name}`, new Error(`${missed} were lost on the way here; the ${topic.members.size} members here leave the channel (600)`));
+      for (const endpoint of topic.members.values()) endpoint.missedChannelEvents?.(missed);
+    }
     topic.lastSeq = seq;
     const event = new PreparedEvent(kind, fields);
     for (const [sessionId, endpoint] of topic.members) if (sessionId !== except) endpoint.deliverPrepared(event);

@@ -31,6 +31,12 @@ export interface SessionEndpoint {
    * bound cannot fail the sender's message: it is disconnected and its session ends (false).
    */
   deliverPrepared(event: PreparedEvent): boolean;
+  /**
+   * Events of the session's channel were lost on their way to this node (its subscription to the
+   * shared broker was cut): the member leaves the channel as one that could not keep up
+   * (CHANNEL_LEFT 600 after the last channel event it got), so that its client knows.
+   */
+  missedChannelEvents?(count: number): void;
   /** Ends the session with LOGGED_OUT(code, reason); by default 103: the same account logged in elsewhere. */
   kick(code?: number, reason?: string): void;
 }
