@@ -32,6 +32,8 @@ export function scenarioRuns(sizes: Sizes): ScenarioRun[] {
       scenario: 'p2p-latency',
       params: { rate: 1000, messages: quick ? 2000 : 20000, size: 100 },
       timeoutMs: quick ? 30000 : 90000,
+      // Unmeasured first, every target: the first thousand messages of a fresh process are its JIT.
+      warmup: { rate: 1000, messages: quick ? 1000 : 5000, size: 100 },
     },
     {
       id: 'p2p-latency@max/2',

@@ -94,7 +94,7 @@ export interface SessionIdentity {
 export const IN_FLIGHT_FACTOR = 2;
 
 /** At most this many overlapping requests wait for their answers at a time (SessionHost.mayOverlap). */
-export const MAX_OVERLAPPING_REQUESTS = 64;
+export const MAX_OVERLAPPING_REQUESTS = 128;
 
 /** A request started and not yet answered to the client, in request order. */
 interface Answering {
@@ -666,6 +666,7 @@ export class Session implements SessionEndpoint, RequestSender {
    * would not fit becomes a 1005 RESULT that says how large it would have been.
    */
   private sendResult(reqId: number, reply: Reply): void {
+    this.host.counters?.answered(reply.code);
     if (this.over) return;
     let body = encodeResult(this.lastSeq + 1, reqId, reply.code, reply.text === '' ? NO_TEXT : utf8Encode(reply.text), reply.values, allocateFromSlab);
     const maxFrameBytes = this.host.limits.maxFrameBytes ?? MAX_FRAME_BYTES;

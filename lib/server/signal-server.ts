@@ -441,18 +441,10 @@ export class SignalServer implements ConnectionHost, SessionHost, RequestService
     return requestMayOverlap(op);
   }
 
+  /** The session counts the answer (TrafficCounters.answered) as it sends it. */
   handleRequest(session: Session, op: number, args: Uint8Array[]): MaybePromise<Reply> {
-    const counters = this.counters;
-    counters.request(op);
-    const reply = dispatchRequest(this, session, op, args);
-    if (!isPromise(reply)) {
-      counters.answered(reply.code);
-      return reply;
-    }
-    return reply.then((r) => {
-      counters.answered(r.code);
-      return r;
-    });
+    this.counters.request(op);
+    return dispatchRequest(this, session, op, args);
   }
 
   memberCannotKeepUp(session: Session): void {

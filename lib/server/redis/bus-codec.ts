@@ -195,12 +195,11 @@ export function splitBusBatch(buf: Buffer): Buffer[] | null {
 }
 
 /** Throws on a malformed message (a bug or a foreign publisher; the bus logs and drops it). */
-export function decodeBusMessage(received: Buffer): BusMessage {
-  // One copy of the whole message, of which every field is a view: the fields outlive the
-  // received buffer (a session keeps them for a resume), and a copy per field costs more.
-  const own = new Uint8Array(received.length);
-  own.set(received);
-  const buf = Buffer.from(own.buffer, 0, own.length);
+/**
+ * The fields of the message are views into `buf`: the caller owns it (node-bus.ts copies each
+ * received publish once, for all the messages of its batch).
+ */
+export function decodeBusMessage(buf: Buffer): BusMessage {
   const r = new Reader(buf);
   const type = r.u8();
   switch (type) {

@@ -166,7 +166,10 @@ export class NodeBus {
     p.resolve(meaning(p, answer));
   }
 
-  private received(raw: Buffer): void {
+  private received(received: Buffer): void {
+    // One copy per publish, of which the messages and their fields are views: what a message
+    // carries may outlive this call (an event a session keeps for a resume).
+    const raw = Buffer.from(received);
     let parts: Buffer[] | null;
     try {
       parts = splitBusBatch(raw);

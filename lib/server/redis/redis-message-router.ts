@@ -9,7 +9,7 @@ import type { Delivery } from '../state/session-endpoint';
 import type { BusHandler } from './node-bus';
 import { NodeBus } from './node-bus';
 import { nodeOfSession } from './node-id';
-import { OrderedDeliveries } from './ordered-deliveries';
+import { DeliveryStart, OrderedDeliveries, Way } from './ordered-deliveries';
 import type { RedisSessionDirectory } from './redis-session-directory';
 import type { BusRecipient } from './bus-codec';
 
@@ -21,17 +21,41 @@ import type { BusRecipient } from './bus-codec';
 class Locations {
   private readonly map = new Map<string, { node: string; sessionId: string }>();
   constructor(private readonly max: number) {}
-  get(appId: string, account: string): { node: string; sessionId: string } | undefined {
-    return this.map.get(`${appId}\0${account}`);
+  /** `key`: accountKey(appId, account). */
+  get(key: string): { node: string; sessionId: string } | undefined {
+    return this.map.get(key);
   }
-  set(appId: string, account: string, where: { node: string; sessionId: string }): void {
-    const key = `${appId}\0${account}`;
+  set(key: string, where: { node: string; sessionId: string }): void {
     this.map.delete(key);
     if (this.map.size >= this.max) this.map.delete(this.map.keys().next().value as string);
     this.map.set(key, where);
   }
-  forget(appId: string, account: string): void {
-    this.map.delete(`${appId}\0${account}`);
+  forget(key: string): void {
+    this.map.delete(key);
+  }
+}
+
+/** One key per (appId, account) for the router's maps. */
+function accountKey(appId: string, account: string): string {
+  return `${appId}\0${account}`;
+}
+
+/** One delivery as OrderedDeliveries takes it: no closures per message. */
+class RouterDelivery implements DeliveryStart {
+  constructor(
+    private readonly router: RedisMessageRouter,
+    readonly key: string,
+    readonly appId: string,
+    readonly account: string,
+    readonly kind: number,
+    readonly fields: Uint8Array[],
+    readonly sessionId: string | undefined,
+  ) {}
+  way(): Way {
+    return this.router.wayOf(this);
+  }
+  start(): Delivery | Promise<Delivery> {
+    return this.router.deliverNow(this);
   }
 }
 
@@ -55,16 +79,18 @@ export class RedisMessageRouter implements MessageRouter, BusHandler {
 
   /** In the order called, per account, though they overlap (ordered-deliveries.ts). */
   deliver(appId: string, account: string, kind: number, fields: Uint8Array[], sessionId?: string): Delivery | Promise<Delivery> {
-    return this.ordered.deliver(`${appId}\0${account}`, {
-      way: () => {
-        if (sessionId !== undefined || this.directory.local.find(appId, account) !== undefined) return null;
-        return this.locations.get(appId, account) ?? null;
-      },
-      start: () => this.deliverNow(appId, account, kind, fields, sessionId),
-    });
+    const key = accountKey(appId, account);
+    return this.ordered.deliver(key, new RouterDelivery(this, key, appId, account, kind, fields, sessionId));
   }
 
-  private deliverNow(appId: string, account: string, kind: number, fields: Uint8Array[], sessionId?: string): Delivery | Promise<Delivery> {
+  /** How `d` would go now (OrderedDeliveries): by the cached place of a remote account, else not known. */
+  wayOf(d: RouterDelivery): Way {
+    if (d.sessionId !== undefined || this.directory.local.find(d.appId, d.account) !== undefined) return null;
+    return this.locations.get(d.key) ?? null;
+  }
+
+  deliverNow(d: RouterDelivery): Delivery | Promise<Delivery> {
+    const { appId, account, kind, fields, sessionId } = d;
     const here = this.directory.local.find(appId, account);
     if (here !== undefined && (sessionId === undefined || here.sessionId === sessionId)) return here.deliverEvent(kind, fields);
     if (sessionId !== undefined) {
@@ -75,11 +101,11 @@ export class RedisMessageRouter implements MessageRouter, BusHandler {
       if (this.bus?.inTransit(sessionId)) return this.remote(this.directory.nodeId, appId, account, sessionId, kind, fields);
       return this.lookUpAndDeliver(appId, account, kind, fields, sessionId);
     }
-    const known = this.locations.get(appId, account);
+    const known = this.locations.get(d.key);
     if (known === undefined) return this.lookUpAndDeliver(appId, account, kind, fields);
-    return this.remote(known.node, appId, account, known.sessionId, kind, fields).then((d) => {
-      if (d !== false) return d;
-      this.locations.forget(appId, account);
+    return this.remote(known.node, appId, account, known.sessionId, kind, fields).then((delivered) => {
+      if (delivered !== false) return delivered;
+      this.locations.forget(d.key);
       return this.lookUpAndDeliver(appId, account, kind, fields);
     });
   }
@@ -97,7 +123,7 @@ export class RedisMessageRouter implements MessageRouter, BusHandler {
         if (this.bus?.inTransit(ref.sessionId)) return this.remote(this.directory.nodeId, appId, account, ref.sessionId, kind, fields);
         return this.directory.local.findSession(ref.sessionId)?.deliverEvent(kind, fields) ?? false;
       }
-      if (sessionId === undefined) this.locations.set(appId, account, { node: ref.node, sessionId: ref.sessionId });
+      if (sessionId === undefined) this.locations.set(accountKey(appId, account), { node: ref.node, sessionId: ref.sessionId });
       return this.remote(ref.node, appId, account, ref.sessionId, kind, fields);
     });
   }
