@@ -13,8 +13,11 @@ import { encodeBusBatch } from './bus-codec';
 import { nodeChannel } from './keys';
 import { redisCall, RedisClient } from './redis-connection';
 
-/** Told what became of a message: how many subscribers the SPUBLISH reached, or why it failed. */
-export type Published = (outcome: number | Error) => void;
+/**
+ * Told what became of a message: how many subscribers the SPUBLISH reached, or why it failed;
+ * `token` is what the sender gave with it (so that one callback serves many messages).
+ */
+export type Published = (outcome: number | Error, token: number) => void;
 
 /**
  * A batch is published early once it holds this many bytes: Redis takes a bulk string of up to
@@ -25,8 +28,9 @@ export const MAX_BATCH_BYTES = 256 * 1024;
 interface Outbox {
   parts: Buffer[];
   bytes: number;
-  /** One per message that wants to know (most answers do not). */
+  /** One per message that wants to know (most answers do not), with its token. */
   done: Published[];
+  tokens: number[];
 }
 
 export class BusOutbox {
@@ -36,12 +40,15 @@ export class BusOutbox {
   constructor(private readonly publisher: RedisClient) {}
 
   /** Queues `raw` (an encoded bus message) for `node`; `done` hears of its SPUBLISH. */
-  send(node: string, raw: Buffer, done?: Published): void {
+  send(node: string, raw: Buffer, done?: Published, token = 0): void {
     let box = this.boxes.get(node);
-    if (box === undefined) this.boxes.set(node, (box = { parts: [], bytes: 0, done: [] }));
+    if (box === undefined) this.boxes.set(node, (box = { parts: [], bytes: 0, done: [], tokens: [] }));
     box.parts.push(raw);
     box.bytes += raw.length;
-    if (done !== undefined) box.done.push(done);
+    if (done !== undefined) {
+      box.done.push(done);
+      box.tokens.push(token);
+    }
     if (box.bytes >= MAX_BATCH_BYTES) {
       this.boxes.delete(node);
       this.publish(node, box);
@@ -64,13 +71,13 @@ export class BusOutbox {
 
   private publish(node: string, box: Outbox): void {
     const payload = box.parts.length === 1 ? box.parts[0] : encodeBusBatch(box.parts);
-    const done = box.done;
+    const { done, tokens } = box;
     redisCall(`publishing to node ${node}`, () => this.publisher.spublish(nodeChannel(node), payload) as Promise<number>).then(
       (receivers) => {
-        for (const d of done) d(receivers);
+        for (let i = 0; i < done.length; i++) done[i](receivers, tokens[i]);
       },
       (e: Error) => {
-        for (const d of done) d(e);
+        for (let i = 0; i < done.length; i++) done[i](e, tokens[i]);
       },
     );
   }

@@ -94,12 +94,12 @@ export class NodeBus {
 
   /** Resolves with what the session `sessionId` on `node` made of the event. */
   deliver(node: string, appId: string, account: string, sessionId: string, kind: number, fields: Uint8Array[]): Promise<Delivery> {
-    return this.request(node, false, (corr) => ({ type: BusType.Deliver, corr, from: this.nodeId, appId, account, sessionId, kind, fields })) as Promise<Delivery>;
+    return this.request(node, false, { type: BusType.Deliver, corr: 0, from: this.nodeId, appId, account, sessionId, kind, fields }) as Promise<Delivery>;
   }
 
   /** Resolves with how many of the sessions on `node` took the event. */
   deliverMany(node: string, appId: string, recipients: BusRecipient[], kind: number, fields: Uint8Array[]): Promise<number> {
-    return this.request(node, true, (corr) => ({ type: BusType.DeliverMany, corr, from: this.nodeId, appId, kind, fields, recipients })) as Promise<number>;
+    return this.request(node, true, { type: BusType.DeliverMany, corr: 0, from: this.nodeId, appId, kind, fields, recipients }) as Promise<number>;
   }
 
   /** Ends the session `sessionId` on `node`: by default as for a login of its account elsewhere (103). */
@@ -123,25 +123,29 @@ export class NodeBus {
    * for all of them rather than one each: a message crossing nodes should not cost a timer. An
    * answer later than answerTimeoutMs (up to a quarter more) fails the delivery.
    */
-  private request(node: string, many: boolean, build: (corr: number) => BusMessage): Promise<Delivery | number> {
+  private request(node: string, many: boolean, message: BusMessage & { corr: number }): Promise<Delivery | number> {
     if (this.closed) return Promise.reject(new ClusterUnavailable('the node is shutting down'));
     const corr = this.nextCorr;
     this.nextCorr = this.nextCorr >= 0xffffffff ? 1 : this.nextCorr + 1;
+    message.corr = corr;
     return new Promise((resolve, reject) => {
       this.pending.set(corr, { resolve, reject, many, node, deadlineMs: Date.now() + this.answerTimeoutMs });
       if (this.sweepTimer === null) this.sweepTimer = setTimeout(this.sweep, this.sweepEveryMs);
-      this.outbox.send(node, encodeBusMessage(build(corr)), (outcome) => {
-        if (outcome instanceof Error) {
-          const p = this.pending.get(corr);
-          if (p === undefined) return;
-          this.pending.delete(corr);
-          p.reject(outcome);
-        } else if (outcome === 0 && this.publishCountsReceivers) {
-          this.settle(corr, null);
-        }
-      });
+      this.outbox.send(node, encodeBusMessage(message), this.requestPublished, corr);
     });
   }
+
+  /** A request's publish went out (`corr`): it failed, or nobody listens on that node's channel. */
+  private readonly requestPublished = (outcome: number | Error, corr: number): void => {
+    if (outcome instanceof Error) {
+      const p = this.pending.get(corr);
+      if (p === undefined) return;
+      this.pending.delete(corr);
+      p.reject(outcome);
+    } else if (outcome === 0 && this.publishCountsReceivers) {
+      this.settle(corr, null);
+    }
+  };
 
   private get sweepEveryMs(): number {
     return Math.max(5, Math.ceil(this.answerTimeoutMs / 4));
