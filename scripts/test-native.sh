@@ -10,4 +10,4 @@ if [ ! -f "$build/CMakeCache.txt" ]; then
     -DAGORA_SIG_BUILD_TESTS=ON ${AGORA_SIG_CMAKE_ARGS:-}
 fi
 cmake --build "$build" -j "${AGORA_SIG_JOBS:-2}"
-ctest --test-dir "$build" --output-on-failure -j 2
+ctest --test-dir "$build" --output-on-failure -j 2 ${AGORA_SIG_CTEST_ARGS:-}
