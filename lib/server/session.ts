@@ -41,7 +41,7 @@ import type { MemoryBudget } from './state/memory-budget';
 import { RequestQueue } from './request-queue';
 import { logEvent, type Logger } from './logger';
 import { isPromise, MaybePromise } from './state/maybe-promise';
-import { Delivery, NotReading, SessionEndpoint } from './state/session-endpoint';
+import { Delivery, LOGGED_IN_ELSEWHERE, NotReading, SessionEndpoint } from './state/session-endpoint';
 import type { OutgoingFrame, PreparedEvent } from './state/prepared-event';
 import { latin1 } from './state/latin1';
 import type { SessionSnapshot } from './session-snapshot';
@@ -397,7 +397,7 @@ export class Session implements SessionEndpoint, RequestSender {
   }
 
   /** Ends the session: by default as for a login of its account elsewhere (103). */
-  kick(code: number = AGORA_E_CODE.LOGOUT_E_KICKED, reason = 'logged in elsewhere'): void {
+  kick(code: number = AGORA_E_CODE.LOGOUT_E_KICKED, reason = LOGGED_IN_ELSEWHERE): void {
     this.end(code, reason);
   }
 

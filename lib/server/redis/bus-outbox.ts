@@ -60,8 +60,8 @@ export class BusOutbox {
     }
   }
 
-  /** Publishes what is queued now (a node shutting down, tests). */
-  readonly flush = (): void => {
+  /** Publishes what this turn queued (run at the end of the turn, setImmediate). */
+  private readonly flush = (): void => {
     this.scheduled = false;
     const boxes = this.boxes;
     if (boxes.size === 0) return;

@@ -9,7 +9,7 @@
  */
 import { AGORA_E_CODE } from '../../protocol/error-codes';
 import type { Logger } from '../logger';
-import { Delivery, NotReading } from '../state/session-endpoint';
+import { Delivery, LOGGED_IN_ELSEWHERE, NotReading } from '../state/session-endpoint';
 import { AnswerKind, BusMessage, BusRecipient, BusType, decodeBusMessage, encodeBusMessage, splitBusBatch } from './bus-codec';
 import type { BusOutbox } from './bus-outbox';
 import { nodeChannel } from './keys';
@@ -103,7 +103,7 @@ export class NodeBus {
   }
 
   /** Ends the session `sessionId` on `node`: by default as for a login of its account elsewhere (103). */
-  kick(node: string, sessionId: string, code: number = AGORA_E_CODE.LOGOUT_E_KICKED, reason = 'logged in elsewhere'): Promise<void> {
+  kick(node: string, sessionId: string, code: number = AGORA_E_CODE.LOGOUT_E_KICKED, reason = LOGGED_IN_ELSEWHERE): Promise<void> {
     return new Promise((resolve, reject) =>
       this.outbox.send(node, encodeBusMessage({ type: BusType.Kick, sessionId, code, reason }), (outcome) => (outcome instanceof Error ? reject(outcome) : resolve())),
     );

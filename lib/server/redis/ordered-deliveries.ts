@@ -43,15 +43,10 @@ export class OrderedDeliveries {
 
   deliver(key: string, delivery: DeliveryStart): Delivery | Promise<Delivery> {
     const account = this.accounts.get(key);
-    if (account === undefined) {
-      const started = delivery.start();
-      if (!(started instanceof Promise)) return started;
-      const fresh = new AccountDeliveries();
-      this.accounts.set(key, fresh);
-      return this.underWay(key, fresh, delivery, started);
+    if (account !== undefined && (account.queue.length > 0 || !this.sameWay(account, delivery))) {
+      return new Promise<Delivery>((resolve, reject) => account.queue.push({ delivery, resolve, reject }));
     }
-    if (account.queue.length === 0 && this.sameWay(account, delivery)) return this.startIn(key, account, delivery);
-    return new Promise<Delivery>((resolve, reject) => account.queue.push({ delivery, resolve, reject }));
+    return this.start(key, account, delivery);
   }
 
   private sameWay(account: AccountDeliveries, delivery: DeliveryStart): boolean {
@@ -60,10 +55,13 @@ export class OrderedDeliveries {
     return way !== null && way.node === account.node;
   }
 
-  private startIn(key: string, account: AccountDeliveries, delivery: DeliveryStart): Delivery | Promise<Delivery> {
+  /** Starts `delivery`; one answered later is counted under way for its account. */
+  private start(key: string, account: AccountDeliveries | undefined, delivery: DeliveryStart): Delivery | Promise<Delivery> {
     const started = delivery.start();
     if (!(started instanceof Promise)) return started;
-    return this.underWay(key, account, delivery, started);
+    let under = account;
+    if (under === undefined) this.accounts.set(key, (under = new AccountDeliveries()));
+    return this.underWay(key, under, delivery, started);
   }
 
   /** `delivery` went (`started`); its way is known now if it went by a known node. */
@@ -88,16 +86,13 @@ export class OrderedDeliveries {
       account.queue.shift();
       let started: Delivery | Promise<Delivery>;
       try {
-        started = head.delivery.start();
+        started = this.start(key, account, head.delivery);
       } catch (e) {
         head.reject(e);
         continue;
       }
-      if (started instanceof Promise) {
-        this.underWay(key, account, head.delivery, started).then(head.resolve, head.reject);
-      } else {
-        head.resolve(started);
-      }
+      if (started instanceof Promise) started.then(head.resolve, head.reject);
+      else head.resolve(started);
     }
     if (account.underWay === 0) this.accounts.delete(key);
   }

@@ -8,6 +8,7 @@ import type { MessageRouter, Recipient } from '../state/message-router';
 import type { Delivery } from '../state/session-endpoint';
 import type { BusHandler } from './node-bus';
 import { NodeBus } from './node-bus';
+import { userKey } from '../state/user-key';
 import { nodeOfSession } from './node-id';
 import { DeliveryStart, OrderedDeliveries, Way } from './ordered-deliveries';
 import type { RedisSessionDirectory } from './redis-session-directory';
@@ -21,7 +22,7 @@ import type { BusRecipient } from './bus-codec';
 class Locations {
   private readonly map = new Map<string, { node: string; sessionId: string }>();
   constructor(private readonly max: number) {}
-  /** `key`: accountKey(appId, account). */
+  /** `key`: userKey(appId, account). */
   get(key: string): { node: string; sessionId: string } | undefined {
     return this.map.get(key);
   }
@@ -33,11 +34,6 @@ class Locations {
   forget(key: string): void {
     this.map.delete(key);
   }
-}
-
-/** One key per (appId, account) for the router's maps. */
-function accountKey(appId: string, account: string): string {
-  return `${appId}\0${account}`;
 }
 
 /** One delivery as OrderedDeliveries takes it: no closures per message. */
@@ -79,7 +75,7 @@ export class RedisMessageRouter implements MessageRouter, BusHandler {
 
   /** In the order called, per account, though they overlap (ordered-deliveries.ts). */
   deliver(appId: string, account: string, kind: number, fields: Uint8Array[], sessionId?: string): Delivery | Promise<Delivery> {
-    const key = accountKey(appId, account);
+    const key = userKey(appId, account);
     return this.ordered.deliver(key, new RouterDelivery(this, key, appId, account, kind, fields, sessionId));
   }
 
@@ -123,7 +119,7 @@ export class RedisMessageRouter implements MessageRouter, BusHandler {
         if (this.bus?.inTransit(ref.sessionId)) return this.remote(this.directory.nodeId, appId, account, ref.sessionId, kind, fields);
         return this.directory.local.findSession(ref.sessionId)?.deliverEvent(kind, fields) ?? false;
       }
-      if (sessionId === undefined) this.locations.set(accountKey(appId, account), { node: ref.node, sessionId: ref.sessionId });
+      if (sessionId === undefined) this.locations.set(userKey(appId, account), { node: ref.node, sessionId: ref.sessionId });
       return this.remote(ref.node, appId, account, ref.sessionId, kind, fields);
     });
   }

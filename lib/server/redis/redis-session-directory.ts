@@ -6,6 +6,7 @@
  * died (redis-node.ts). The sessions of this node are also kept here in memory: the router delivers
  * to them without asking Redis, and the bus finds them by session id.
  */
+import { userKey } from '../state/user-key';
 import type { Logger } from '../logger';
 import { MemorySessionDirectory } from '../state/memory-session-directory';
 import type { SessionDirectory, SessionRef } from '../state/session-directory';
@@ -66,7 +67,7 @@ export class RedisSessionDirectory implements SessionDirectory {
   /** This node's sessions. */
   readonly local = new MemorySessionDirectory();
   private bus: NodeBus | null = null;
-  /** HMGETs of account entries under way, by `appId\0account`. */
+  /** HMGETs of account entries under way, by userKey(appId, account). */
   private readonly lookups = new Map<string, Promise<(SessionRef & { node: string }) | null>>();
   /**
    * Logouts whose removal from Redis failed (Redis away): retried until they succeed, else the
@@ -163,7 +164,7 @@ export class RedisSessionDirectory implements SessionDirectory {
     if (here !== undefined) return { sessionId: here.sessionId, uid: here.uid, node: this.nodeId };
     // Lookups of one account at the same time share one HMGET: a sender pipelining to a peer it
     // has not reached yet would otherwise ask once per message. Its callers still run in order.
-    const key = `${appId}\0${account}`;
+    const key = userKey(appId, account);
     const running = this.lookups.get(key);
     if (running !== undefined) return running;
     const started = redisCall('looking up an account', () => this.redis.hmget(accountKey(appId, account, 'session'), 'node', 'sessionId', 'uid')).then(

@@ -1,5 +1,8 @@
 import type { PreparedEvent } from './prepared-event';
 
+/** Why a session is kicked when its account logs in again (LOGGED_OUT 103), on any node. */
+export const LOGGED_IN_ELSEWHERE = 'logged in elsewhere';
+
 /**
  * A delivery the session refused: its client is not reading (its kept frames are at their bound,
  * docs/server.md, "Frames from others"), or the server's memory budget cannot take the frame.
