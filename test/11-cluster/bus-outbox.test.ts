@@ -7,6 +7,9 @@ import { expect } from 'chai';
 import { AnswerKind, BusMessage, BusType, decodeBusMessage, encodeBusBatch, encodeBusMessage, splitBusBatch } from '../../lib/server/redis/bus-codec';
 import { BusOutbox, MAX_BATCH_BYTES } from '../../lib/server/redis/bus-outbox';
 import { nodeChannel } from '../../lib/server/redis/keys';
+import { NodeBus } from '../../lib/server/redis/node-bus';
+import { ClusterUnavailable } from '../../lib/server/redis/redis-connection';
+import { createLogger } from '../../lib/server/logger';
 import { openRedis, RedisClient } from '../../lib/server/redis/redis-connection';
 import { RedisProcess, startRedis } from '../support/redis-server';
 
@@ -103,6 +106,29 @@ describe('11 cluster: the bus outbox on redis-server', function () {
     for (const r of received) expect(r.length).to.be.below(MAX_BATCH_BYTES + 20_000);
     const corrs = received.flatMap((r) => (splitBusBatch(r) ?? [r]).map((p) => (decodeBusMessage(p) as { corr: number }).corr));
     expect(corrs).to.deep.equal(Array.from({ length: n }, (_, i) => i + 1));
+  });
+
+  it('fails a delivery whose node listens but never answers once its answer timeout has passed, and forgets it', async () => {
+    // 0000beef has a subscriber (this test's) that takes the deliveries and answers nothing.
+    const own = openRedis({ kind: 'single', url: redis.url }, 'bus-sub');
+    const handler = { deliverLocal: () => false as const, deliverManyLocal: () => 0, hasLocalSession: () => false, kickLocal: () => undefined };
+    const bus = new NodeBus('0000cafe', own, new BusOutbox(publisher), handler, createLogger('silent'), 200);
+    try {
+      await bus.start();
+      const started = Date.now();
+      const outcomes = await Promise.allSettled([1, 2, 3].map((i) => bus.deliver('0000beef', 'app', 'bob', 'aaaa0002ffff', 3, [Buffer.from(`m${i}`)])));
+      const ms = Date.now() - started;
+      for (const o of outcomes) {
+        expect(o.status).to.equal('rejected');
+        expect((o as PromiseRejectedResult).reason).to.be.instanceOf(ClusterUnavailable);
+        expect(((o as PromiseRejectedResult).reason as Error).message).to.contain('node 0000beef did not answer a delivery within 200 ms');
+      }
+      expect(ms).to.be.within(190, 2000);
+      expect((bus as unknown as { pending: Map<number, unknown> }).pending.size, 'nothing left waiting').to.equal(0);
+    } finally {
+      bus.close();
+      own.disconnect();
+    }
   });
 
   it('tells the senders to a node nobody listens to that their publish reached no one', async () => {
