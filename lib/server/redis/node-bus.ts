@@ -130,7 +130,7 @@ export class NodeBus {
     message.corr = corr;
     return new Promise((resolve, reject) => {
       this.pending.set(corr, { resolve, reject, many, node, deadlineMs: Date.now() + this.answerTimeoutMs });
-      if (this.sweepTimer === null) this.sweepTimer = setTimeout(this.sweep, this.sweepEveryMs);
+      if (this.sweepTimer === null) this.sweepTimer = setTimeout(this.sweepDue, this.sweepEveryMs);
       this.outbox.send(node, encodeBusMessage(message), this.requestPublished, corr);
     });
   }
@@ -151,16 +151,27 @@ export class NodeBus {
     return Math.max(5, Math.ceil(this.answerTimeoutMs / 4));
   }
 
+  /**
+   * The sweep timer fired: the deliveries are checked after the sockets have been polled once more
+   * (setImmediate), since Node runs expired timers before it reads what arrived meanwhile, and a
+   * node busy for a while would otherwise fail deliveries whose answers are already here
+   * (command-deadlines.ts says the same of Redis commands).
+   */
+  private readonly sweepDue = (): void => {
+    setImmediate(this.sweep);
+  };
+
   /** Fails the deliveries whose answer is late; runs while any wait. */
   private readonly sweep = (): void => {
     this.sweepTimer = null;
+    if (this.closed) return;
     const now = Date.now();
     for (const [corr, p] of this.pending) {
       if (p.deadlineMs > now) break;
       this.pending.delete(corr);
       p.reject(new ClusterUnavailable(`node ${p.node} did not answer a delivery within ${this.answerTimeoutMs} ms`));
     }
-    if (this.pending.size > 0 && !this.closed) this.sweepTimer = setTimeout(this.sweep, this.sweepEveryMs);
+    if (this.pending.size > 0) this.sweepTimer = setTimeout(this.sweepDue, this.sweepEveryMs);
   };
 
   private settle(corr: number, answer: BusAnswer | null): void {

@@ -5,7 +5,8 @@
  * run other commands).
  */
 import { StoreUnavailable } from '../state/store-unavailable';
-import IORedis, { Cluster, Redis } from 'ioredis';
+import IORedis, { Cluster, ClusterOptions, Command, Redis, RedisOptions } from 'ioredis';
+import { CommandDeadlines } from './command-deadlines';
 
 export type RedisTarget =
   | { readonly kind: 'single'; readonly url: string }
@@ -30,26 +31,66 @@ export function parseClusterSeeds(text: string): { host: string; port: number }[
   return seeds;
 }
 
+/** Marks a command given a deadline: ioredis sends a command again after a reconnection. */
+const ARMED = Symbol('deadline armed');
+
+function armOnce(deadlines: CommandDeadlines, command: Command): void {
+  const marked = command as Command & { [ARMED]?: true };
+  if (marked[ARMED]) return;
+  marked[ARMED] = true;
+  deadlines.arm(command);
+}
+
+/** A connection to one Redis whose commands fail after the command timeout (command-deadlines.ts). */
+class DeadlinedRedis extends IORedis {
+  private readonly deadlines: CommandDeadlines;
+  constructor(url: string, options: RedisOptions, commandTimeoutMs: number) {
+    super(url, options);
+    this.deadlines = new CommandDeadlines(commandTimeoutMs, () => this.stream?.bytesRead ?? 0);
+  }
+  override sendCommand(command: Command, stream?: Parameters<Redis['sendCommand']>[1]): unknown {
+    armOnce(this.deadlines, command);
+    return super.sendCommand(command, stream);
+  }
+}
+
+/** The same for a Redis Cluster: every command passes here before it is routed to a master. */
+class DeadlinedCluster extends Cluster {
+  private readonly deadlines: CommandDeadlines;
+  constructor(seeds: { host: string; port: number }[], options: ClusterOptions, commandTimeoutMs: number) {
+    super(seeds, options);
+    this.deadlines = new CommandDeadlines(commandTimeoutMs, () => this.nodes().reduce((sum, node) => sum + (node.stream?.bytesRead ?? 0), 0));
+  }
+  override sendCommand(command: Command, stream?: Parameters<Cluster['sendCommand']>[1], node?: unknown): unknown {
+    armOnce(this.deadlines, command);
+    return super.sendCommand(command, stream, node);
+  }
+}
+
 /**
- * Opens a connection named `name` (shown by CLIENT LIST). Commands issued while Redis is away fail
- * after `commandTimeoutMs` instead of queueing without bound.
+ * Opens a connection named `name` (shown by CLIENT LIST). Commands issued while Redis is away, or
+ * while it answers nothing, fail after `commandTimeoutMs` instead of queueing without bound; while
+ * Redis answers, a command waits up to MAX_WAIT_TIMEOUTS times that (command-deadlines.ts).
  */
 export function openRedis(target: RedisTarget, name: string, commandTimeoutMs = 2000, options: { shardedSubscriber?: boolean } = {}): RedisClient {
   const common = {
     connectionName: name,
-    commandTimeout: commandTimeoutMs,
     maxRetriesPerRequest: 1,
     enableOfflineQueue: true,
     retryStrategy: (times: number) => Math.min(50 * times, 1000),
   };
-  if (target.kind === 'single') return new IORedis(target.url, common);
-  return new Cluster([...target.seeds], {
-    redisOptions: common,
-    clusterRetryStrategy: (times: number) => Math.min(50 * times, 1000),
-    enableOfflineQueue: true,
-    // SSUBSCRIBE reaches the master of the channel's slot (the node bus), not every master.
-    shardedSubscribers: options.shardedSubscriber === true,
-  });
+  if (target.kind === 'single') return new DeadlinedRedis(target.url, common, commandTimeoutMs);
+  return new DeadlinedCluster(
+    [...target.seeds],
+    {
+      redisOptions: common,
+      clusterRetryStrategy: (times: number) => Math.min(50 * times, 1000),
+      enableOfflineQueue: true,
+      // SSUBSCRIBE reaches the master of the channel's slot (the node bus), not every master.
+      shardedSubscribers: options.shardedSubscriber === true,
+    },
+    commandTimeoutMs,
+  );
 }
 
 /** The Redis of a configuration, or null when the server keeps its state in its own memory. */
