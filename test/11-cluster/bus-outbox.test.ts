@@ -131,6 +131,46 @@ describe('11 cluster: the bus outbox on redis-server', function () {
     }
   });
 
+  it('waits for a node that answers late but keeps answering, and fails only what it never answers', async () => {
+    // 0000beef answers the deliveries it is sent one every 120 ms, in order, with an answer timeout
+    // of 200 ms: the last ones are answered long after their timeout, while it answers all along.
+    // Delivery 5 it never answers: that one fails, once the node has gone quiet for a timeout.
+    const own = openRedis({ kind: 'single', url: redis.url }, 'bus-sub');
+    const slowNode = openRedis({ kind: 'single', url: redis.url }, 'slow-node');
+    const answering = openRedis({ kind: 'single', url: redis.url }, 'slow-node-pub');
+    const handler = { deliverLocal: () => false as const, deliverManyLocal: () => 0, hasLocalSession: () => false, kickLocal: () => undefined };
+    const bus = new NodeBus('0000cafe', own, new BusOutbox(publisher), handler, createLogger('silent'), 200);
+    const queue: number[] = [];
+    let seen = 0;
+    slowNode.on('smessageBuffer', (_channel: Buffer, message: Buffer) => {
+      for (const part of splitBusBatch(message) ?? [message]) {
+        const m = decodeBusMessage(part);
+        if (m.type === BusType.Deliver && ++seen !== 5) queue.push(m.corr);
+      }
+    });
+    const answerer = setInterval(() => {
+      const corr = queue.shift();
+      if (corr !== undefined) void answering.spublish(nodeChannel('0000cafe'), encodeBusMessage({ type: BusType.Answer, corr, answer: AnswerKind.Yes, count: 1, clause: '' }));
+    }, 120);
+    try {
+      await Promise.all([bus.start(), slowNode.ssubscribe(nodeChannel('0000beef'))]);
+      const started = Date.now();
+      const outcomes = await Promise.allSettled([1, 2, 3, 4, 5, 6, 7, 8].map((i) => bus.deliver('0000beef', 'app', 'bob', 'aaaa0002ffff', 3, [Buffer.from(`m${i}`)])));
+      const ms = Date.now() - started;
+      const kinds = outcomes.map((o) => (o.status === 'fulfilled' ? o.value : (o.reason as Error).message));
+      expect(kinds.slice(0, 4)).to.deep.equal([true, true, true, true]);
+      expect(kinds.slice(5)).to.deep.equal([true, true, true]);
+      expect(kinds[4]).to.match(/node 0000beef did not answer a delivery within/);
+      // Seven answers 120 ms apart: the last came about 840 ms after it was sent, four timeouts.
+      expect(ms).to.be.above(700);
+      expect((bus as unknown as { pending: Map<number, unknown> }).pending.size, 'nothing left waiting').to.equal(0);
+    } finally {
+      clearInterval(answerer);
+      bus.close();
+      for (const c of [own, slowNode, answering]) c.disconnect();
+    }
+  });
+
   it('tells the senders to a node nobody listens to that their publish reached no one', async () => {
     const outbox = new BusOutbox(publisher);
     const outcomes: Array<number | Error> = [];

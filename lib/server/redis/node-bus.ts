@@ -12,6 +12,7 @@ import type { Logger } from '../logger';
 import { Delivery, LOGGED_IN_ELSEWHERE, NotReading } from '../state/session-endpoint';
 import { AnswerKind, BusMessage, BusRecipient, BusType, decodeBusMessage, encodeBusMessage, splitBusBatch } from './bus-codec';
 import type { BusOutbox } from './bus-outbox';
+import { MAX_WAIT_TIMEOUTS } from './command-deadlines';
 import { nodeChannel } from './keys';
 import { ClusterUnavailable, redisCall, RedisClient } from './redis-connection';
 import type { SessionMover } from './session-mover';
@@ -50,6 +51,8 @@ function meaning(p: Pending, a: BusAnswer | null): Delivery | number {
 export class NodeBus {
   /** In the order sent, which is the order of their deadlines (every delivery waits as long). */
   private readonly pending = new Map<number, Pending>();
+  /** When each node last answered a delivery (the sweep's judge of a node that is slow, not gone). */
+  private readonly lastAnswerMs = new Map<string, number>();
   private sweepTimer: NodeJS.Timeout | null = null;
   private nextCorr = 1;
   private closed = false;
@@ -119,9 +122,9 @@ export class NodeBus {
   }
 
   /**
-   * Publishes the message `build` makes (through the outbox) and waits for its answer. One timer
+   * Publishes `message` (through the outbox) and waits for its answer. One timer
    * for all of them rather than one each: a message crossing nodes should not cost a timer. An
-   * answer later than answerTimeoutMs (up to a quarter more) fails the delivery.
+   * answer later than answerTimeoutMs fails the delivery when that node has gone quiet (sweep).
    */
   private request(node: string, many: boolean, message: BusMessage & { corr: number }): Promise<Delivery | number> {
     if (this.closed) return Promise.reject(new ClusterUnavailable('the node is shutting down'));
@@ -161,16 +164,34 @@ export class NodeBus {
     setImmediate(this.sweep);
   };
 
-  /** Fails the deliveries whose answer is late; runs while any wait. */
+  /**
+   * Fails the deliveries whose answer is late; runs while any wait. Late means as for Redis
+   * commands (command-deadlines.ts): past the answer timeout with nothing answered by that node
+   * for as long, or past MAX_WAIT_TIMEOUTS timeouts whatever. A node busy with a storm answers
+   * late but answers; failing its deliveries would tell their senders 1002 for messages their
+   * peers got.
+   */
   private readonly sweep = (): void => {
     this.sweepTimer = null;
     if (this.closed) return;
     const now = Date.now();
+    const capMs = (MAX_WAIT_TIMEOUTS - 1) * this.answerTimeoutMs;
     for (const [corr, p] of this.pending) {
       if (p.deadlineMs > now) break;
+      const heardMs = this.lastAnswerMs.get(p.node) ?? 0;
+      const silent = now - heardMs >= this.answerTimeoutMs;
+      if (!silent && now - p.deadlineMs < capMs) continue;
       this.pending.delete(corr);
-      p.reject(new ClusterUnavailable(`node ${p.node} did not answer a delivery within ${this.answerTimeoutMs} ms`));
+      p.reject(
+        new ClusterUnavailable(
+          silent
+            ? `node ${p.node} did not answer a delivery within ${this.answerTimeoutMs} ms`
+            : `node ${p.node} did not answer a delivery within ${MAX_WAIT_TIMEOUTS * this.answerTimeoutMs} ms (it answered others)`,
+        ),
+      );
     }
+    // Nodes not heard of for the longest wait no longer matter (node ids are new at every start).
+    for (const [node, ms] of this.lastAnswerMs) if (now - ms > MAX_WAIT_TIMEOUTS * this.answerTimeoutMs) this.lastAnswerMs.delete(node);
     if (this.pending.size > 0) this.sweepTimer = setTimeout(this.sweepDue, this.sweepEveryMs);
   };
 
@@ -178,6 +199,7 @@ export class NodeBus {
     const p = this.pending.get(corr);
     if (p === undefined) return;
     this.pending.delete(corr);
+    if (answer !== null) this.lastAnswerMs.set(p.node, Date.now());
     p.resolve(meaning(p, answer));
   }
 
