@@ -69,7 +69,7 @@ async function main(): Promise<void> {
     // Reads the TLS certificate and key: a bad file is a configuration error like a bad value.
     server = new SignalServer(config, { logger, ...state?.options });
     if (config.adminPort !== undefined) {
-      admin = new AdminServer(server, state === null ? {} : { metrics: { node: state.nodeId }, endRemoteSession: state.endRemoteSession });
+      admin = new AdminServer(server, state === null ? {} : { metrics: { node: state.nodeId }, endRemoteSession: state.endRemoteSession, sessionsPerApp: state.sessionsPerApp });
       if (state !== null) {
         const redis = state.redis;
         const roundTrip = admin.metrics.redisRoundTripSeconds();

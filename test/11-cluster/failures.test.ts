@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { AdminApi, AdminError } from '../../lib/server/ops/admin-api';
 import { EventKind, Frame, FrameType, Op, utf8Decode } from '../../lib/protocol';
 import { event, join } from '../02-server/channel-helpers';
 import { ClusterFixture } from '../support/cluster-fixture';
@@ -48,6 +49,16 @@ describe('11-cluster: Redis and node failures', function () {
     const channelMessage = await alice.client.expect(FrameType.Result, 10000);
     expect(channelMessage.code).to.equal(1002);
     expect(utf8Decode(channelMessage.text)).to.match(/^Redis unavailable: /);
+
+    // The admin API's cluster-wide count needs Redis: 503 with a reason, not a 500.
+    const admin = new AdminApi(fixture.nodes[0].server, { sessionsPerApp: fixture.nodes[0].state.sessionsPerApp });
+    const listed = await admin.handle({ method: 'GET', segments: ['apps'], query: new URLSearchParams(), body: undefined, address: 'test' }).then(
+      () => null,
+      (e: unknown) => e as AdminError,
+    );
+    expect(listed).to.be.instanceOf(AdminError);
+    expect(listed!.status).to.equal(503);
+    expect(listed!.message).to.match(/^cannot count the cluster's sessions: Redis unavailable: /);
 
     started = Date.now();
     const late = await fixture.tcp(1);

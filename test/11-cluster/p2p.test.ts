@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { EventKind, FrameType, Op, utf8Decode } from '../../lib/protocol';
+import { AdminApi } from '../../lib/server/ops/admin-api';
 import { ClusterFixture } from '../support/cluster-fixture';
 
 const APP = 'app-cluster-p2p';
@@ -223,6 +224,21 @@ for (const redisCluster of [false, true]) describe(`11-cluster: peer-to-peer mes
     // Not on another node: offline, or on the node asked (which ends its own sessions itself).
     expect(await fixture.nodes[0].state.endRemoteSession(APP, 'nobody', 105, 'x')).to.equal(false);
     expect(await fixture.nodes[0].state.endRemoteSession(APP, 'bob', 105, 'x')).to.equal(false);
+  });
+
+  it('counts the sessions of every node per App ID for the admin API (GET /v1/apps), beside the node\'s own', async () => {
+    await fixture.loggedIn(0, APP, 'alice');
+    await fixture.loggedIn(1, APP, 'bob');
+    await fixture.loggedIn(1, APP, 'carol');
+    await fixture.loggedIn(1, 'app-only-on-node-1', 'dave');
+    const api = new AdminApi(fixture.nodes[0].server, { sessionsPerApp: fixture.nodes[0].state.sessionsPerApp });
+    const answer = await api.handle({ method: 'GET', segments: ['apps'], query: new URLSearchParams(), body: undefined, address: 'test' });
+    expect(answer.status).to.equal(200);
+    const apps = (answer.body.apps as { appId: string; sessions: number; clusterSessions: number }[]).map((a) => [a.appId, a.sessions, a.clusterSessions]);
+    expect(apps).to.have.deep.members([
+      [APP, 1, 3],
+      ['app-only-on-node-1', 0, 1],
+    ]);
   });
 
   it('takes a request pipelined behind LOGIN after the login is announced: a new member of __agora_user_online does not hear its own login', async () => {

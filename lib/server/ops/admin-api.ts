@@ -40,6 +40,11 @@ export interface AdminApiOptions {
    * true when one was ended. Without it only sessions of this process can be ended.
    */
   endRemoteSession?(appId: string, account: string, code: number, reason: string): MaybePromise<boolean>;
+  /**
+   * Sessions per App ID (latin1 key) on every node of the cluster: GET /v1/apps then lists them
+   * as `clusterSessions` beside this process's own counts.
+   */
+  sessionsPerApp?(): Promise<ReadonlyMap<string, number>>;
 }
 
 /** Accounts one presence query may ask about. */
@@ -187,16 +192,32 @@ export class AdminApi {
     return key(appIdText);
   }
 
-  /** Configured App IDs and those with sessions in this process, with their load here. */
+  /**
+   * Configured App IDs and those with sessions in this process (or, in a cluster, on any node),
+   * with their load here and, in a cluster, their sessions on every node.
+   */
   private async listApps(): Promise<AdminAnswer> {
     const ids = new Map<string, { configured: boolean; certificate: boolean }>();
     for (const app of this.server.config.apps.apps) ids.set(key(app.appId), { configured: true, certificate: app.certificate !== undefined });
     for (const session of this.server.localSessions()) if (!ids.has(session.appId)) ids.set(session.appId, { configured: false, certificate: false });
+    const everywhere = await this.clusterSessions();
+    for (const appId of everywhere?.keys() ?? []) if (!ids.has(appId)) ids.set(appId, { configured: false, certificate: false });
     const apps = [...ids].map(([appId, facts]) => {
       const load = this.server.appStats(appId);
-      return { appId: fromKey(appId), configured: facts.configured, certificate: facts.certificate, sessions: load.sessions, channels: load.channels, invitations: load.invitations };
+      const here = { appId: fromKey(appId), configured: facts.configured, certificate: facts.certificate, sessions: load.sessions, channels: load.channels, invitations: load.invitations };
+      return everywhere === null ? here : { ...here, clusterSessions: everywhere.get(appId) ?? 0 };
     });
     return ok({ acceptAnyAppId: this.server.config.apps.acceptAnyAppId, apps });
+  }
+
+  /** Sessions per App ID on every node; null outside a cluster. Redis away: 503. */
+  private async clusterSessions(): Promise<ReadonlyMap<string, number> | null> {
+    if (this.options.sessionsPerApp === undefined) return null;
+    try {
+      return await this.options.sessionsPerApp();
+    } catch (e) {
+      throw new AdminError(503, `cannot count the cluster's sessions: ${(e as Error)?.message ?? String(e)}`, AGORA_E_CODE.GENERAL_E_UNKNOWN);
+    }
   }
 
   private async mintToken(appIdText: string, body: Record<string, unknown>): Promise<AdminAnswer> {

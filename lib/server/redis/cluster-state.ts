@@ -15,7 +15,7 @@ import { IdBlocks } from './id-blocks';
 import { BusOutbox } from './bus-outbox';
 import { NodeBus } from './node-bus';
 import { newNodeId } from './node-id';
-import { ClusterHost, RedisNode, reserveNodeId } from './redis-node';
+import { ClusterHost, RedisNode, reserveNodeId, sessionsPerApp } from './redis-node';
 import { ClusterUnavailable, describeTarget, openRedis, redisTargetOf, RedisClient, RedisTarget, waitForRedis } from './redis-connection';
 import { RedisMessageRouter } from './redis-message-router';
 import { RedisSessionDirectory } from './redis-session-directory';
@@ -56,6 +56,8 @@ export interface ClusterState {
    * reason) (the admin API's DELETE .../session); false when it is not online on another node.
    */
   endRemoteSession(appId: string, account: string, code: number, reason: string): Promise<boolean>;
+  /** Sessions per App ID (latin1 key) on every node (the admin API's GET /v1/apps). */
+  sessionsPerApp(): Promise<Map<string, number>>;
 }
 
 export interface ClusterStateOptions {
@@ -153,6 +155,7 @@ export async function createClusterState(config: ServerConfig, options: ClusterS
       node,
       redis,
       endRemoteSession,
+      sessionsPerApp: () => sessionsPerApp(redis),
       options: {
         cluster: node,
         directory,

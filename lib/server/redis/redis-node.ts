@@ -62,6 +62,33 @@ export async function reserveNodeId(redis: RedisClient, nodeId: string, nodeTime
   return (await redis.set(nodeKey(nodeId, 'alive'), '1', 'PX', Math.max(100, Math.floor((nodeTimeoutMs * 3) / 4)), 'NX')) === 'OK';
 }
 
+/**
+ * Sessions per App ID over every node of the cluster (the admin API's GET /v1/apps), from each
+ * node's set of its sessions, read in pages (SSCAN) so that no one command holds Redis long. A
+ * snapshot taken while sessions come and go, as any count across processes is; a node that died
+ * is counted until a survivor has cleaned up after it (within nodeTimeoutMs).
+ */
+export async function sessionsPerApp(redis: RedisClient): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  const nodes = await redisCall('listing the nodes', () => redis.smembers(NODES_KEY));
+  for (const node of nodes) {
+    // SSCAN may return a member twice while the set is resized: each counts once.
+    const seen = new Set<string>();
+    let cursor = '0';
+    do {
+      const [next, members] = await redisCall('counting the sessions of the cluster', () => redis.sscan(nodeKey(node, 'sessions'), cursor, 'COUNT', 1000));
+      cursor = next;
+      for (const member of members) {
+        if (seen.has(member)) continue;
+        seen.add(member);
+        const session = parseSessionMember(member);
+        if (session !== null) counts.set(session.appId, (counts.get(session.appId) ?? 0) + 1);
+      }
+    } while (cursor !== '0');
+  }
+  return counts;
+}
+
 /** How long a claim keeps other survivors off a dead node while the claimant removes its sessions. */
 const CLAIM_MS = 60_000;
 
