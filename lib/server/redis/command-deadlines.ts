@@ -22,9 +22,21 @@ const MAX_SWEEP_EVERY_MS = 250;
 /** The longest any command waits, in timeouts, even while Redis keeps answering others. */
 export const MAX_WAIT_TIMEOUTS = 10;
 
-/** Set on a command that failed (ioredis marks only those answered: `isResolved`). */
-const FAILED = Symbol('failed');
-type Armed = Command & { [FAILED]?: true };
+/**
+ * Whether something that has waited `waitedMs` is late, when what it waits on has been quiet for
+ * `quietMs`: past the timeout and quiet for a whole timeout, or past MAX_WAIT_TIMEOUTS timeouts
+ * whatever. The one rule for Redis commands (here) and for deliveries to other nodes (node-bus.ts).
+ */
+export function isLate(waitedMs: number, quietMs: number, timeoutMs: number): boolean {
+  return waitedMs >= timeoutMs && (quietMs >= timeoutMs || waitedMs >= MAX_WAIT_TIMEOUTS * timeoutMs);
+}
+
+/**
+ * On a command once watched: whether it is still waiting or failed (ioredis marks only those
+ * answered: `isResolved`). ioredis sends a command again after a reconnection; it is watched once.
+ */
+const WATCH = Symbol('deadline');
+type Armed = Command & { [WATCH]?: 'waiting' | 'failed' };
 
 export class CommandDeadlines {
   private commands: Armed[] = [];
@@ -46,13 +58,14 @@ export class CommandDeadlines {
     return this.commands.length - this.head;
   }
 
-  /** Watches `command` until it is answered or failed. */
+  /** Watches `command` until it is answered or failed; one already watched or answered is left alone. */
   arm(command: Command): void {
-    if (command.isResolved) return;
     const armed = command as Armed;
+    if (armed.isResolved || armed[WATCH] !== undefined) return;
+    armed[WATCH] = 'waiting';
     const reject = armed.reject;
     armed.reject = (e: Error) => {
-      armed[FAILED] = true;
+      armed[WATCH] = 'failed';
       reject(e);
     };
     this.commands.push(armed);
@@ -79,16 +92,16 @@ export class CommandDeadlines {
       this.lastBytes = bytes;
       this.lastProgressMs = now;
     }
-    const silent = now - this.lastProgressMs >= this.timeoutMs;
+    const quietMs = now - this.lastProgressMs;
     const { commands, sentMs } = this;
     let i = this.head;
     for (; i < commands.length; i++) {
       const command = commands[i];
-      if (command.isResolved || command[FAILED]) continue;
+      if (command.isResolved || command[WATCH] === 'failed') continue;
       const waited = now - sentMs[i];
-      if (waited < this.timeoutMs || (!silent && waited < MAX_WAIT_TIMEOUTS * this.timeoutMs)) break;
+      if (!isLate(waited, quietMs, this.timeoutMs)) break;
       command.reject(
-        new Error(silent ? `Command timed out (nothing from Redis for ${now - this.lastProgressMs} ms)` : `Command timed out (waited ${waited} ms for Redis)`),
+        new Error(quietMs >= this.timeoutMs ? `Command timed out (nothing from Redis for ${quietMs} ms)` : `Command timed out (waited ${waited} ms for Redis)`),
       );
     }
     // A connection answers in order, so what is still waiting is (nearly) a suffix; answered

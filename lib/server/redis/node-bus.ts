@@ -12,7 +12,7 @@ import type { Logger } from '../logger';
 import { Delivery, LOGGED_IN_ELSEWHERE, NotReading } from '../state/session-endpoint';
 import { AnswerKind, BusMessage, BusRecipient, BusType, decodeBusMessage, encodeBusMessage, splitBusBatch } from './bus-codec';
 import type { BusOutbox } from './bus-outbox';
-import { MAX_WAIT_TIMEOUTS } from './command-deadlines';
+import { isLate, MAX_WAIT_TIMEOUTS } from './command-deadlines';
 import { nodeChannel } from './keys';
 import { ClusterUnavailable, redisCall, RedisClient } from './redis-connection';
 import type { SessionMover } from './session-mover';
@@ -37,7 +37,7 @@ interface Pending {
   /** Whether it is a deliverMany, answered with a count. */
   many: boolean;
   node: string;
-  deadlineMs: number;
+  sentMs: number;
 }
 
 type BusAnswer = { answer: AnswerKind; count: number; clause: string };
@@ -132,7 +132,7 @@ export class NodeBus {
     this.nextCorr = this.nextCorr >= 0xffffffff ? 1 : this.nextCorr + 1;
     message.corr = corr;
     return new Promise((resolve, reject) => {
-      this.pending.set(corr, { resolve, reject, many, node, deadlineMs: Date.now() + this.answerTimeoutMs });
+      this.pending.set(corr, { resolve, reject, many, node, sentMs: Date.now() });
       if (this.sweepTimer === null) this.sweepTimer = setTimeout(this.sweepDue, this.sweepEveryMs);
       this.outbox.send(node, encodeBusMessage(message), this.requestPublished, corr);
     });
@@ -175,12 +175,12 @@ export class NodeBus {
     this.sweepTimer = null;
     if (this.closed) return;
     const now = Date.now();
-    const capMs = (MAX_WAIT_TIMEOUTS - 1) * this.answerTimeoutMs;
     for (const [corr, p] of this.pending) {
-      if (p.deadlineMs > now) break;
-      const heardMs = this.lastAnswerMs.get(p.node) ?? 0;
-      const silent = now - heardMs >= this.answerTimeoutMs;
-      if (!silent && now - p.deadlineMs < capMs) continue;
+      const waitedMs = now - p.sentMs;
+      if (waitedMs < this.answerTimeoutMs) break;
+      const quietMs = now - (this.lastAnswerMs.get(p.node) ?? 0);
+      if (!isLate(waitedMs, quietMs, this.answerTimeoutMs)) continue;
+      const silent = quietMs >= this.answerTimeoutMs;
       this.pending.delete(corr);
       p.reject(
         new ClusterUnavailable(

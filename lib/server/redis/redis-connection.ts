@@ -31,16 +31,6 @@ export function parseClusterSeeds(text: string): { host: string; port: number }[
   return seeds;
 }
 
-/** Marks a command given a deadline: ioredis sends a command again after a reconnection. */
-const ARMED = Symbol('deadline armed');
-
-function armOnce(deadlines: CommandDeadlines, command: Command): void {
-  const marked = command as Command & { [ARMED]?: true };
-  if (marked[ARMED]) return;
-  marked[ARMED] = true;
-  deadlines.arm(command);
-}
-
 /** A connection to one Redis whose commands fail after the command timeout (command-deadlines.ts). */
 class DeadlinedRedis extends IORedis {
   private readonly deadlines: CommandDeadlines;
@@ -49,7 +39,7 @@ class DeadlinedRedis extends IORedis {
     this.deadlines = new CommandDeadlines(commandTimeoutMs, () => this.stream?.bytesRead ?? 0);
   }
   override sendCommand(command: Command, stream?: Parameters<Redis['sendCommand']>[1]): unknown {
-    armOnce(this.deadlines, command);
+    this.deadlines.arm(command);
     return super.sendCommand(command, stream);
   }
 }
@@ -62,7 +52,7 @@ class DeadlinedCluster extends Cluster {
     this.deadlines = new CommandDeadlines(commandTimeoutMs, () => this.nodes().reduce((sum, node) => sum + (node.stream?.bytesRead ?? 0), 0));
   }
   override sendCommand(command: Command, stream?: Parameters<Cluster['sendCommand']>[1], node?: unknown): unknown {
-    armOnce(this.deadlines, command);
+    this.deadlines.arm(command);
     return super.sendCommand(command, stream, node);
   }
 }
